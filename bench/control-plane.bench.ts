@@ -1,0 +1,29 @@
+import { startEnvironment } from '../test/cluster/environment.js';
+import { type BenchResult, percentile } from './run.js';
+
+const RUNS = Number(process.env.VIREO_BENCH_CONTROL_PLANE_RUNS ?? 3);
+
+/** Warm start of the whole test environment (control plane with Ready nodes, CRDs, Prometheus), and its stop. */
+export default async function controlPlaneStart(): Promise<BenchResult[]> {
+  const starts: number[] = [];
+  const stops: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t0 = performance.now();
+    const env = await startEnvironment();
+    const t1 = performance.now();
+    await env.stop();
+    starts.push((t1 - t0) / 1000);
+    stops.push((performance.now() - t1) / 1000);
+  }
+  const notes = `${RUNS} runs, binaries cached`;
+  return [
+    {
+      name: 'environment warm start',
+      p50: percentile(starts, 50),
+      p99: percentile(starts, 99),
+      unit: 's',
+      notes,
+    },
+    { name: 'environment stop', p50: percentile(stops, 50), p99: percentile(stops, 99), unit: 's', notes },
+  ];
+}

@@ -1,0 +1,103 @@
+import type { Pki } from './pki.js';
+
+/** Ports and paths one control plane uses; all ports are on 127.0.0.1. */
+export interface ControlPlaneLayout {
+  dir: string;
+  etcdDataDir: string;
+  etcdPort: number;
+  etcdPeerPort: number;
+  apiserverPort: number;
+  controllerManagerPort: number;
+  schedulerPort: number;
+  kwokPort: number;
+  kubeconfigPath: string;
+  kwokConfigPath: string;
+  pki: Pki;
+}
+
+/** etcd flags: loopback only, no fsync (test data is disposable). */
+export function etcdArgs(l: ControlPlaneLayout): string[] {
+  const client = `http://127.0.0.1:${l.etcdPort}`;
+  const peer = `http://127.0.0.1:${l.etcdPeerPort}`;
+  return [
+    '--name=vireo',
+    `--data-dir=${l.etcdDataDir}`,
+    `--listen-client-urls=${client}`,
+    `--advertise-client-urls=${client}`,
+    `--listen-peer-urls=${peer}`,
+    `--initial-advertise-peer-urls=${peer}`,
+    `--initial-cluster=vireo=${peer}`,
+    '--unsafe-no-fsync=true',
+    '--quota-backend-bytes=4294967296',
+    '--auto-compaction-retention=1',
+    '--log-level=warn',
+  ];
+}
+
+/** kube-apiserver flags: RBAC on, client-certificate auth, service-account token signing, loopback only. */
+export function apiserverArgs(l: ControlPlaneLayout): string[] {
+  return [
+    `--etcd-servers=http://127.0.0.1:${l.etcdPort}`,
+    '--bind-address=127.0.0.1',
+    '--advertise-address=127.0.0.1',
+    `--secure-port=${l.apiserverPort}`,
+    `--tls-cert-file=${l.pki.serverCert}`,
+    `--tls-private-key-file=${l.pki.serverKey}`,
+    `--client-ca-file=${l.pki.caCert}`,
+    '--service-cluster-ip-range=10.0.0.0/24',
+    '--service-account-issuer=https://kubernetes.default.svc.cluster.local',
+    `--service-account-key-file=${l.pki.serviceAccountPub}`,
+    `--service-account-signing-key-file=${l.pki.serviceAccountKey}`,
+    '--authorization-mode=RBAC',
+    '--allow-privileged=true',
+    '--endpoint-reconciler-type=none',
+    '--enable-priority-and-fairness=false',
+    '--profiling=false',
+    '--v=0',
+  ];
+}
+
+function delegatedAuth(l: ControlPlaneLayout): string[] {
+  return [
+    `--kubeconfig=${l.kubeconfigPath}`,
+    `--authentication-kubeconfig=${l.kubeconfigPath}`,
+    `--authorization-kubeconfig=${l.kubeconfigPath}`,
+    '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
+    '--bind-address=127.0.0.1',
+    '--leader-elect=false',
+  ];
+}
+
+/** kube-controller-manager flags: the built-in controllers (ReplicaSet, GC, namespace, SA tokens). */
+export function controllerManagerArgs(l: ControlPlaneLayout): string[] {
+  return [
+    ...delegatedAuth(l),
+    `--secure-port=${l.controllerManagerPort}`,
+    `--service-account-private-key-file=${l.pki.serviceAccountKey}`,
+    `--root-ca-file=${l.pki.caCert}`,
+    '--use-service-account-credentials=false',
+    '--kube-api-qps=200',
+    '--kube-api-burst=400',
+    '--concurrent-replicaset-syncs=10',
+    '--concurrent-namespace-syncs=10',
+  ];
+}
+
+/** kube-scheduler flags. */
+export function schedulerArgs(l: ControlPlaneLayout): string[] {
+  return [...delegatedAuth(l), `--secure-port=${l.schedulerPort}`];
+}
+
+/** kwok flags: fake kubelets for every Node, behaviour from Vireo's Stage file. */
+export function kwokArgs(l: ControlPlaneLayout): string[] {
+  return [
+    `--kubeconfig=${l.kubeconfigPath}`,
+    `--config=${l.kwokConfigPath}`,
+    '--manage-all-nodes=true',
+    `--server-address=127.0.0.1:${l.kwokPort}`,
+    `--tls-cert-file=${l.pki.serverCert}`,
+    `--tls-private-key-file=${l.pki.serverKey}`,
+    '--node-ip=127.0.0.1',
+    '--node-lease-duration-seconds=40',
+  ];
+}

@@ -1,0 +1,82 @@
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { KubeConfig } from '@kubernetes/client-node';
+import { type ControlPlane, startControlPlane } from './control-plane.js';
+import { installCrds } from './crds.js';
+import { type PrometheusServer, startPrometheus } from './prometheus.js';
+import { reapStaleRuns, recordRun } from './stale-runs.js';
+import { cacheDir } from './versions.js';
+
+/** Everything a test or a user needs to reach a running environment. */
+export interface EnvironmentInfo {
+  kubeconfigPath: string;
+  server: string;
+  prometheusUrl: string;
+  prometheusTargetsDir: string;
+  kubectlPath: string;
+}
+
+/** A running local environment: control plane, CRDs installed, Prometheus. */
+export interface Environment {
+  info: EnvironmentInfo;
+  controlPlane: ControlPlane;
+  prometheus: PrometheusServer;
+  dir: string;
+  /** Stops every process and removes the working directory unless `keepDir`; idempotent. */
+  stop(options?: { keepDir?: boolean }): Promise<void>;
+}
+
+/** Options for {@link startEnvironment}. */
+export interface EnvironmentOptions {
+  /** Working directory; default a fresh directory under ~/.cache/vireo/runs/. */
+  dir?: string;
+  verbose?: boolean;
+}
+
+/** A fresh working directory for one environment under the cache's runs/ folder. */
+export function newRunDir(prefix: string): string {
+  const runs = join(cacheDir(), 'runs');
+  mkdirSync(runs, { recursive: true });
+  return mkdtempSync(join(runs, `${prefix}-`));
+}
+
+/**
+ * Starts the control plane and Prometheus in parallel, then installs the CRDs.
+ * On failure, whatever started is stopped before the error propagates.
+ */
+export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
+  reapStaleRuns();
+  const dir = options.dir ?? newRunDir('env');
+  const [cp, prom] = await Promise.allSettled([
+    startControlPlane({ dir: join(dir, 'cluster'), verbose: options.verbose }),
+    startPrometheus(join(dir, 'prometheus')),
+  ]);
+  if (cp.status === 'rejected' || prom.status === 'rejected') {
+    if (cp.status === 'fulfilled') await cp.value.stop();
+    if (prom.status === 'fulfilled') await prom.value.stop();
+    throw cp.status === 'rejected' ? cp.reason : (prom as PromiseRejectedResult).reason;
+  }
+  const controlPlane = cp.value;
+  const prometheus = prom.value;
+  const stop = async (stopOptions: { keepDir?: boolean } = {}): Promise<void> => {
+    await Promise.all([controlPlane.stop(), prometheus.stop()]);
+    if (!stopOptions.keepDir) rmSync(dir, { recursive: true, force: true });
+  };
+  recordRun(dir, process.pid, [...controlPlane.processes, prometheus.process]);
+  try {
+    const kc = new KubeConfig();
+    kc.loadFromFile(controlPlane.kubeconfigPath);
+    await installCrds(kc);
+  } catch (err) {
+    await stop({ keepDir: true });
+    throw err;
+  }
+  const info: EnvironmentInfo = {
+    kubeconfigPath: controlPlane.kubeconfigPath,
+    server: controlPlane.server,
+    prometheusUrl: prometheus.url,
+    prometheusTargetsDir: prometheus.targetsDir,
+    kubectlPath: controlPlane.binaries.kubectl,
+  };
+  return { info, controlPlane, prometheus, dir, stop };
+}

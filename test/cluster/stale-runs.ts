@@ -1,0 +1,62 @@
+import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import type { ManagedProcess } from './processes.js';
+import { cacheDir } from './versions.js';
+
+interface RunRecord {
+  owner: number;
+  processes: { pid: number; name: string }[];
+}
+
+const RECORD = 'run.json';
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function commandOf(pid: number): string {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0')[0] ?? '';
+  } catch {
+    return '';
+  }
+}
+
+/** Records which processes a run directory owns, so a later run can clean up after a crash. */
+export function recordRun(dir: string, owner: number, processes: ManagedProcess[]): void {
+  const record: RunRecord = {
+    owner,
+    processes: processes.flatMap((p) => (p.pid ? [{ pid: p.pid, name: p.name }] : [])),
+  };
+  writeFileSync(join(dir, RECORD), JSON.stringify(record));
+}
+
+/**
+ * Kills the processes of run directories whose owner process is gone (a crashed test run)
+ * and removes those directories. A process is killed only if its command still names the component.
+ */
+export function reapStaleRuns(): number {
+  const runs = join(cacheDir(), 'runs');
+  if (!existsSync(runs)) return 0;
+  let reaped = 0;
+  for (const entry of readdirSync(runs)) {
+    const dir = join(runs, entry);
+    const recordPath = join(dir, RECORD);
+    if (!existsSync(recordPath)) continue;
+    const record = JSON.parse(readFileSync(recordPath, 'utf8')) as RunRecord;
+    if (alive(record.owner)) continue;
+    for (const p of record.processes) {
+      if (alive(p.pid) && commandOf(p.pid).includes(p.name)) {
+        process.kill(p.pid, 'SIGKILL');
+        reaped++;
+      }
+    }
+    rmSync(dir, { recursive: true, force: true });
+  }
+  return reaped;
+}

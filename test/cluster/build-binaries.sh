@@ -19,9 +19,13 @@ mkdir -p "$log_dir"
 fail() { echo "vireo: $*" >&2; exit 1; }
 step() { echo "vireo: $*" >&2; }
 
+go_fallback="${VIREO_GO_FALLBACK:-/usr/local/go/bin/go}"
 if ! command -v go >/dev/null 2>&1; then
-  [ -x /usr/local/go/bin/go ] && export PATH="/usr/local/go/bin:$PATH" \
-    || fail "Go is not installed. Install Go >= $GO_MIN_VERSION (https://go.dev/doc/install) or set TEST_ASSET_* / KUBEBUILDER_ASSETS to prebuilt binaries."
+  if [ -x "$go_fallback" ]; then
+    export PATH="$(dirname "$go_fallback"):$PATH"
+  else
+    fail "Go is not installed, and the control-plane binaries are not built yet. Install Go >= $GO_MIN_VERSION (https://go.dev/doc/install), or point TEST_ASSET_KUBE_APISERVER etc. / KUBEBUILDER_ASSETS at prebuilt binaries."
+  fi
 fi
 go_ver="$(go env GOVERSION | sed 's/^go//')"
 if [ "$(printf '%s\n%s\n' "$GO_MIN_VERSION" "$go_ver" | sort -V | head -1)" != "$GO_MIN_VERSION" ]; then

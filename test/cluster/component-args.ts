@@ -63,6 +63,9 @@ function delegatedAuth(l: ControlPlaneLayout): string[] {
     `--authentication-kubeconfig=${l.kubeconfigPath}`,
     `--authorization-kubeconfig=${l.kubeconfigPath}`,
     '--authorization-always-allow-paths=/healthz,/readyz,/livez,/metrics',
+    '--authentication-skip-lookup=true',
+    `--tls-cert-file=${l.pki.serverCert}`,
+    `--tls-private-key-file=${l.pki.serverKey}`,
     '--bind-address=127.0.0.1',
     '--leader-elect=false',
   ];

@@ -81,8 +81,13 @@ async function waitHealthy(proc: ManagedProcess, probe: () => Promise<boolean>):
   }
 }
 
-async function startApiServer(l: ControlPlaneLayout, bin: BinaryPaths): Promise<ManagedProcess> {
+async function startApiServer(
+  l: ControlPlaneLayout,
+  bin: BinaryPaths,
+  started: ManagedProcess[],
+): Promise<ManagedProcess> {
   const proc = launch(l, 'kube-apiserver', bin['kube-apiserver'], apiserverArgs(l));
+  started.push(proc);
   const url = `https://127.0.0.1:${l.apiserverPort}/readyz`;
   await waitHealthy(proc, async () => (await getHttpsAsAdmin(url, l.pki)).status === 200);
   return proc;
@@ -138,26 +143,31 @@ async function httpsOk(url: string, l: ControlPlaneLayout): Promise<boolean> {
   );
 }
 
-async function startWorkloadComponents(l: ControlPlaneLayout, bin: BinaryPaths): Promise<ManagedProcess[]> {
+/** Launches KCM, scheduler and kwok, adding each to `started` at once so a failure still stops it. */
+async function startWorkloadComponents(
+  l: ControlPlaneLayout,
+  bin: BinaryPaths,
+  started: ManagedProcess[],
+): Promise<void> {
   const kcm = launch(l, 'kube-controller-manager', bin['kube-controller-manager'], controllerManagerArgs(l));
   const sched = launch(l, 'kube-scheduler', bin['kube-scheduler'], schedulerArgs(l));
   const kwok = launch(l, 'kwok', bin.kwok, kwokArgs(l));
+  started.push(kcm, sched, kwok);
   await Promise.all([
     waitHealthy(kcm, () => httpsOk(`https://127.0.0.1:${l.controllerManagerPort}/healthz`, l)),
     waitHealthy(sched, () => httpsOk(`https://127.0.0.1:${l.schedulerPort}/healthz`, l)),
   ]);
-  return [kcm, sched, kwok];
 }
 
-async function startEtcd(l: ControlPlaneLayout, bin: BinaryPaths): Promise<ManagedProcess> {
+async function startEtcd(l: ControlPlaneLayout, bin: BinaryPaths, started: ManagedProcess[]): Promise<void> {
   const etcd = launch(l, 'etcd', bin.etcd, etcdArgs(l));
+  started.push(etcd);
   await waitHealthy(etcd, () =>
     getHttp(`http://127.0.0.1:${l.etcdPort}/health`).then(
       (res) => res.body.includes('"health":"true"'),
       () => false,
     ),
   );
-  return etcd;
 }
 
 async function prepareWorkloads(
@@ -193,12 +203,12 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   };
   const log = (msg: string) => options.verbose && process.stderr.write(`vireo: ${msg}\n`);
   try {
-    processes.push(await startEtcd(l, binaries));
+    await startEtcd(l, binaries, processes);
     log(`etcd ready on 127.0.0.1:${l.etcdPort}`);
-    processes.push(await startApiServer(l, binaries));
+    await startApiServer(l, binaries, processes);
     log(`kube-apiserver ready at ${server}`);
     if (options.workloads !== false) {
-      processes.push(...(await startWorkloadComponents(l, binaries)));
+      await startWorkloadComponents(l, binaries, processes);
       await prepareWorkloads(
         l,
         options.nodes ?? 3,
@@ -213,7 +223,8 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   const restartApiServer = async (): Promise<void> => {
     const index = processes.findIndex((p) => p.name === 'kube-apiserver');
     await processes[index]?.stop();
-    processes[index] = await startApiServer(l, binaries);
+    processes.splice(index, 1);
+    await startApiServer(l, binaries, processes);
   };
   return { layout: l, server, kubeconfigPath: l.kubeconfigPath, binaries, processes, restartApiServer, stop };
 }

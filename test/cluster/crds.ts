@@ -36,8 +36,16 @@ function readCrds(path: string): KubernetesObject[] {
 
 /** Server-side applies every CRD in `files` (field manager vireo-test) and waits until each is Established. */
 export async function installCrds(kc: KubeConfig, files: string[] = crdFiles()): Promise<string[]> {
-  const objects = files.flatMap(readCrds);
-  await applyObjects(kc, objects);
+  const objects: KubernetesObject[] = [];
+  for (const file of files) {
+    const crds = readCrds(file);
+    await applyObjects(kc, crds).catch((err: unknown) => {
+      throw new Error(
+        `installing the CRDs of ${file} failed: ${err instanceof Error ? err.message : String(err)}`,
+      );
+    });
+    objects.push(...crds);
+  }
   const ext = kc.makeApiClient(ApiextensionsV1Api);
   const names = objects.map((o) => o.metadata?.name ?? '');
   for (const name of names) {

@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { ManagedProcess } from './processes.js';
 import { cacheDir } from './versions.js';
@@ -9,6 +9,8 @@ interface RunRecord {
 }
 
 const RECORD = 'run.json';
+/** Directories of runs that failed to start are kept this long for their logs. */
+const FAILED_RUN_KEEP_MS = 3_600_000;
 
 function alive(pid: number): boolean {
   try {
@@ -47,7 +49,11 @@ export function reapStaleRuns(): number {
   for (const entry of readdirSync(runs)) {
     const dir = join(runs, entry);
     const recordPath = join(dir, RECORD);
-    if (!existsSync(recordPath)) continue;
+    if (!existsSync(recordPath)) {
+      if (Date.now() - statSync(dir).mtimeMs > FAILED_RUN_KEEP_MS)
+        rmSync(dir, { recursive: true, force: true });
+      continue;
+    }
     const record = JSON.parse(readFileSync(recordPath, 'utf8')) as RunRecord;
     if (alive(record.owner)) continue;
     for (const p of record.processes) {

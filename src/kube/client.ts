@@ -1,0 +1,212 @@
+import {
+  type Configuration,
+  createConfiguration,
+  HttpMethod,
+  KubeConfig,
+  ServerConfiguration,
+} from '@kubernetes/client-node';
+import { ApiError, apiErrorFromResponse, toApiError } from './errors.js';
+import type { KubeList, KubeObject } from './types.js';
+
+/** Identifies a REST collection. `group: ''` means the core group (`/api/v1`). */
+export interface ResourceType {
+  group: string;
+  version: string;
+  plural: string;
+}
+
+/** Collections the controllers use. */
+export const Resources = {
+  pods: { group: '', version: 'v1', plural: 'pods' },
+  services: { group: '', version: 'v1', plural: 'services' },
+  configMaps: { group: '', version: 'v1', plural: 'configmaps' },
+  events: { group: '', version: 'v1', plural: 'events' },
+  replicaSets: { group: 'apps', version: 'v1', plural: 'replicasets' },
+  ingresses: { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' },
+  leases: { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' },
+  rollouts: { group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts' },
+  analysisRuns: { group: 'argoproj.io', version: 'v1alpha1', plural: 'analysisruns' },
+  analysisTemplates: { group: 'argoproj.io', version: 'v1alpha1', plural: 'analysistemplates' },
+  clusterAnalysisTemplates: { group: 'argoproj.io', version: 'v1alpha1', plural: 'clusteranalysistemplates' },
+  virtualServices: { group: 'networking.istio.io', version: 'v1beta1', plural: 'virtualservices' },
+} as const satisfies Record<string, ResourceType>;
+
+/** One RFC 6902 operation. */
+export interface JsonPatchOp {
+  op: 'add' | 'remove' | 'replace' | 'move' | 'copy' | 'test';
+  path: string;
+  value?: unknown;
+  from?: string;
+}
+
+/**
+ * A patch and its wire format: RFC 7386 merge patch, RFC 6902 JSON patch (use a `test` op on
+ * `/metadata/resourceVersion` for optimistic concurrency), or server-side apply owned by `fieldManager`.
+ */
+export type Patch =
+  | { type: 'merge'; body: object }
+  | { type: 'json'; ops: JsonPatchOp[] }
+  | { type: 'apply'; body: KubeObject; fieldManager: string; force?: boolean };
+
+/** Options for list calls. */
+export interface ListOptions {
+  labelSelector?: string;
+  fieldSelector?: string;
+}
+
+/** Options for delete calls. */
+export interface DeleteOptions {
+  propagationPolicy?: 'Foreground' | 'Background' | 'Orphan';
+  preconditions?: { uid?: string; resourceVersion?: string };
+}
+
+/**
+ * The API port the controllers depend on. Objects go in and come out as plain JSON (timestamps are
+ * strings, unknown fields kept), the same shape informers deliver. Every failure is an {@link ApiError}.
+ * `namespace: undefined` addresses cluster-scoped objects (or, for `list`, all namespaces).
+ */
+export interface KubeClient {
+  get<T extends KubeObject>(res: ResourceType, namespace: string | undefined, name: string): Promise<T>;
+  list<T extends KubeObject>(res: ResourceType, namespace?: string, opts?: ListOptions): Promise<KubeList<T>>;
+  create<T extends KubeObject>(res: ResourceType, namespace: string | undefined, body: T): Promise<T>;
+  /** Full update; `body.metadata.resourceVersion` makes it conditional (409 Conflict when stale). */
+  replace<T extends KubeObject>(res: ResourceType, namespace: string | undefined, body: T): Promise<T>;
+  patch<T extends KubeObject>(res: ResourceType, ref: ObjectRef, patch: Patch): Promise<T>;
+  /** Patches the `/status` subresource; the CRD must declare `subresources.status`. */
+  patchStatus<T extends KubeObject>(res: ResourceType, ref: ObjectRef, patch: Patch): Promise<T>;
+  delete(res: ResourceType, ref: ObjectRef, opts?: DeleteOptions): Promise<void>;
+}
+
+/** Addresses one object. */
+export interface ObjectRef {
+  namespace?: string;
+  name: string;
+}
+
+/** REST path of a collection or object: `/apis/apps/v1/namespaces/ns/replicasets/name/status`. */
+export function resourcePath(res: ResourceType, namespace?: string, name?: string, sub?: string): string {
+  const base = res.group === '' ? `/api/${res.version}` : `/apis/${res.group}/${res.version}`;
+  const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
+  const obj = name ? `/${encodeURIComponent(name)}${sub ? `/${sub}` : ''}` : '';
+  return `${base}${ns}/${res.plural}${obj}`;
+}
+
+const CONTENT_TYPE: Record<Patch['type'], string> = {
+  merge: 'application/merge-patch+json',
+  json: 'application/json-patch+json',
+  apply: 'application/apply-patch+yaml',
+};
+
+interface RawRequest {
+  method: HttpMethod;
+  path: string;
+  query?: Record<string, string | undefined>;
+  body?: unknown;
+  contentType?: string;
+}
+
+/**
+ * {@link KubeClient} over client-node's HTTP stack. Requests carry the kubeconfig's credentials; bodies
+ * are sent and returned as raw JSON (no model (de)serialisation, so no dropped fields or `Date` objects).
+ */
+export class ClientNodeKubeClient implements KubeClient {
+  private readonly config: Configuration;
+
+  constructor(private readonly kc: KubeConfig) {
+    const cluster = kc.getCurrentCluster();
+    if (!cluster) throw new Error('kubeconfig has no current cluster');
+    this.config = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}) });
+  }
+
+  get<T extends KubeObject>(res: ResourceType, namespace: string | undefined, name: string): Promise<T> {
+    return this.send<T>({ method: HttpMethod.GET, path: resourcePath(res, namespace, name) });
+  }
+
+  list<T extends KubeObject>(
+    res: ResourceType,
+    namespace?: string,
+    opts: ListOptions = {},
+  ): Promise<KubeList<T>> {
+    const query = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
+    return this.send<KubeList<T>>({ method: HttpMethod.GET, path: resourcePath(res, namespace), query });
+  }
+
+  create<T extends KubeObject>(res: ResourceType, namespace: string | undefined, body: T): Promise<T> {
+    return this.send<T>({ method: HttpMethod.POST, path: resourcePath(res, namespace), body });
+  }
+
+  replace<T extends KubeObject>(res: ResourceType, namespace: string | undefined, body: T): Promise<T> {
+    const path = resourcePath(res, namespace, body.metadata?.name ?? '');
+    return this.send<T>({ method: HttpMethod.PUT, path, body });
+  }
+
+  patch<T extends KubeObject>(res: ResourceType, ref: ObjectRef, patch: Patch): Promise<T> {
+    return this.send<T>(patchRequest(resourcePath(res, ref.namespace, ref.name), patch));
+  }
+
+  patchStatus<T extends KubeObject>(res: ResourceType, ref: ObjectRef, patch: Patch): Promise<T> {
+    return this.send<T>(patchRequest(resourcePath(res, ref.namespace, ref.name, 'status'), patch));
+  }
+
+  async delete(res: ResourceType, ref: ObjectRef, opts: DeleteOptions = {}): Promise<void> {
+    const body = { apiVersion: 'v1', kind: 'DeleteOptions', ...opts };
+    await this.send({ method: HttpMethod.DELETE, path: resourcePath(res, ref.namespace, ref.name), body });
+  }
+
+  private async send<R>(req: RawRequest): Promise<R> {
+    const ctx = this.config.baseServer.makeRequestContext(req.path, req.method);
+    ctx.setHeaderParam('Accept', 'application/json');
+    for (const [key, value] of Object.entries(req.query ?? {})) {
+      if (value !== undefined) ctx.setQueryParam(key, value);
+    }
+    if (req.body !== undefined) {
+      ctx.setHeaderParam('Content-Type', req.contentType ?? 'application/json');
+      ctx.setBody(JSON.stringify(req.body));
+    }
+    try {
+      await this.kc.applySecurityAuthentication(ctx);
+      const response = await this.config.httpApi.send(ctx).toPromise();
+      const text = await response.body.text();
+      if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
+        throw apiErrorFromResponse(response.httpStatusCode, text);
+      }
+      return (text === '' ? {} : JSON.parse(text)) as R;
+    } catch (err) {
+      throw err instanceof ApiError ? err : toApiError(err);
+    }
+  }
+}
+
+function patchRequest(path: string, patch: Patch): RawRequest {
+  const contentType = CONTENT_TYPE[patch.type];
+  if (patch.type === 'json') return { method: HttpMethod.PATCH, path, body: patch.ops, contentType };
+  if (patch.type === 'merge') return { method: HttpMethod.PATCH, path, body: patch.body, contentType };
+  const query = { fieldManager: patch.fieldManager, force: patch.force ? 'true' : undefined };
+  return { method: HttpMethod.PATCH, path, body: patch.body, contentType, query };
+}
+
+/** Where to load credentials from; both fields optional. */
+export interface KubeConfigSource {
+  /** Path to a kubeconfig file; wins over everything else. */
+  kubeconfig?: string;
+  /** Context to select in the loaded kubeconfig. */
+  context?: string;
+}
+
+/**
+ * Loads credentials: an explicit `kubeconfig` file if given; else the in-cluster service account when
+ * `KUBERNETES_SERVICE_HOST` is set; else client-node's defaults (`$KUBECONFIG`, `~/.kube/config`).
+ * `context` is applied last and must exist.
+ */
+export function loadKubeConfig(source: KubeConfigSource = {}): KubeConfig {
+  const kc = new KubeConfig();
+  if (source.kubeconfig) kc.loadFromFile(source.kubeconfig);
+  else if (process.env.KUBERNETES_SERVICE_HOST) kc.loadFromCluster();
+  else kc.loadFromDefault();
+  if (source.context) {
+    if (!kc.getContextObject(source.context))
+      throw new Error(`kubeconfig has no context "${source.context}"`);
+    kc.setCurrentContext(source.context);
+  }
+  return kc;
+}

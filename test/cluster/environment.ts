@@ -62,7 +62,12 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
     await Promise.all([controlPlane.stop(), prometheus.stop()]);
     if (!stopOptions.keepDir) rmSync(dir, { recursive: true, force: true });
   };
-  recordRun(dir, process.pid, [...controlPlane.processes, prometheus.process]);
+  recordRun(
+    dir,
+    process.pid,
+    [...controlPlane.processes, prometheus.process],
+    [controlPlane.layout.etcdDataDir],
+  );
   try {
     const kc = new KubeConfig();
     kc.loadFromFile(controlPlane.kubeconfigPath);

@@ -6,6 +6,8 @@ import { cacheDir } from './versions.js';
 interface RunRecord {
   owner: number;
   processes: { pid: number; name: string }[];
+  /** Paths outside the run directory to delete with it (etcd's data on tmpfs). */
+  paths?: string[];
 }
 
 const RECORD = 'run.json';
@@ -30,39 +32,42 @@ function commandOf(pid: number): string {
 }
 
 /** Records which processes a run directory owns, so a later run can clean up after a crash. */
-export function recordRun(dir: string, owner: number, processes: ManagedProcess[]): void {
+export function recordRun(
+  dir: string,
+  owner: number,
+  processes: ManagedProcess[],
+  paths: string[] = [],
+): void {
   const record: RunRecord = {
     owner,
     processes: processes.flatMap((p) => (p.pid ? [{ pid: p.pid, name: p.name }] : [])),
+    paths,
   };
   writeFileSync(join(dir, RECORD), JSON.stringify(record));
+}
+
+function reapRun(dir: string): number {
+  const recordPath = join(dir, RECORD);
+  if (!existsSync(recordPath)) {
+    const old = Date.now() - statSync(dir).mtimeMs > FAILED_RUN_KEEP_MS;
+    if (old) rmSync(dir, { recursive: true, force: true });
+    return 0;
+  }
+  const record = JSON.parse(readFileSync(recordPath, 'utf8')) as RunRecord;
+  if (alive(record.owner)) return 0;
+  const victims = record.processes.filter((p) => alive(p.pid) && commandOf(p.pid).includes(p.name));
+  for (const p of victims) process.kill(p.pid, 'SIGKILL');
+  for (const path of [...(record.paths ?? []), dir]) rmSync(path, { recursive: true, force: true });
+  return victims.length;
 }
 
 /**
  * Kills the processes of run directories whose owner process is gone (a crashed test run)
  * and removes those directories. A process is killed only if its command still names the component.
+ * Returns how many processes were killed.
  */
 export function reapStaleRuns(): number {
   const runs = join(cacheDir(), 'runs');
   if (!existsSync(runs)) return 0;
-  let reaped = 0;
-  for (const entry of readdirSync(runs)) {
-    const dir = join(runs, entry);
-    const recordPath = join(dir, RECORD);
-    if (!existsSync(recordPath)) {
-      if (Date.now() - statSync(dir).mtimeMs > FAILED_RUN_KEEP_MS)
-        rmSync(dir, { recursive: true, force: true });
-      continue;
-    }
-    const record = JSON.parse(readFileSync(recordPath, 'utf8')) as RunRecord;
-    if (alive(record.owner)) continue;
-    for (const p of record.processes) {
-      if (alive(p.pid) && commandOf(p.pid).includes(p.name)) {
-        process.kill(p.pid, 'SIGKILL');
-        reaped++;
-      }
-    }
-    rmSync(dir, { recursive: true, force: true });
-  }
-  return reaped;
+  return readdirSync(runs).reduce((sum, entry) => sum + reapRun(join(runs, entry)), 0);
 }

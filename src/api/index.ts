@@ -1,0 +1,33 @@
+/**
+ * Public surface of the Vireo API package: zod schemas and inferred types of the Argo Rollouts v1alpha1
+ * kinds, defaults, validation, and the CRD generator. Pure: no Kubernetes client, no I/O, no clock.
+ */
+export * from './analysis.js';
+export * from './analysis-ref.js';
+export * from './analysis-run.js';
+export * from './blue-green.js';
+export * from './canary.js';
+export * from './canary-steps.js';
+export * from './crd-schema.js';
+export * from './crds.js';
+export * from './defaults.js';
+export * from './duration.js';
+export * from './experiment.js';
+export * from './int-or-string.js';
+export * from './issues.js';
+export * from './metric-providers.js';
+export * from './primitives.js';
+export * from './rollout.js';
+export * from './rollout-spec.js';
+export * from './rollout-status.js';
+export * from './selector.js';
+export * from './traffic-routing.js';
+export * from './unsupported.js';
+export * from './validate-analysis.js';
+export * from './validate-analysis-ref.js';
+export * from './validate-canary.js';
+export * from './validate-metric.js';
+export * from './validate-references.js';
+export * from './validate-rollout.js';
+export * from './validate-steps.js';
+export * from './validate-traffic.js';

@@ -1,0 +1,104 @@
+import { z } from 'zod';
+import { preserveUnknown, StringMapSchema } from './primitives.js';
+
+/** A TLS route of an Istio VirtualService, matched by port and SNI hosts. */
+export const TlsRouteSchema = z.object({
+  port: z.int().optional(),
+  sniHosts: z.array(z.string()).optional(),
+});
+
+/** A TCP route of an Istio VirtualService, matched by port. */
+export const TcpRouteSchema = z.object({ port: z.int().optional() });
+
+/** One Istio VirtualService the controller edits. `name` may be `name.namespace`. */
+export const IstioVirtualServiceSchema = z.object({
+  name: z.string(),
+  routes: z.array(z.string()).optional(),
+  tlsRoutes: z.array(TlsRouteSchema).optional(),
+  tcpRoutes: z.array(TcpRouteSchema).optional(),
+});
+export type IstioVirtualService = z.infer<typeof IstioVirtualServiceSchema>;
+
+/** Istio subset-level split: the DestinationRule whose subsets get the canary and stable pod hashes. */
+export const IstioDestinationRuleSchema = z.object({
+  name: z.string(),
+  canarySubsetName: z.string(),
+  stableSubsetName: z.string(),
+  additionalSubsetNames: z.array(z.string()).optional(),
+});
+
+/** Istio traffic routing: `virtualService` or `virtualServices` (one of them), optional DestinationRule. */
+export const IstioTrafficRoutingSchema = z.object({
+  virtualService: IstioVirtualServiceSchema.optional(),
+  virtualServices: z.array(IstioVirtualServiceSchema).optional(),
+  destinationRule: IstioDestinationRuleSchema.optional(),
+});
+export type IstioTrafficRouting = z.infer<typeof IstioTrafficRoutingSchema>;
+
+/** NGINX Ingress traffic routing: `stableIngress` or `stableIngresses` (one of them). */
+export const NginxTrafficRoutingSchema = z.object({
+  annotationPrefix: z.string().optional(),
+  stableIngress: z.string().optional(),
+  stableIngresses: z.array(z.string()).optional(),
+  additionalIngressAnnotations: StringMapSchema.optional(),
+  canaryIngressAnnotations: StringMapSchema.optional(),
+});
+export type NginxTrafficRouting = z.infer<typeof NginxTrafficRoutingSchema>;
+
+/** A route the controller owns (created for setHeaderRoute / setMirrorRoute). Order sets precedence. */
+export const ManagedRouteSchema = z.object({ name: z.string() });
+
+/**
+ * `trafficRouting`. Routers Vireo does not implement are still part of the schema (opaque objects), so the
+ * API server keeps them and validation reports them as unsupported instead of silently dropping them.
+ */
+export const TrafficRoutingSchema = z.object({
+  istio: IstioTrafficRoutingSchema.optional(),
+  nginx: NginxTrafficRoutingSchema.optional(),
+  plugins: z.record(z.string(), preserveUnknown()).optional(),
+  managedRoutes: z.array(ManagedRouteSchema).optional(),
+  maxTrafficWeight: z.int32().optional(),
+  alb: preserveUnknown().optional(),
+  smi: preserveUnknown().optional(),
+  ambassador: preserveUnknown().optional(),
+  appMesh: preserveUnknown().optional(),
+  traefik: preserveUnknown().optional(),
+  apisix: preserveUnknown().optional(),
+});
+export type TrafficRouting = z.infer<typeof TrafficRoutingSchema>;
+
+/** Every router key of `trafficRouting` (supported or not); `plugins` is keyed further by plugin name. */
+export const TRAFFIC_ROUTER_KEYS = [
+  'istio',
+  'nginx',
+  'plugins',
+  'alb',
+  'smi',
+  'ambassador',
+  'appMesh',
+  'traefik',
+  'apisix',
+] as const;
+export type TrafficRouterKey = (typeof TRAFFIC_ROUTER_KEYS)[number];
+
+/** Name under which manifests written for Argo configure the Gateway API plugin. */
+export const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
+
+/** One HTTPRoute of the Gateway API plugin config. */
+export const GatewayApiHttpRouteSchema = z.object({
+  name: z.string(),
+  useHeaderRoutes: z.boolean().optional(),
+});
+
+/**
+ * Config of `trafficRouting.plugins["argoproj-labs/gatewayAPI"]`, the same shape as Argo's Gateway API
+ * plugin: `httpRoute` or `httpRoutes`, optional `namespace` (default: the Rollout's) and `configMap`.
+ * Unknown keys are kept so validation can report the plugin features Vireo does not implement.
+ */
+export const GatewayApiConfigSchema = z.looseObject({
+  httpRoute: z.string().optional(),
+  httpRoutes: z.array(GatewayApiHttpRouteSchema).optional(),
+  namespace: z.string().optional(),
+  configMap: z.string().optional(),
+});
+export type GatewayApiConfig = z.infer<typeof GatewayApiConfigSchema>;

@@ -1,0 +1,131 @@
+import type { Metric } from './analysis.js';
+import { parseGoDuration } from './duration.js';
+import { intOrStringToInt } from './int-or-string.js';
+import { type FieldPath, type Issue, invalid } from './issues.js';
+import { METRIC_PROVIDER_KEYS, type MetricProvider, WEB_METHODS } from './metric-providers.js';
+import type { IntOrString } from './primitives.js';
+import { isSupported, unsupportedIn } from './unsupported.js';
+
+const TEMPLATED = /\{\{.*\}\}/;
+
+function durationIssues(value: string | undefined, path: FieldPath): Issue[] {
+  if (value === undefined || TEMPLATED.test(value)) return [];
+  const ms = parseGoDuration(value);
+  if (ms === undefined)
+    return [invalid(path, `must be a duration such as "30s", "1m" or "1h", got "${value}"`)];
+  return ms < 0 ? [invalid(path, 'must not be negative')] : [];
+}
+
+type LimitField =
+  | 'count'
+  | 'failureLimit'
+  | 'inconclusiveLimit'
+  | 'consecutiveErrorLimit'
+  | 'consecutiveSuccessLimit';
+
+/** The integer value of a count/limit, `undefined` when absent or templated; `null` when malformed. */
+function intValue(value: IntOrString | undefined): number | undefined | null {
+  if (value === undefined || (typeof value === 'string' && TEMPLATED.test(value))) return undefined;
+  return intOrStringToInt(value) ?? null;
+}
+
+function limitIssues(metric: Metric, path: FieldPath): Issue[] {
+  const issues: Issue[] = [];
+  const fields: LimitField[] = [
+    'count',
+    'failureLimit',
+    'inconclusiveLimit',
+    'consecutiveErrorLimit',
+    'consecutiveSuccessLimit',
+  ];
+  const values = new Map<LimitField, number>();
+  for (const field of fields) {
+    const value = intValue(metric[field]);
+    if (value === null)
+      issues.push(invalid([...path, field], `must be an integer or an {{args.…}} placeholder`));
+    else if (value !== undefined) values.set(field, value);
+  }
+  const success = values.get('consecutiveSuccessLimit') ?? 0;
+  for (const [field, value] of values) {
+    const allowed = field === 'failureLimit' && value === -1 && success > 0;
+    if (value < 0 && !allowed) {
+      const hint = field === 'failureLimit' ? ' (-1 is allowed only with consecutiveSuccessLimit > 0)' : '';
+      issues.push(invalid([...path, field], `must not be negative, got ${value}${hint}`));
+    }
+  }
+  issues.push(...countIssues(metric, values, path));
+  return issues;
+}
+
+function countIssues(metric: Metric, values: ReadonlyMap<LimitField, number>, path: FieldPath): Issue[] {
+  const count = values.get('count');
+  if (count === undefined || count === 0) return [];
+  const issues: Issue[] = [];
+  if (count > 1 && metric.interval === undefined) {
+    issues.push(invalid([...path, 'interval'], `is required when count is greater than 1 (count: ${count})`));
+  }
+  const failure = Math.max(values.get('failureLimit') ?? 0, 0);
+  const success = values.get('consecutiveSuccessLimit') ?? 0;
+  if (count < failure + success) {
+    issues.push(
+      invalid(
+        [...path, 'count'],
+        `must be at least failureLimit + consecutiveSuccessLimit (${failure + success}), got ${count}`,
+      ),
+    );
+  }
+  const inconclusive = values.get('inconclusiveLimit') ?? 0;
+  if (count < inconclusive) {
+    issues.push(
+      invalid([...path, 'count'], `must be at least inconclusiveLimit (${inconclusive}), got ${count}`),
+    );
+  }
+  return issues;
+}
+
+function webIssues(web: NonNullable<MetricProvider['web']>, path: FieldPath): Issue[] {
+  const issues: Issue[] = [];
+  if (web.url === '') issues.push(invalid([...path, 'url'], 'must not be empty'));
+  const method = web.method ?? 'GET';
+  if (!(WEB_METHODS as readonly string[]).includes(method)) {
+    issues.push(invalid([...path, 'method'], `must be ${WEB_METHODS.join(', ')}, got "${method}"`));
+  }
+  if (web.body !== undefined && web.jsonBody !== undefined) {
+    issues.push(invalid([...path, 'jsonBody'], 'set only one of body or jsonBody'));
+  }
+  if ((web.body !== undefined || web.jsonBody !== undefined) && method === 'GET') {
+    issues.push(invalid([...path, 'method'], 'must be POST or PUT when a body is sent'));
+  }
+  return issues;
+}
+
+function providerIssues(provider: MetricProvider, path: FieldPath): Issue[] {
+  const set = METRIC_PROVIDER_KEYS.filter((key) => provider[key] !== undefined);
+  if (set.length !== 1) {
+    const found = set.length === 0 ? 'none' : set.join(' and ');
+    return [invalid(path, `set exactly one provider (supported: prometheus, web, job); found ${found}`)];
+  }
+  const key = set[0] as (typeof set)[number];
+  if (!isSupported('metricProviders', key)) return [unsupportedIn('metricProviders', [...path, key])];
+  if (provider.prometheus && !provider.prometheus.query) {
+    return [invalid([...path, 'prometheus', 'query'], 'is required (a PromQL query)')];
+  }
+  if (provider.web) return webIssues(provider.web, [...path, 'web']);
+  if (provider.job && provider.job.spec.template === undefined) {
+    return [invalid([...path, 'job', 'spec', 'template'], 'is required (the pod template of the Job)')];
+  }
+  return [];
+}
+
+/**
+ * Checks one metric at `path`: parseable durations, integer counts and limits (placeholders allowed),
+ * Argo's count/limit relations, and exactly one supported, well-formed provider.
+ */
+export function validateMetric(metric: Metric, path: FieldPath): Issue[] {
+  return [
+    ...durationIssues(metric.interval, [...path, 'interval']),
+    ...durationIssues(metric.initialDelay, [...path, 'initialDelay']),
+    ...limitIssues(metric, path),
+    ...providerIssues(metric.provider, [...path, 'provider']),
+  ];
+}

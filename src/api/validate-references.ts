@@ -1,0 +1,86 @@
+import type { RolloutAnalysis } from './analysis-ref.js';
+import { type FieldPath, type Issue, reference } from './issues.js';
+import type { Rollout } from './rollout.js';
+import type { TrafficRouting } from './traffic-routing.js';
+
+/**
+ * Names of the objects that exist, as the controller's caches see them. A missing set means "not
+ * watched": references of that kind are not checked. VirtualService names are as written in the Rollout
+ * (`name` or `name.namespace`).
+ */
+export interface KnownObjects {
+  services?: ReadonlySet<string>;
+  analysisTemplates?: ReadonlySet<string>;
+  clusterAnalysisTemplates?: ReadonlySet<string>;
+  virtualServices?: ReadonlySet<string>;
+  destinationRules?: ReadonlySet<string>;
+  ingresses?: ReadonlySet<string>;
+}
+
+function check(
+  known: ReadonlySet<string> | undefined,
+  name: string | undefined,
+  path: FieldPath,
+  kind: string,
+): Issue[] {
+  if (known === undefined || name === undefined || name === '' || known.has(name)) return [];
+  return [reference(path, `${kind} "${name}" does not exist`)];
+}
+
+function analysisRefs(analysis: RolloutAnalysis | undefined, known: KnownObjects, path: FieldPath): Issue[] {
+  return (analysis?.templates ?? []).flatMap((t, i) => {
+    const cluster = t.clusterScope === true;
+    const set = cluster ? known.clusterAnalysisTemplates : known.analysisTemplates;
+    const kind = cluster ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
+    return check(set, t.templateName, [...path, 'templates', i, 'templateName'], kind);
+  });
+}
+
+function istioRefs(istio: TrafficRouting['istio'], known: KnownObjects, path: FieldPath): Issue[] {
+  const single = istio?.virtualService;
+  const services = single ? [{ vs: single, at: [...path, 'virtualService'] }] : [];
+  (istio?.virtualServices ?? []).forEach((vs, i) => {
+    services.push({ vs, at: [...path, 'virtualServices', i] });
+  });
+  const issues = services.flatMap(({ vs, at }) =>
+    check(known.virtualServices, vs.name, [...at, 'name'], 'VirtualService'),
+  );
+  const dr = istio?.destinationRule;
+  issues.push(
+    ...check(known.destinationRules, dr?.name, [...path, 'destinationRule', 'name'], 'DestinationRule'),
+  );
+  return issues;
+}
+
+function routingRefs(routing: TrafficRouting | undefined, known: KnownObjects, path: FieldPath): Issue[] {
+  const nginx = routing?.nginx;
+  const issues = istioRefs(routing?.istio, known, [...path, 'istio']);
+  issues.push(
+    ...check(known.ingresses, nginx?.stableIngress, [...path, 'nginx', 'stableIngress'], 'Ingress'),
+  );
+  (nginx?.stableIngresses ?? []).forEach((name, i) => {
+    issues.push(...check(known.ingresses, name, [...path, 'nginx', 'stableIngresses', i], 'Ingress'));
+  });
+  return issues;
+}
+
+/**
+ * `reference` issues for objects a (valid) Rollout names that do not exist: Services, AnalysisTemplates,
+ * ClusterAnalysisTemplates, VirtualServices, DestinationRules and Ingresses. These are not terminal: the
+ * controller re-checks when the referenced objects appear.
+ */
+export function validateRolloutReferences(rollout: Rollout, known: KnownObjects): Issue[] {
+  const canary = rollout.spec.strategy.canary;
+  if (canary === undefined) return [];
+  const path: FieldPath = ['spec', 'strategy', 'canary'];
+  const issues = [
+    ...check(known.services, canary.canaryService, [...path, 'canaryService'], 'Service'),
+    ...check(known.services, canary.stableService, [...path, 'stableService'], 'Service'),
+    ...routingRefs(canary.trafficRouting, known, [...path, 'trafficRouting']),
+    ...analysisRefs(canary.analysis, known, [...path, 'analysis']),
+  ];
+  (canary.steps ?? []).forEach((step, i) => {
+    issues.push(...analysisRefs(step.analysis, known, [...path, 'steps', i, 'analysis']));
+  });
+  return issues;
+}

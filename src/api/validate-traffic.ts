@@ -1,0 +1,129 @@
+import { type FieldPath, type Issue, invalid, parseObject } from './issues.js';
+import {
+  GATEWAY_API_PLUGIN,
+  GatewayApiConfigSchema,
+  type IstioTrafficRouting,
+  type NginxTrafficRouting,
+  TRAFFIC_ROUTER_KEYS,
+  type TrafficRouterKey,
+  type TrafficRouting,
+} from './traffic-routing.js';
+import { isSupported, supportedText, unsupportedIn } from './unsupported.js';
+import { nameIssues } from './validate-analysis-ref.js';
+
+/** The router keys set in `trafficRouting` (`plugins` counts only when it has at least one plugin). */
+export function configuredRouters(routing: TrafficRouting): TrafficRouterKey[] {
+  return TRAFFIC_ROUTER_KEYS.filter((key) =>
+    key === 'plugins' ? Object.keys(routing.plugins ?? {}).length > 0 : routing[key] !== undefined,
+  );
+}
+
+/** True when the canary needs `canaryService` and `stableService` (Istio host split, NGINX, Gateway API). */
+export function requiresCanaryServices(routing: TrafficRouting | undefined): boolean {
+  if (routing === undefined) return false;
+  const istioHostSplit = routing.istio !== undefined && routing.istio.destinationRule === undefined;
+  const gatewayApi = routing.plugins?.[GATEWAY_API_PLUGIN] !== undefined;
+  return istioHostSplit || routing.nginx !== undefined || gatewayApi;
+}
+
+/** True when the configured routers can own header and mirror routes (Istio or a plugin). */
+export function supportsManagedRoutes(routing: TrafficRouting | undefined): boolean {
+  return routing?.istio !== undefined || Object.keys(routing?.plugins ?? {}).length > 0;
+}
+
+function istioIssues(istio: IstioTrafficRouting, path: FieldPath): Issue[] {
+  const single = istio.virtualService !== undefined;
+  const list = istio.virtualServices ?? [];
+  if (single === list.length > 0) {
+    return [invalid(path, 'set exactly one of virtualService or virtualServices (a non-empty list)')];
+  }
+  const services = single && istio.virtualService ? [istio.virtualService] : list;
+  const base = single ? [...path, 'virtualService'] : [...path, 'virtualServices'];
+  const issues = services.flatMap((vs, i) => {
+    const at = single ? base : [...base, i];
+    return vs.name === '' ? [invalid([...at, 'name'], 'VirtualService name must not be empty')] : [];
+  });
+  const dr = istio.destinationRule;
+  if (dr !== undefined && dr.canarySubsetName === dr.stableSubsetName) {
+    issues.push(
+      invalid([...path, 'destinationRule', 'stableSubsetName'], 'must differ from canarySubsetName'),
+    );
+  }
+  if (dr?.name === '') issues.push(invalid([...path, 'destinationRule', 'name'], 'must not be empty'));
+  return issues;
+}
+
+function nginxIssues(nginx: NginxTrafficRouting, path: FieldPath): Issue[] {
+  const single = nginx.stableIngress !== undefined && nginx.stableIngress !== '';
+  const list = nginx.stableIngresses ?? [];
+  if (single === list.length > 0) {
+    return [invalid(path, 'set exactly one of stableIngress or stableIngresses (a non-empty list)')];
+  }
+  return [];
+}
+
+function gatewayApiIssues(config: unknown, path: FieldPath): Issue[] {
+  const parsed = parseObject(GatewayApiConfigSchema, config, path);
+  if (!parsed.ok) return parsed.issues;
+  const cfg = parsed.value;
+  const issues = Object.keys(cfg)
+    .filter((key) => !isSupported('gatewayApiConfigKeys', key))
+    .map((key) => unsupportedIn('gatewayApiConfigKeys', [...path, key]));
+  const routes = cfg.httpRoutes ?? [];
+  if ((cfg.httpRoute !== undefined && cfg.httpRoute !== '') === routes.length > 0) {
+    issues.push(invalid(path, 'set exactly one of httpRoute or httpRoutes (a non-empty list)'));
+  }
+  issues.push(
+    ...nameIssues(
+      routes.map((r) => r.name),
+      [...path, 'httpRoutes'],
+      'HTTPRoute',
+    ),
+  );
+  return issues;
+}
+
+function pluginIssues(plugins: TrafficRouting['plugins'], path: FieldPath): Issue[] {
+  return Object.entries(plugins ?? {}).flatMap(([name, config]) => {
+    const at = [...path, name];
+    if (!isSupported('trafficRouterPlugins', name)) return [unsupportedIn('trafficRouterPlugins', at)];
+    return name === GATEWAY_API_PLUGIN ? gatewayApiIssues(config, at) : [];
+  });
+}
+
+/**
+ * Checks `spec.strategy.canary.trafficRouting`: at least one router; routers Vireo lacks are `unsupported`;
+ * Istio, NGINX and Gateway API settings are well-formed; `maxTrafficWeight` only with NGINX or plugins.
+ */
+export function validateTrafficRouting(routing: TrafficRouting, path: FieldPath): Issue[] {
+  const routers = configuredRouters(routing);
+  const issues: Issue[] = [];
+  if (routers.length === 0) {
+    issues.push(invalid(path, `configure a traffic router (supported: ${supportedText('trafficRouters')})`));
+  }
+  for (const key of routers) {
+    if (!isSupported('trafficRouters', key)) issues.push(unsupportedIn('trafficRouters', [...path, key]));
+  }
+  if (routing.istio) issues.push(...istioIssues(routing.istio, [...path, 'istio']));
+  if (routing.nginx) issues.push(...nginxIssues(routing.nginx, [...path, 'nginx']));
+  issues.push(...pluginIssues(routing.plugins, [...path, 'plugins']));
+  issues.push(...maxWeightIssues(routing, [...path, 'maxTrafficWeight']));
+  const managed = routing.managedRoutes ?? [];
+  issues.push(
+    ...nameIssues(
+      managed.map((r) => r.name),
+      [...path, 'managedRoutes'],
+      'managed route',
+    ),
+  );
+  return issues;
+}
+
+function maxWeightIssues(routing: TrafficRouting, path: FieldPath): Issue[] {
+  const max = routing.maxTrafficWeight;
+  if (max === undefined) return [];
+  if (routing.nginx === undefined && Object.keys(routing.plugins ?? {}).length === 0) {
+    return [invalid(path, 'maxTrafficWeight can only be used with nginx or plugins traffic routing')];
+  }
+  return max > 0 ? [] : [invalid(path, `must be greater than 0, got ${max}`)];
+}

@@ -1,0 +1,187 @@
+import { describe, expect, it } from 'vitest';
+import { checkRollout, validateRollout } from '../../../src/api/index.js';
+import { aRollout, edited, type Json } from './fixtures.js';
+
+const canary = (r: Json): Json => r.spec.strategy.canary;
+
+function check(raw: Json) {
+  return checkRollout(raw).issues;
+}
+
+type Unsupported = [feature: string, edit: (r: Json) => void, path: string, supported: string];
+
+const unsupportedCases: Unsupported[] = [
+  [
+    'blueGreen',
+    (r) => {
+      r.spec.strategy = { blueGreen: { activeService: 'a' } };
+    },
+    'spec.strategy.blueGreen',
+    'canary',
+  ],
+  [
+    'workloadRef',
+    (r) => {
+      delete r.spec.template;
+      r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' };
+    },
+    'spec.workloadRef',
+    'spec.template with spec.selector',
+  ],
+  [
+    'rollbackWindow',
+    (r) => {
+      r.spec.rollbackWindow = { revisions: 3 };
+    },
+    'spec.rollbackWindow',
+    'a normal update',
+  ],
+  [
+    'pingPong',
+    (r) => {
+      canary(r).pingPong = { pingService: 'a', pongService: 'b' };
+    },
+    'spec.strategy.canary.pingPong',
+    'canaryService and stableService',
+  ],
+  [
+    'dynamicStableScale',
+    (r) => {
+      canary(r).dynamicStableScale = true;
+    },
+    'spec.strategy.canary.dynamicStableScale',
+    'stable keeps full size',
+  ],
+  [
+    'antiAffinity',
+    (r) => {
+      canary(r).antiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: {} };
+    },
+    'spec.strategy.canary.antiAffinity',
+    'affinity rules in spec.template',
+  ],
+  [
+    'ALB',
+    (r) => {
+      canary(r).trafficRouting.alb = { ingress: 'i', servicePort: 80 };
+    },
+    'spec.strategy.canary.trafficRouting.alb',
+    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
+  ],
+  [
+    'SMI',
+    (r) => {
+      canary(r).trafficRouting.smi = { rootService: 'x' };
+    },
+    'spec.strategy.canary.trafficRouting.smi',
+    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
+  ],
+  [
+    'AppMesh',
+    (r) => {
+      canary(r).trafficRouting.appMesh = { virtualService: { name: 'x' } };
+    },
+    'spec.strategy.canary.trafficRouting.appMesh',
+    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
+  ],
+  [
+    'Traefik',
+    (r) => {
+      canary(r).trafficRouting.traefik = { weightedTraefikServiceName: 'x' };
+    },
+    'spec.strategy.canary.trafficRouting.traefik',
+    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
+  ],
+  [
+    'Ambassador',
+    (r) => {
+      canary(r).trafficRouting.ambassador = { mappings: ['m'] };
+    },
+    'spec.strategy.canary.trafficRouting.ambassador',
+    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
+  ],
+  [
+    'APISIX',
+    (r) => {
+      canary(r).trafficRouting.apisix = { route: { name: 'r' } };
+    },
+    'spec.strategy.canary.trafficRouting.apisix',
+    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
+  ],
+  [
+    'another router plugin',
+    (r) => {
+      canary(r).trafficRouting.plugins = { 'argoproj-labs/contour': { httpProxy: 'x' } };
+    },
+    'spec.strategy.canary.trafficRouting.plugins["argoproj-labs/contour"]',
+    'argoproj-labs/gatewayAPI',
+  ],
+  [
+    'gatewayAPI grpcRoute',
+    (r) => {
+      canary(r).trafficRouting = {
+        plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'h', grpcRoute: 'g' } },
+      };
+      canary(r).steps = [{ setWeight: 5 }];
+    },
+    'spec.strategy.canary.trafficRouting.plugins["argoproj-labs/gatewayAPI"].grpcRoute',
+    'httpRoute, httpRoutes, namespace, configMap',
+  ],
+  [
+    'experiment step',
+    (r) => {
+      canary(r).steps.push({ experiment: { templates: [{ name: 'c', specRef: 'canary' }] } });
+    },
+    'spec.strategy.canary.steps[5].experiment',
+    'setWeight, pause, analysis',
+  ],
+  [
+    'plugin step',
+    (r) => {
+      canary(r).steps.push({ plugin: { name: 'argoproj-labs/step-exec', config: {} } });
+    },
+    'spec.strategy.canary.steps[5].plugin',
+    'setWeight, pause, analysis',
+  ],
+];
+
+describe('validateRollout: unsupported Argo features', () => {
+  it.each(unsupportedCases)('%s', (_feature, edit, path, supported) => {
+    const issues = check(edited(aRollout(), edit));
+    const match = issues.find((i) => i.path === path);
+    expect(match, JSON.stringify(issues)).toBeDefined();
+    expect(match?.kind).toBe('unsupported');
+    expect(match?.message).toMatch(/^.+ is not supported by Vireo \(supported: .+\)$/);
+    expect(match?.message.startsWith(`${path} is not supported by Vireo`)).toBe(true);
+    expect(match?.message).toContain(supported);
+  });
+
+  it('does not report dynamicStableScale: false', () => {
+    const r = edited(aRollout(), (x) => {
+      canary(x).dynamicStableScale = false;
+    });
+    expect(check(r)).toEqual([]);
+  });
+});
+
+describe('validateRollout on typed input', () => {
+  it('reports nothing for a parsed valid Rollout and is pure (same result twice)', () => {
+    const parsed = checkRollout(aRollout());
+    expect(parsed.rollout).toBeDefined();
+    if (!parsed.rollout) return;
+    expect(validateRollout(parsed.rollout)).toEqual([]);
+    expect(validateRollout(parsed.rollout)).toEqual(validateRollout(parsed.rollout));
+  });
+
+  it('reports schema errors without running semantic checks', () => {
+    const result = checkRollout(
+      edited(aRollout(), (r) => {
+        r.spec.replicas = 'three';
+      }),
+    );
+    expect(result.rollout).toBeUndefined();
+    expect(result.issues).toEqual([
+      { path: 'spec.replicas', message: 'must be a number, got the string "three"', kind: 'invalid' },
+    ]);
+  });
+});

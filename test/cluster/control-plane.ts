@@ -198,7 +198,7 @@ export async function startControlPlane(options: ControlPlaneOptions): Promise<C
   writeFileSync(l.kubeconfigPath, adminKubeconfigYaml(l.pki, server));
   const processes: ManagedProcess[] = [];
   const stop = async (): Promise<void> => {
-    await Promise.all([...processes].reverse().map((p) => p.stop()));
+    for (const p of [...processes].reverse()) await p.stop();
     rmSync(l.etcdDataDir, { recursive: true, force: true });
   };
   const log = (msg: string) => options.verbose && process.stderr.write(`vireo: ${msg}\n`);

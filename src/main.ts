@@ -1,43 +1,68 @@
-import { parseArgs } from 'node:util';
-import { KubeConfig, VersionApi } from '@kubernetes/client-node';
+import { hostname } from 'node:os';
 import { pino } from 'pino';
+import { parseControllerFlags } from './config/flags.js';
+import { ClientNodeKubeClient, loadKubeConfig } from './kube/client.js';
+import { apiEventSink, EventRecorder } from './kube/events.js';
+import { LeaderElector } from './kube/leader-election.js';
+import { coordinationLeaseApi } from './kube/lease-api.js';
+import { RolloutController } from './rollout/controller.js';
 import { startHealthServer } from './server/health.js';
+import { systemClock } from './util/clock.js';
 
-const { values: flags } = parseArgs({
-  options: {
-    kubeconfig: { type: 'string' },
-    'health-addr': { type: 'string', default: '0.0.0.0:8080' },
-  },
-});
-
-function splitAddress(address: string): { host: string; port: number } {
-  const index = address.lastIndexOf(':');
-  return { host: address.slice(0, index) || '0.0.0.0', port: Number(address.slice(index + 1)) };
-}
-
-function loadKubeConfig(path: string | undefined): KubeConfig {
-  const kc = new KubeConfig();
-  if (path) kc.loadFromFile(path);
-  else if (process.env.KUBERNETES_SERVICE_HOST && !process.env.KUBECONFIG) kc.loadFromCluster();
-  else kc.loadFromDefault();
-  return kc;
-}
-
-/** The controller's composition root: connects, serves health, and runs until SIGTERM/SIGINT. */
+/**
+ * The controller's composition root: parses flags, serves health, elects a leader and runs the Rollout
+ * controller while leading. Losing leadership exits the process (a fresh start re-syncs from the API).
+ */
 async function main(): Promise<void> {
-  const log = pino({ name: 'vireo' });
-  const kc = loadKubeConfig(flags.kubeconfig);
-  const version = await kc.makeApiClient(VersionApi).getCode();
-  let ready = false;
-  const { host, port } = splitAddress(flags['health-addr'] ?? '0.0.0.0:8080');
-  const health = await startHealthServer(host, port, { ready: () => ready });
-  log.info(
-    { server: kc.getCurrentCluster()?.server, kubernetes: version.gitVersion, healthPort: health.port },
-    'connected',
+  const flags = parseControllerFlags(process.argv.slice(2), process.env);
+  const logger = pino({ name: 'vireo', level: flags.logLevel });
+  const kc = loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
+  const client = new ClientNodeKubeClient(kc);
+  const events = new EventRecorder({ sink: apiEventSink(client), logger });
+  const controller = new RolloutController({
+    kc,
+    client,
+    events,
+    clock: systemClock,
+    logger,
+    namespace: flags.namespace,
+    workers: flags.workers,
+  });
+  let leading = !flags.leaderElect;
+  const health = await startHealthServer(flags.healthHost, flags.healthPort, {
+    ready: () => controller.hasSynced() || (flags.leaderElect && !leading),
+  });
+  const identity = `${hostname()}_${process.pid}`;
+  const elector = new LeaderElector({
+    leaseApi: coordinationLeaseApi(kc),
+    namespace: flags.leaderElectionNamespace,
+    name: 'vireo-controller-lock',
+    identity,
+    logger,
+    onStartedLeading: async () => {
+      leading = true;
+      logger.info({ identity }, 'leading; starting the Rollout controller');
+      await controller.start();
+    },
+    onStoppedLeading: () => {
+      logger.error({ identity }, 'lost leadership; exiting');
+      process.exit(1);
+    },
+  });
+  logger.info(
+    {
+      server: kc.getCurrentCluster()?.server,
+      namespace: flags.namespace ?? '(all)',
+      healthPort: health.port,
+    },
+    'starting',
   );
-  ready = true;
+  if (flags.leaderElect) elector.start();
+  else await controller.start();
   const stop = async (signal: string): Promise<void> => {
-    log.info({ signal }, 'shutting down');
+    logger.info({ signal }, 'shutting down');
+    await controller.stop();
+    if (flags.leaderElect) await elector.stop();
     await health.close();
     process.exit(0);
   };

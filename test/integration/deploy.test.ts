@@ -20,6 +20,13 @@ const CLUSTER_RULES: PolicyRule[] = [
     resources: ['rollouts', 'analysistemplates', 'clusteranalysistemplates', 'analysisruns'],
     verbs: ['get', 'list', 'watch'],
   },
+  { apiGroups: ['argoproj.io'], resources: ['rollouts/status'], verbs: ['patch'] },
+  {
+    apiGroups: ['apps'],
+    resources: ['replicasets'],
+    verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
+  },
+  { apiGroups: [''], resources: ['services'], verbs: ['get', 'patch'] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },

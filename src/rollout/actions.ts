@@ -1,0 +1,96 @@
+import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { LabelSelector, RolloutAnalysis, RolloutStatus } from '../api/index.js';
+
+/** Create ReplicaSet `<rollout>-<hash>` (owned by the Rollout); AlreadyExists means done. */
+export interface CreateReplicaSetAction {
+  kind: 'createReplicaSet';
+  name: string;
+  podTemplateHash: string;
+  revision: number;
+  replicas: number;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  selector: LabelSelector;
+  template: PodTemplateSpec;
+  minReadySeconds: number;
+}
+
+/** Set `spec.replicas` (and merge `annotations` into metadata) of an owned ReplicaSet. */
+export interface ScaleReplicaSetAction {
+  kind: 'scaleReplicaSet';
+  name: string;
+  replicas: number;
+  annotations?: Record<string, string>;
+}
+
+/** Delete an owned ReplicaSet that is scaled to zero and beyond `revisionHistoryLimit`; NotFound means done. */
+export interface DeleteReplicaSetAction {
+  kind: 'deleteReplicaSet';
+  name: string;
+}
+
+/** Point a Service's `rollouts-pod-template-hash` selector at `podTemplateHash` (placeholder for the executor). */
+export interface SetServiceSelectorAction {
+  kind: 'setServiceSelector';
+  service: string;
+  podTemplateHash: string;
+}
+
+/** Send `canaryWeight` of the router's total to `canaryHash` and the rest to `stableHash` (placeholder). */
+export interface ApplyTrafficAction {
+  kind: 'applyTraffic';
+  canaryWeight: number;
+  stableWeight: number;
+  canaryHash: string;
+  stableHash: string;
+}
+
+/** Create the AnalysisRun of an `analysis` step (placeholder until the analysis controller lands). */
+export interface CreateAnalysisRunAction {
+  kind: 'createAnalysisRun';
+  name: string;
+  podTemplateHash: string;
+  revision: number;
+  stepIndex: number;
+  labels: Record<string, string>;
+  analysis: RolloutAnalysis;
+}
+
+/** Set `spec.terminate: true` on a running AnalysisRun (placeholder). */
+export interface TerminateAnalysisRunAction {
+  kind: 'terminateAnalysisRun';
+  name: string;
+}
+
+/** Record a Kubernetes Event on the Rollout. */
+export interface EmitEventAction {
+  kind: 'emitEvent';
+  type: 'Normal' | 'Warning';
+  reason: string;
+  message: string;
+}
+
+/**
+ * One side effect the executor performs. Every action is idempotent: names are deterministic, creates
+ * tolerate AlreadyExists, deletes tolerate NotFound, and scale/selector/traffic actions state absolute
+ * targets, never increments.
+ */
+export type RolloutAction =
+  | CreateReplicaSetAction
+  | ScaleReplicaSetAction
+  | DeleteReplicaSetAction
+  | SetServiceSelectorAction
+  | ApplyTrafficAction
+  | CreateAnalysisRunAction
+  | TerminateAnalysisRunAction
+  | EmitEventAction;
+
+/**
+ * The result of one planning pass: actions to run in order (stop at the first failure), the one status to
+ * write afterwards (skipped when equal to the observed one), and when to look again at the latest.
+ */
+export interface RolloutPlan {
+  actions: RolloutAction[];
+  status: RolloutStatus;
+  requeueAfterMs?: number;
+}

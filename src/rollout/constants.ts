@@ -1,0 +1,12 @@
+export { POD_TEMPLATE_HASH_LABEL } from '../traffic/model.js';
+
+/** Revision number of a ReplicaSet (and of the Rollout): one more than the highest older revision. */
+export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
+/** RFC 3339 time after which a ReplicaSet may be scaled to zero (no prefix, as in Argo). */
+export const SCALE_DOWN_DEADLINE_ANNOTATION = 'scale-down-deadline';
+/** Label on AnalysisRuns: `Step`, `Background`, `PrePromotion` or `PostPromotion`. */
+export const ROLLOUT_TYPE_LABEL = 'rollout-type';
+/** Label on step AnalysisRuns: the index of the step that created them. */
+export const STEP_INDEX_LABEL = 'step-index';
+/** `rollout-type` of a step AnalysisRun. */
+export const STEP_ROLLOUT_TYPE = 'Step';

@@ -1,0 +1,103 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeClient, ResourceType } from '../kube/client.js';
+import { Resources } from '../kube/client.js';
+import type { EventRecorder } from '../kube/events.js';
+import type { ResilientInformer } from '../kube/informer.js';
+import { createInformer } from '../kube/informers.js';
+import type { KubeObject } from '../kube/types.js';
+import { objectKey } from '../kube/types.js';
+import { WorkQueue } from '../kube/work-queue.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+import { reconcileRollout } from './reconciler.js';
+
+/** How the Rollout controller is wired. */
+export interface RolloutControllerOptions {
+  kc: KubeConfig;
+  client: KubeClient;
+  events: EventRecorder;
+  clock: Clock;
+  logger: Logger;
+  /** Watch one namespace only; default all. */
+  namespace?: string;
+  /** Concurrent reconciles over distinct Rollouts (default 4). */
+  workers?: number;
+}
+
+function ownerRolloutKey(obj: KubeObject): string | undefined {
+  const owner = obj.metadata?.ownerReferences?.find((ref) => ref.kind === 'Rollout' && ref.controller);
+  if (!owner) return undefined;
+  return obj.metadata?.namespace ? `${obj.metadata.namespace}/${owner.name}` : owner.name;
+}
+
+/**
+ * Watches Rollouts and what they own (ReplicaSets carrying the pod-template-hash label, AnalysisRuns)
+ * and reconciles each Rollout key through one de-duplicating work queue. Owned objects map to their
+ * owner's key, so every change of the world leads to a level-based reconcile of the Rollout.
+ */
+export class RolloutController {
+  readonly queue: WorkQueue;
+  private readonly informers: ResilientInformer<KubeObject>[];
+  private readonly rollouts: ResilientInformer<KubeObject>;
+  private readonly replicaSets: ResilientInformer<KubeObject>;
+  private readonly analysisRuns: ResilientInformer<KubeObject>;
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly opts: RolloutControllerOptions) {
+    this.queue = new WorkQueue({ clock: opts.clock, logger: opts.logger });
+    const enqueueSelf = (obj: KubeObject) => this.queue.add(objectKey(obj));
+    const enqueueOwner = (obj: KubeObject) => {
+      const key = ownerRolloutKey(obj);
+      if (key) this.queue.add(key);
+    };
+    this.rollouts = this.informer(Resources.rollouts, enqueueSelf);
+    this.replicaSets = this.informer(Resources.replicaSets, enqueueOwner, POD_TEMPLATE_HASH_LABEL);
+    this.analysisRuns = this.informer(Resources.analysisRuns, enqueueOwner);
+    this.informers = [this.rollouts, this.replicaSets, this.analysisRuns];
+  }
+
+  private informer(
+    res: ResourceType,
+    enqueue: (obj: KubeObject) => void,
+    labelSelector?: string,
+  ): ResilientInformer<KubeObject> {
+    const { kc, client, clock, logger, namespace } = this.opts;
+    return createInformer<KubeObject>(kc, client, res, {
+      namespace,
+      labelSelector,
+      clock,
+      logger,
+      handlers: { onAdd: enqueue, onUpdate: enqueue, onDelete: enqueue, onResync: enqueue },
+    });
+  }
+
+  /** Starts the informers, waits until they have synced, then starts the workers. */
+  async start(): Promise<void> {
+    await Promise.all(this.informers.map((i) => i.start()));
+    await Promise.all(this.informers.map((i) => i.waitForSync()));
+    const deps = {
+      client: this.opts.client,
+      events: this.opts.events,
+      clock: this.opts.clock,
+      logger: this.opts.logger,
+      rollouts: this.rollouts,
+      replicaSets: this.replicaSets,
+      analysisRuns: this.analysisRuns,
+    };
+    this.running = this.queue.run((key) => reconcileRollout(deps, key), this.opts.workers ?? 4);
+  }
+
+  /** True once every informer has listed its collection. */
+  hasSynced(): boolean {
+    return this.informers.every((i) => i.hasSynced());
+  }
+
+  /** Stops accepting work, drains the queue, stops the informers and flushes pending events. */
+  async stop(): Promise<void> {
+    await this.queue.shutdown();
+    await this.running;
+    await Promise.all(this.informers.map((i) => i.stop()));
+    await this.opts.events.flush();
+  }
+}

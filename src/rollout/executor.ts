@@ -1,0 +1,132 @@
+import type { Rollout } from '../api/index.js';
+import type { KubeClient } from '../kube/client.js';
+import { Resources } from '../kube/client.js';
+import { isApiError } from '../kube/errors.js';
+import type { EventRecorder } from '../kube/events.js';
+import type { KubeObject, OwnerReference } from '../kube/types.js';
+import type {
+  CreateReplicaSetAction,
+  RolloutAction,
+  ScaleReplicaSetAction,
+  SetServiceSelectorAction,
+} from './actions.js';
+import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+
+/** The ports the executor acts through. */
+export interface ExecutorPorts {
+  client: KubeClient;
+  events: EventRecorder;
+}
+
+/** An action the executor cannot perform yet; the reconcile fails loudly instead of skipping it. */
+export class UnsupportedActionError extends Error {
+  constructor(kind: string) {
+    super(`action ${kind} is not implemented in this version of Vireo`);
+    this.name = 'UnsupportedActionError';
+  }
+}
+
+function ownerReference(rollout: Rollout): OwnerReference {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'Rollout',
+    name: rollout.metadata?.name ?? '',
+    uid: rollout.metadata?.uid ?? '',
+    controller: true,
+    blockOwnerDeletion: true,
+  };
+}
+
+async function createReplicaSet(
+  ports: ExecutorPorts,
+  rollout: Rollout,
+  a: CreateReplicaSetAction,
+): Promise<void> {
+  const namespace = rollout.metadata?.namespace;
+  const template = {
+    ...a.template,
+    metadata: {
+      ...a.template.metadata,
+      labels: { ...a.template.metadata?.labels, [POD_TEMPLATE_HASH_LABEL]: a.podTemplateHash },
+    },
+  };
+  const body: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: a.name,
+      namespace,
+      labels: a.labels,
+      annotations: a.annotations,
+      ownerReferences: [ownerReference(rollout)],
+    },
+    spec: { replicas: a.replicas, minReadySeconds: a.minReadySeconds, selector: a.selector, template },
+  } as KubeObject;
+  await ports.client.create(Resources.replicaSets, namespace, body).catch((err: unknown) => {
+    if (!isApiError(err, 'AlreadyExists')) throw err;
+  });
+}
+
+async function scaleReplicaSet(
+  ports: ExecutorPorts,
+  namespace: string | undefined,
+  a: ScaleReplicaSetAction,
+): Promise<void> {
+  const body = {
+    spec: { replicas: a.replicas },
+    ...(a.annotations ? { metadata: { annotations: a.annotations } } : {}),
+  };
+  await ports.client.patch(Resources.replicaSets, { namespace, name: a.name }, { type: 'merge', body });
+}
+
+async function setServiceSelector(
+  ports: ExecutorPorts,
+  namespace: string | undefined,
+  a: SetServiceSelectorAction,
+): Promise<void> {
+  const body = { spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: a.podTemplateHash } } };
+  await ports.client.patch(Resources.services, { namespace, name: a.service }, { type: 'merge', body });
+}
+
+async function deleteReplicaSet(
+  ports: ExecutorPorts,
+  namespace: string | undefined,
+  name: string,
+): Promise<void> {
+  await ports.client.delete(Resources.replicaSets, { namespace, name }).catch((err: unknown) => {
+    if (!isApiError(err, 'NotFound')) throw err;
+  });
+}
+
+/** Performs one action; idempotent (AlreadyExists/NotFound count as done, patches state absolute targets). */
+export async function executeAction(
+  ports: ExecutorPorts,
+  rollout: Rollout,
+  action: RolloutAction,
+): Promise<void> {
+  const namespace = rollout.metadata?.namespace;
+  switch (action.kind) {
+    case 'createReplicaSet':
+      return createReplicaSet(ports, rollout, action);
+    case 'scaleReplicaSet':
+      return scaleReplicaSet(ports, namespace, action);
+    case 'deleteReplicaSet':
+      return deleteReplicaSet(ports, namespace, action.name);
+    case 'setServiceSelector':
+      return setServiceSelector(ports, namespace, action);
+    case 'emitEvent':
+      ports.events.event(rollout as KubeObject, action.type, action.reason, action.message);
+      return;
+    default:
+      throw new UnsupportedActionError(action.kind);
+  }
+}
+
+/** Performs `actions` in order, stopping at the first failure (the next pass re-plans from the world). */
+export async function executeActions(
+  ports: ExecutorPorts,
+  rollout: Rollout,
+  actions: readonly RolloutAction[],
+): Promise<void> {
+  for (const action of actions) await executeAction(ports, rollout, action);
+}

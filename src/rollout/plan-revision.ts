@@ -1,0 +1,46 @@
+import { stopTrackedRun } from './plan-analysis.js';
+import { type Draft, emit, type PlanContext } from './plan-context.js';
+
+function resetForNewRevision(ctx: PlanContext, draft: Draft): void {
+  const status = draft.status;
+  stopTrackedRun(ctx, draft);
+  for (const key of ['pauseConditions', 'controllerPause', 'abort', 'abortedAt', 'promoteFull'] as const) {
+    delete status[key];
+  }
+  if (ctx.steps.length > 0) status.currentStepIndex = 0;
+}
+
+/**
+ * Argo `resetRolloutStatus` and the initial-deploy rule, applied first in every pass:
+ * - a changed template or step list restarts the steps and clears pauses, abort and `promoteFull`;
+ * - a template equal to the stable one (rollback) skips all steps (`SkipSteps`);
+ * - no stable ReplicaSet (first deploy, or the stable one is gone): the desired one becomes stable at once,
+ *   steps skipped ("Initial deploy").
+ */
+export function syncRevision(ctx: PlanContext, draft: Draft): void {
+  const { currentHash } = ctx.sets;
+  const status = draft.status;
+  const seen = ctx.old.currentPodHash !== undefined;
+  const changed =
+    seen && (ctx.old.currentPodHash !== currentHash || ctx.old.currentStepHash !== ctx.stepsHash);
+  if (changed) resetForNewRevision(ctx, draft);
+  status.currentPodHash = currentHash;
+  status.currentStepHash = ctx.stepsHash;
+  if (ctx.steps.length === 0) delete status.currentStepIndex;
+  else status.currentStepIndex ??= 0;
+  if (ctx.sets.stable === undefined && status.stableRS !== currentHash) {
+    status.stableRS = currentHash;
+    if (ctx.steps.length > 0) status.currentStepIndex = ctx.steps.length;
+    emit(
+      draft,
+      'Normal',
+      'RolloutCompleted',
+      `Rollout completed update to revision ${ctx.revision} (${currentHash}): Initial deploy`,
+    );
+    return;
+  }
+  if (changed && status.stableRS === currentHash && ctx.old.currentPodHash !== currentHash) {
+    if (ctx.steps.length > 0) status.currentStepIndex = ctx.steps.length;
+    emit(draft, 'Normal', 'SkipSteps', 'Rollback to stable ReplicaSet: skipping all steps');
+  }
+}

@@ -1,0 +1,110 @@
+import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './constants.js';
+import { type Draft, emit, type PlanContext, type Roles } from './plan-context.js';
+import { targetCounts } from './plan-targets.js';
+import { drainOthers } from './replica-counts.js';
+import { replicaSetName, revisionOf } from './replicasets.js';
+import type { ReplicaSetView } from './snapshot.js';
+
+function podTemplate(ctx: PlanContext, roles: Roles): PodTemplateSpec {
+  const template = ctx.rollout.spec.template ?? {};
+  const ephemeral = roles.stable ? ctx.canary.canaryMetadata : ctx.canary.stableMetadata;
+  const labels = {
+    ...template.metadata?.labels,
+    ...ephemeral?.labels,
+    [POD_TEMPLATE_HASH_LABEL]: ctx.sets.currentHash,
+  };
+  const annotations = { ...template.metadata?.annotations, ...ephemeral?.annotations };
+  const metadata = {
+    ...template.metadata,
+    labels,
+    ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
+  };
+  return { ...template, metadata };
+}
+
+function createDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: number): void {
+  const hash = ctx.sets.currentHash;
+  const name = replicaSetName(ctx.name, hash);
+  const selector = ctx.rollout.spec.selector ?? {};
+  draft.actions.push({
+    kind: 'createReplicaSet',
+    name,
+    podTemplateHash: hash,
+    revision: ctx.revision,
+    replicas,
+    labels: { [POD_TEMPLATE_HASH_LABEL]: hash },
+    annotations: { [REVISION_ANNOTATION]: String(ctx.revision) },
+    selector: { ...selector, matchLabels: { ...selector.matchLabels, [POD_TEMPLATE_HASH_LABEL]: hash } },
+    template: podTemplate(ctx, roles),
+    minReadySeconds: ctx.settings.minReadySeconds,
+  });
+  draft.created = true;
+  emit(
+    draft,
+    'Normal',
+    'NewReplicaSetCreated',
+    `Created ReplicaSet ${name} (revision ${ctx.revision}) with ${replicas} replicas`,
+  );
+}
+
+function scale(draft: Draft, rs: ReplicaSetView, replicas: number, revision?: number): void {
+  const stale = revision !== undefined && revisionOf(rs) !== revision;
+  if (rs.specReplicas === replicas && !stale) return;
+  const annotations = stale ? { annotations: { [REVISION_ANNOTATION]: String(revision) } } : {};
+  draft.actions.push({ kind: 'scaleReplicaSet', name: rs.name, replicas, ...annotations });
+  if (rs.specReplicas !== replicas) {
+    const direction = replicas > rs.specReplicas ? 'up' : 'down';
+    emit(
+      draft,
+      'Normal',
+      'ScalingReplicaSet',
+      `Scaled ${direction} ReplicaSet ${rs.name} from ${rs.specReplicas} to ${replicas}`,
+    );
+  }
+}
+
+function routedTo(ctx: PlanContext, draft: Draft, hash: string | undefined): boolean {
+  const recorded = [ctx.old.canary?.weights, draft.status.canary?.weights];
+  return recorded.some(
+    (weights) =>
+      weights !== undefined &&
+      [weights.canary, weights.stable].some((d) => d.weight > 0 && d.podTemplateHash === hash),
+  );
+}
+
+function othersTargets(ctx: PlanContext, draft: Draft, roles: Roles): number[] {
+  if (ctx.routed)
+    return roles.others.map((rs) => (routedTo(ctx, draft, rs.podTemplateHash) ? rs.specReplicas : 0));
+  const all = [roles.desired, roles.stable, ...roles.others];
+  const available = all.reduce((sum, rs) => sum + (rs?.availableReplicas ?? 0), 0);
+  return drainOthers(roles.others, available, ctx.settings.replicas - ctx.maxUnavailable);
+}
+
+/**
+ * Scales towards `targetCounts`, in the order stable → desired (created if missing) → older ReplicaSets, so
+ * stable capacity is restored before the canary shrinks. Older ReplicaSets are drained within
+ * maxUnavailable, or, with traffic routing, only once no recorded traffic weight points at them.
+ */
+export function planScaling(ctx: PlanContext, draft: Draft, roles: Roles): void {
+  const counts = targetCounts(ctx, draft, roles);
+  if (roles.stable) scale(draft, roles.stable, counts.stable);
+  if (roles.desired) scale(draft, roles.desired, counts.canary, ctx.revision);
+  else createDesired(ctx, draft, roles, counts.canary);
+  const targets = othersTargets(ctx, draft, roles);
+  roles.others.forEach((rs, i) => {
+    const target = targets[i];
+    if (target !== undefined && target < rs.specReplicas) scale(draft, rs, target);
+  });
+}
+
+/**
+ * Deletes the oldest ReplicaSets that are fully scaled down (spec and observed replicas 0) beyond
+ * `revisionHistoryLimit`; never the desired or stable one.
+ */
+export function planHistory(ctx: PlanContext, draft: Draft, roles: Roles): void {
+  const idle = roles.others.filter((rs) => rs.specReplicas === 0 && rs.replicas === 0);
+  const excess = idle.length - ctx.settings.revisionHistoryLimit;
+  for (const rs of idle.slice(0, Math.max(0, excess)))
+    draft.actions.push({ kind: 'deleteReplicaSet', name: rs.name });
+}

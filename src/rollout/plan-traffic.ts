@@ -1,0 +1,102 @@
+import type { TrafficWeights } from '../api/index.js';
+import { type Draft, emit, isAborted, type PlanContext, type Roles } from './plan-context.js';
+import { atDesiredCounts, targetCounts } from './plan-targets.js';
+import { trafficWeightToReplicas } from './replica-counts.js';
+import { setWeightAt } from './steps.js';
+
+function midStepWeight(ctx: PlanContext, draft: Draft, roles: Roles): number {
+  const index = draft.status.currentStepIndex ?? ctx.steps.length;
+  const atDesired = atDesiredCounts(ctx, roles, targetCounts(ctx, draft, roles));
+  if (atDesired) return setWeightAt(ctx.steps, index, ctx.maxWeight);
+  return index > 0 ? setWeightAt(ctx.steps, index - 1, ctx.maxWeight) : 0;
+}
+
+/**
+ * The canary weight the router should carry (Argo `reconcileTrafficRouting`): 0 when fully promoted,
+ * aborted, or the canary has no available pod; the applied weight while promoting fully; otherwise the
+ * current step's setWeight once the canary is at its desired counts, the previous step's until then, and
+ * `max` after the last step.
+ */
+export function desiredTrafficWeight(ctx: PlanContext, draft: Draft, roles: Roles): number {
+  if (roles.promoted || isAborted(ctx, draft)) return 0;
+  if (roles.desired === undefined || roles.desired.availableReplicas === 0) return 0;
+  if (draft.status.promoteFull) {
+    const applied = ctx.old.canary?.weights?.canary;
+    return applied?.podTemplateHash === ctx.sets.currentHash ? applied.weight : 0;
+  }
+  return midStepWeight(ctx, draft, roles);
+}
+
+function sameWeights(a: TrafficWeights | undefined, b: TrafficWeights): boolean {
+  return (
+    a !== undefined &&
+    a.canary.weight === b.canary.weight &&
+    a.stable.weight === b.stable.weight &&
+    a.canary.podTemplateHash === b.canary.podTemplateHash &&
+    a.stable.podTemplateHash === b.stable.podTemplateHash
+  );
+}
+
+function weightsFor(ctx: PlanContext, draft: Draft, canaryWeight: number): TrafficWeights {
+  const stableHash = draft.status.stableRS ?? ctx.sets.currentHash;
+  const canary = { weight: canaryWeight, podTemplateHash: ctx.sets.currentHash };
+  const stable = { weight: ctx.maxWeight - canaryWeight, podTemplateHash: stableHash };
+  const { canaryService, stableService } = ctx.canary;
+  return {
+    canary: canaryService ? { ...canary, serviceName: canaryService } : canary,
+    stable: stableService ? { ...stable, serviceName: stableService } : stable,
+  };
+}
+
+/**
+ * With traffic routing, moves the router to `desiredTrafficWeight` and records it in
+ * `status.canary.weights` (the record later passes trust). Skipped while the stable ReplicaSet lacks the
+ * available pods for its share, so stable never receives more traffic than it can serve; an abort is never
+ * held back (a partly available stable beats a failing canary).
+ */
+export function planTraffic(ctx: PlanContext, draft: Draft, roles: Roles): void {
+  if (!ctx.routed) return;
+  const weight = desiredTrafficWeight(ctx, draft, roles);
+  const next = weightsFor(ctx, draft, weight);
+  if (sameWeights(ctx.old.canary?.weights, next)) return;
+  const stableRs = roles.promoted ? roles.desired : roles.stable;
+  const needed = trafficWeightToReplicas(ctx.settings.replicas, ctx.maxWeight - weight, ctx.maxWeight);
+  if (!isAborted(ctx, draft) && (stableRs?.availableReplicas ?? 0) < needed) return;
+  draft.actions.push({
+    kind: 'applyTraffic',
+    canaryWeight: weight,
+    stableWeight: ctx.maxWeight - weight,
+    canaryHash: next.canary.podTemplateHash ?? '',
+    stableHash: next.stable.podTemplateHash ?? '',
+  });
+  draft.status.canary = { ...draft.status.canary, weights: next };
+  emit(
+    draft,
+    'Normal',
+    'TrafficWeightUpdated',
+    `Traffic weight updated to ${weight} (canary ${ctx.sets.currentHash})`,
+  );
+}
+
+function selectorTarget(ctx: PlanContext, draft: Draft, service: string): string | undefined {
+  const stableHash = draft.status.stableRS;
+  if (service === ctx.canary.stableService) return stableHash;
+  return isAborted(ctx, draft) ? stableHash : ctx.sets.currentHash;
+}
+
+/**
+ * Points `stableService` at the stable hash and `canaryService` at the desired hash (the stable one while
+ * aborted), only for Services present in the snapshot, and only once the target ReplicaSet has an
+ * available pod.
+ */
+export function planServices(ctx: PlanContext, draft: Draft): void {
+  for (const name of [ctx.canary.stableService, ctx.canary.canaryService]) {
+    const observed = ctx.snapshot.services?.find((service) => service.name === name);
+    if (name === undefined || observed === undefined) continue;
+    const hash = selectorTarget(ctx, draft, name);
+    const target = ctx.snapshot.replicaSets.find((rs) => rs.podTemplateHash === hash);
+    if (hash === undefined || observed.podTemplateHash === hash || (target?.availableReplicas ?? 0) === 0)
+      continue;
+    draft.actions.push({ kind: 'setServiceSelector', service: name, podTemplateHash: hash });
+  }
+}

@@ -1,0 +1,65 @@
+import type { Issue } from '../api/index.js';
+import { validateRollout } from '../api/index.js';
+import type { RolloutPlan } from './actions.js';
+import { CONDITION, REASON, setCondition } from './conditions.js';
+import { rolloutPhase } from './phase.js';
+import { applyUserIntents } from './plan-abort.js';
+import { isAborted, planContext, rolesOf, startDraft } from './plan-context.js';
+import { syncRevision } from './plan-revision.js';
+import { planHistory, planScaling } from './plan-scale.js';
+import { finishPlan } from './plan-status.js';
+import { planSteps } from './plan-steps.js';
+import { planServices, planTraffic } from './plan-traffic.js';
+import type { RolloutSnapshot } from './snapshot.js';
+
+/** The `InvalidSpec` condition message for validation issues: `path: message`, joined by "; ". */
+export function invalidSpecMessage(issues: readonly Issue[]): string {
+  return issues.map((issue) => `${issue.path}: ${issue.message}`).join('; ');
+}
+
+/**
+ * The plan for a Rollout that fails validation: no actions, no requeue (a spec change triggers the next
+ * pass), and a status that differs from the observed one only in the `InvalidSpec` condition,
+ * `observedGeneration`, `phase` (Degraded) and `message` ("InvalidSpec: …").
+ */
+export function planInvalidSpec(snapshot: RolloutSnapshot, issues: readonly Issue[]): RolloutPlan {
+  const { rollout } = snapshot;
+  const old = rollout.status ?? {};
+  const nowIso = snapshot.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const intent = {
+    type: CONDITION.invalidSpec,
+    status: 'True' as const,
+    reason: REASON.invalidSpec,
+    message: invalidSpecMessage(issues),
+  };
+  const status = { ...old, observedGeneration: String(rollout.metadata.generation ?? 0) };
+  status.conditions = setCondition(old.conditions ?? [], intent, nowIso);
+  const { phase, message } = rolloutPhase(rollout.spec, status);
+  return { actions: [], status: { ...status, phase, message } };
+}
+
+/**
+ * One observe → plan pass for a canary Rollout, pure in `snapshot` (time is `snapshot.now`). Invalid
+ * specs get `planInvalidSpec`. Otherwise, in Argo's order: revision bookkeeping and user intents
+ * (promote-full, abort, retry), Service selectors, traffic, ReplicaSet scaling (stable first), history
+ * cleanup, step progression, then the complete next status. `spec.paused` halts everything but an abort.
+ * Invariants: actions are idempotent and deterministic; re-planning an unchanged, converged world yields no
+ * actions and the observed status.
+ */
+export function planRollout(snapshot: RolloutSnapshot): RolloutPlan {
+  const issues = validateRollout(snapshot.rollout);
+  if (issues.length > 0) return planInvalidSpec(snapshot, issues);
+  const ctx = planContext(snapshot);
+  const draft = startDraft(ctx);
+  syncRevision(ctx, draft);
+  applyUserIntents(ctx, draft);
+  if (!ctx.settings.paused || isAborted(ctx, draft)) {
+    const roles = rolesOf(ctx, draft);
+    planServices(ctx, draft);
+    planTraffic(ctx, draft, roles);
+    planScaling(ctx, draft, roles);
+    planHistory(ctx, draft, roles);
+    planSteps(ctx, draft, roles);
+  }
+  return finishPlan(ctx, draft);
+}

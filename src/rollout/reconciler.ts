@@ -1,0 +1,139 @@
+import type { Issue, Rollout } from '../api/index.js';
+import { checkRollout } from '../api/index.js';
+import type { KubeClient } from '../kube/client.js';
+import { Resources } from '../kube/client.js';
+import { isApiError } from '../kube/errors.js';
+import type { EventRecorder } from '../kube/events.js';
+import { mergePatch } from '../kube/merge-patch.js';
+import type { KubeObject } from '../kube/types.js';
+import { splitKey } from '../kube/types.js';
+import type { ReconcileResult } from '../kube/work-queue.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { RolloutPlan } from './actions.js';
+import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+import { executeActions } from './executor.js';
+import { planInvalidSpec, planRollout } from './plan.js';
+import type { AnalysisRunView, ReplicaSetLike, RolloutSnapshot, ServiceView } from './snapshot.js';
+import { replicaSetView } from './snapshot.js';
+
+/** Read-only caches the reconciler observes (informer-backed in production). */
+export interface ObjectCache<T extends KubeObject> {
+  get(namespace: string | undefined, name: string): T | undefined;
+  list(namespace?: string): T[];
+}
+
+/** Everything one Rollout reconcile needs; no module state. */
+export interface RolloutReconcilerDeps {
+  client: KubeClient;
+  events: EventRecorder;
+  clock: Clock;
+  logger: Logger;
+  rollouts: ObjectCache<KubeObject>;
+  replicaSets: ObjectCache<KubeObject>;
+  analysisRuns?: ObjectCache<KubeObject>;
+}
+
+function ownedBy(obj: KubeObject, uid: string | undefined): boolean {
+  return (
+    Boolean(uid) && (obj.metadata?.ownerReferences ?? []).some((ref) => ref.uid === uid && ref.controller)
+  );
+}
+
+function analysisRunView(run: KubeObject): AnalysisRunView {
+  const r = run as KubeObject & {
+    status?: { phase?: string; message?: string };
+    spec?: { terminate?: boolean };
+  };
+  return {
+    name: r.metadata?.name ?? '',
+    labels: r.metadata?.labels ?? {},
+    ...(r.status?.phase ? { phase: r.status.phase } : {}),
+    ...(r.status?.message ? { message: r.status.message } : {}),
+    ...(r.spec?.terminate ? { terminate: true } : {}),
+  };
+}
+
+async function serviceViews(client: KubeClient, rollout: Rollout): Promise<ServiceView[]> {
+  const canary = rollout.spec.strategy?.canary;
+  const names = [canary?.canaryService, canary?.stableService].filter((n): n is string => Boolean(n));
+  const views: ServiceView[] = [];
+  for (const name of names) {
+    try {
+      const svc = await client.get<KubeObject & { spec?: { selector?: Record<string, string> } }>(
+        Resources.services,
+        rollout.metadata.namespace,
+        name,
+      );
+      views.push({ name, podTemplateHash: svc.spec?.selector?.[POD_TEMPLATE_HASH_LABEL] });
+    } catch (err) {
+      if (!isApiError(err, 'NotFound')) throw err;
+    }
+  }
+  return views;
+}
+
+/** Gathers the snapshot of one parsed Rollout from the caches (and its Services from the API). */
+export async function observeRollout(
+  deps: RolloutReconcilerDeps,
+  rollout: Rollout,
+): Promise<RolloutSnapshot> {
+  const ns = rollout.metadata.namespace;
+  const uid = rollout.metadata.uid;
+  const replicaSets = deps.replicaSets
+    .list(ns)
+    .filter((rs) => ownedBy(rs, uid))
+    .map((rs) => replicaSetView(rs as ReplicaSetLike));
+  const analysisRuns = (deps.analysisRuns?.list(ns) ?? [])
+    .filter((r) => ownedBy(r, uid))
+    .map(analysisRunView);
+  const services = await serviceViews(deps.client, rollout);
+  return { rollout, replicaSets, analysisRuns, services, now: deps.clock.now() };
+}
+
+/** The status merge patch for a plan, or undefined when the status is unchanged (no write). */
+export function statusPatchFor(observed: KubeObject, plan: RolloutPlan): object | undefined {
+  const before = (observed as { status?: unknown }).status ?? {};
+  const diff = mergePatch(before, plan.status);
+  return diff === undefined ? undefined : { status: diff };
+}
+
+function planFor(
+  deps: RolloutReconcilerDeps,
+  raw: KubeObject,
+): { rollout: Rollout; plan: RolloutPlan; issues: Issue[] } {
+  const { rollout, issues } = checkRollout(raw);
+  const parsed = rollout ?? (raw as unknown as Rollout);
+  const snapshotOnly: RolloutSnapshot = {
+    rollout: parsed,
+    replicaSets: [],
+    analysisRuns: [],
+    now: deps.clock.now(),
+  };
+  if (!rollout || issues.length > 0)
+    return { rollout: parsed, plan: planInvalidSpec(snapshotOnly, issues), issues };
+  return { rollout, plan: { actions: [], status: {} }, issues };
+}
+
+/**
+ * One reconcile of the Rollout `key`: observe → plan → act → record. Invalid specs only get their
+ * `InvalidSpec` condition (no actions, no requeue). Actions run in order and stop at the first failure
+ * (the work queue retries with backoff); the status is patched once, and only when it changed.
+ */
+export async function reconcileRollout(deps: RolloutReconcilerDeps, key: string): Promise<ReconcileResult> {
+  const { namespace, name } = splitKey(key);
+  const raw = deps.rollouts.get(namespace, name);
+  if (!raw || raw.metadata?.deletionTimestamp) return {};
+  const checked = planFor(deps, raw);
+  let plan = checked.plan;
+  if (checked.issues.length === 0) {
+    plan = planRollout(await observeRollout(deps, checked.rollout));
+    await executeActions(deps, checked.rollout, plan.actions);
+  }
+  const patch = statusPatchFor(raw, plan);
+  if (patch) {
+    await deps.client.patchStatus(Resources.rollouts, { namespace, name }, { type: 'merge', body: patch });
+    deps.logger.debug({ rollout: key, phase: plan.status.phase }, 'status updated');
+  }
+  return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };
+}

@@ -1,0 +1,78 @@
+import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import type { Rollout } from '../api/index.js';
+import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+
+/**
+ * What the planner needs of one ReplicaSet the Rollout owns. `specReplicas` is the desired count;
+ * `replicas`/`readyReplicas`/`availableReplicas` are observed (`status`), all ≥ 0.
+ */
+export interface ReplicaSetView {
+  name: string;
+  podTemplateHash: string | undefined;
+  specReplicas: number;
+  replicas: number;
+  readyReplicas: number;
+  availableReplicas: number;
+  annotations: Readonly<Record<string, string>>;
+  creationTimestamp?: string;
+  template?: PodTemplateSpec;
+}
+
+/** What the planner needs of one AnalysisRun the Rollout owns; `phase` is absent before the first reconcile. */
+export interface AnalysisRunView {
+  name: string;
+  labels: Readonly<Record<string, string>>;
+  phase?: string;
+  message?: string;
+  terminate?: boolean;
+}
+
+/** The pod hash a Service named in the canary strategy currently selects (`undefined`: no hash key). */
+export interface ServiceView {
+  name: string;
+  podTemplateHash: string | undefined;
+}
+
+/**
+ * Everything one planning pass may look at, read once per reconcile. Invariant: the planner is a pure
+ * function of this value; `now` is the only time source. `services` is optional: a Service absent from it
+ * is treated as unknown and never written.
+ */
+export interface RolloutSnapshot {
+  rollout: Rollout;
+  replicaSets: readonly ReplicaSetView[];
+  analysisRuns: readonly AnalysisRunView[];
+  services?: readonly ServiceView[];
+  now: Date;
+}
+
+/** The parts of a `apps/v1` ReplicaSet that `replicaSetView` reads (structural, so any client type fits). */
+export interface ReplicaSetLike {
+  metadata?: {
+    name?: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    creationTimestamp?: string;
+  };
+  spec?: { replicas?: number; template?: PodTemplateSpec };
+  status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number };
+}
+
+/**
+ * The planner's view of a ReplicaSet object. Missing counts are 0 except `spec.replicas`, which defaults
+ * to 1 as the API server does.
+ */
+export function replicaSetView(rs: ReplicaSetLike): ReplicaSetView {
+  const meta = rs.metadata ?? {};
+  return {
+    name: meta.name ?? '',
+    podTemplateHash: meta.labels?.[POD_TEMPLATE_HASH_LABEL],
+    specReplicas: rs.spec?.replicas ?? 1,
+    replicas: rs.status?.replicas ?? 0,
+    readyReplicas: rs.status?.readyReplicas ?? 0,
+    availableReplicas: rs.status?.availableReplicas ?? 0,
+    annotations: meta.annotations ?? {},
+    ...(meta.creationTimestamp === undefined ? {} : { creationTimestamp: meta.creationTimestamp }),
+    ...(rs.spec?.template === undefined ? {} : { template: rs.spec.template }),
+  };
+}

@@ -1,0 +1,145 @@
+import { expect } from 'vitest';
+import type { RolloutStatus } from '../../../src/api/index.js';
+import { canarySettings, resolveSurgeUnavailable, rolloutSettings } from '../../../src/api/index.js';
+import type { RolloutAction, RolloutPlan, ScaleReplicaSetAction } from '../../../src/rollout/actions.js';
+import { approximateCanaryStable, trafficWeightToReplicas } from '../../../src/rollout/replica-counts.js';
+import type { RolloutSnapshot } from '../../../src/rollout/snapshot.js';
+import { desiredCanaryWeight } from '../../../src/rollout/steps.js';
+import type { Invariant, World } from './world.js';
+
+function settingsOf(snapshot: RolloutSnapshot) {
+  const canary = snapshot.rollout.spec.strategy.canary ?? {};
+  const replicas = rolloutSettings(snapshot.rollout.spec).replicas;
+  const { maxSurge, maxUnavailable } = canarySettings(canary);
+  return {
+    replicas,
+    routed: canary.trafficRouting !== undefined,
+    steps: canary.steps ?? [],
+    ...resolveSurgeUnavailable(maxSurge, maxUnavailable, replicas),
+  };
+}
+
+function scaleOf(plan: RolloutPlan, name: string): ScaleReplicaSetAction | undefined {
+  return plan.actions.find(
+    (a): a is ScaleReplicaSetAction => a.kind === 'scaleReplicaSet' && a.name === name,
+  );
+}
+
+function weightOf(snapshot: RolloutSnapshot, status: RolloutStatus): number {
+  const { steps } = settingsOf(snapshot);
+  return desiredCanaryWeight({
+    steps,
+    index: status.currentStepIndex,
+    abort: status.abort === true,
+    promoteFull: status.promoteFull === true,
+    stableHash: status.stableRS,
+    currentHash: status.currentPodHash ?? '',
+    maxWeight: 100,
+  });
+}
+
+/** Before promotion the stable ReplicaSet is never scaled below what the current or next weight leaves it. */
+export const stableKeepsItsShare: Invariant = (before, plan) => {
+  const old = before.rollout.status ?? {};
+  const stableHash = old.stableRS;
+  if (!stableHash || stableHash === old.currentPodHash || plan.status.stableRS !== stableHash) return;
+  if (plan.status.currentPodHash === stableHash) return;
+  const stable = before.replicaSets.find((rs) => rs.podTemplateHash === stableHash);
+  const action = stable && scaleOf(plan, stable.name);
+  if (stable === undefined || action === undefined) return;
+  const s = settingsOf(before);
+  const weight = Math.min(weightOf(before, old), weightOf(before, plan.status));
+  const need = s.routed ? s.replicas : approximateCanaryStable(s.replicas, weight, s.maxSurge).stable;
+  expect(action.replicas, `stable ${stable.name} below its share`).toBeGreaterThanOrEqual(
+    Math.min(stable.specReplicas, need),
+  );
+};
+
+/** Available pods never drop below `replicas − maxUnavailable` because of a scale-down (unless already below). */
+export const availabilityFloor: Invariant = (before, plan) => {
+  const s = settingsOf(before);
+  const availableAfter = (spec: (name: string, current: number) => number) =>
+    before.replicaSets.reduce(
+      (sum, rs) => sum + Math.min(spec(rs.name, rs.specReplicas), rs.availableReplicas),
+      0,
+    );
+  const now = availableAfter((_, current) => current);
+  const next = availableAfter((name, current) => scaleOf(plan, name)?.replicas ?? current);
+  expect(next).toBeGreaterThanOrEqual(Math.min(now, s.replicas - s.maxUnavailable));
+};
+
+/**
+ * While aborting, stable capacity comes back before the canary shrinks: without traffic routing any stable
+ * scale-up precedes the canary scale-down; the canary never drops below the pods its live traffic needs.
+ */
+export function abortRestoresStableFirst(world: World): Invariant {
+  return (before, plan) => {
+    const s = settingsOf(before);
+    const hash = plan.status.currentPodHash;
+    const canary = before.replicaSets.find((rs) => rs.podTemplateHash === hash);
+    const stable = before.replicaSets.find((rs) => rs.podTemplateHash === plan.status.stableRS);
+    if (canary === undefined || stable === undefined || canary === stable) return;
+    const down = plan.actions.findIndex(
+      (a) => a.kind === 'scaleReplicaSet' && a.name === canary.name && a.replicas < canary.specReplicas,
+    );
+    const up = plan.actions.findIndex(
+      (a) => a.kind === 'scaleReplicaSet' && a.name === stable.name && a.replicas > stable.specReplicas,
+    );
+    if (plan.status.abort && down >= 0 && up >= 0) expect(up).toBeLessThan(down);
+    const carried = world.traffic?.canaryHash === hash ? (world.traffic?.canaryWeight ?? 0) : 0;
+    const next = scaleOf(plan, canary.name)?.replicas ?? canary.specReplicas;
+    if (s.routed) expect(next).toBeGreaterThanOrEqual(trafficWeightToReplicas(s.replicas, carried));
+  };
+}
+
+/** The router never gets a stable share the stable ReplicaSet cannot serve (aborts excepted). */
+export const trafficWithinStableCapacity: Invariant = (before, plan) => {
+  const s = settingsOf(before);
+  for (const action of plan.actions) {
+    if (action.kind !== 'applyTraffic' || plan.status.abort) continue;
+    const stable = before.replicaSets.find((rs) => rs.podTemplateHash === action.stableHash);
+    expect(stable?.availableReplicas ?? 0).toBeGreaterThanOrEqual(
+      trafficWeightToReplicas(s.replicas, action.stableWeight),
+    );
+  }
+};
+
+function redundant(world: World, action: RolloutAction): boolean {
+  switch (action.kind) {
+    case 'createReplicaSet':
+      return world.replicaSets.has(action.name);
+    case 'scaleReplicaSet': {
+      const rs = world.replicaSets.get(action.name)?.view;
+      const annotations = Object.entries(action.annotations ?? {});
+      return (
+        rs !== undefined &&
+        rs.specReplicas === action.replicas &&
+        annotations.every(([k, v]) => rs.annotations[k] === v)
+      );
+    }
+    case 'applyTraffic':
+      return JSON.stringify(world.traffic) === JSON.stringify({ ...action });
+    case 'setServiceSelector':
+      return world.services.get(action.service) === action.podTemplateHash;
+    default:
+      return false;
+  }
+}
+
+/** Every action changes something: a pass never re-issues work the world already reflects. */
+export function noRedundantActions(world: World): Invariant {
+  return (_before, plan) => {
+    for (const action of plan.actions) expect(redundant(world, action), JSON.stringify(action)).toBe(false);
+  };
+}
+
+/** All safety invariants for `world`. */
+export function allInvariants(world: World): Invariant[] {
+  return [
+    stableKeepsItsShare,
+    availabilityFloor,
+    abortRestoresStableFirst(world),
+    trafficWithinStableCapacity,
+    noRedundantActions(world),
+  ];
+}

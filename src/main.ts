@@ -1,5 +1,7 @@
 import { hostname } from 'node:os';
 import { pino } from 'pino';
+import { AnalysisRunController } from './analysis/controller.js';
+import { createProviderRegistry } from './analysis/providers/registry.js';
 import { parseControllerFlags } from './config/flags.js';
 import { ClientNodeKubeClient, loadKubeConfig } from './kube/client.js';
 import { apiEventSink, EventRecorder } from './kube/events.js';
@@ -28,9 +30,19 @@ async function main(): Promise<void> {
     namespace: flags.namespace,
     workers: flags.workers,
   });
+  const analysis = new AnalysisRunController({
+    kc,
+    client,
+    clock: systemClock,
+    logger,
+    registry: createProviderRegistry({ prometheusAddress: process.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS }),
+    namespace: flags.namespace,
+    workers: flags.workers,
+  });
+  const startControllers = () => Promise.all([controller.start(), analysis.start()]);
   let leading = !flags.leaderElect;
   const health = await startHealthServer(flags.healthHost, flags.healthPort, {
-    ready: () => controller.hasSynced() || (flags.leaderElect && !leading),
+    ready: () => (controller.hasSynced() && analysis.hasSynced()) || (flags.leaderElect && !leading),
   });
   const identity = `${hostname()}_${process.pid}`;
   const elector = new LeaderElector({
@@ -41,8 +53,8 @@ async function main(): Promise<void> {
     logger,
     onStartedLeading: async () => {
       leading = true;
-      logger.info({ identity }, 'leading; starting the Rollout controller');
-      await controller.start();
+      logger.info({ identity }, 'leading; starting the controllers');
+      await startControllers();
     },
     onStoppedLeading: () => {
       logger.error({ identity }, 'lost leadership; exiting');
@@ -58,10 +70,10 @@ async function main(): Promise<void> {
     'starting',
   );
   if (flags.leaderElect) elector.start();
-  else await controller.start();
+  else await startControllers();
   const stop = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'shutting down');
-    await controller.stop();
+    await Promise.all([controller.stop(), analysis.stop()]);
     if (flags.leaderElect) await elector.stop();
     await health.close();
     process.exit(0);

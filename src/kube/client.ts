@@ -20,6 +20,7 @@ export const Resources = {
   pods: { group: '', version: 'v1', plural: 'pods' },
   services: { group: '', version: 'v1', plural: 'services' },
   configMaps: { group: '', version: 'v1', plural: 'configmaps' },
+  secrets: { group: '', version: 'v1', plural: 'secrets' },
   events: { group: '', version: 'v1', plural: 'events' },
   replicaSets: { group: 'apps', version: 'v1', plural: 'replicasets' },
   ingresses: { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' },

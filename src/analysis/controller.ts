@@ -1,0 +1,67 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import type { KubeClient } from '../kube/client.js';
+import { Resources } from '../kube/client.js';
+import type { ResilientInformer } from '../kube/informer.js';
+import { createInformer } from '../kube/informers.js';
+import type { KubeObject } from '../kube/types.js';
+import { objectKey } from '../kube/types.js';
+import { WorkQueue } from '../kube/work-queue.js';
+import type { Clock } from '../util/clock.js';
+import type { Logger } from '../util/logger.js';
+import type { ProviderRegistry } from './providers/registry.js';
+import { reconcileAnalysisRun } from './reconciler.js';
+
+/** How the AnalysisRun controller is wired. */
+export interface AnalysisRunControllerOptions {
+  kc: KubeConfig;
+  client: KubeClient;
+  clock: Clock;
+  logger: Logger;
+  registry: ProviderRegistry;
+  namespace?: string;
+  workers?: number;
+}
+
+/**
+ * Watches AnalysisRuns and reconciles each one through a de-duplicating work queue: measurements are
+ * taken when due (the queue's `requeueAfterMs` schedules the next one), verdicts written to status.
+ */
+export class AnalysisRunController {
+  readonly queue: WorkQueue;
+  private readonly runs: ResilientInformer<KubeObject>;
+  private readonly abort = new AbortController();
+  private running: Promise<void> | undefined;
+
+  constructor(private readonly opts: AnalysisRunControllerOptions) {
+    this.queue = new WorkQueue({ clock: opts.clock, logger: opts.logger });
+    const enqueue = (obj: KubeObject) => this.queue.add(objectKey(obj));
+    this.runs = createInformer<KubeObject>(opts.kc, opts.client, Resources.analysisRuns, {
+      namespace: opts.namespace,
+      clock: opts.clock,
+      logger: opts.logger,
+      handlers: { onAdd: enqueue, onUpdate: enqueue, onResync: enqueue },
+    });
+  }
+
+  /** Starts the informer, waits for its first list, then starts the workers. */
+  async start(): Promise<void> {
+    await this.runs.start();
+    await this.runs.waitForSync();
+    const { client, clock, logger, registry } = this.opts;
+    const deps = { client, clock, logger, registry, runs: this.runs, signal: this.abort.signal };
+    this.running = this.queue.run((key) => reconcileAnalysisRun(deps, key), this.opts.workers ?? 4);
+  }
+
+  /** True once the informer has listed AnalysisRuns. */
+  hasSynced(): boolean {
+    return this.runs.hasSynced();
+  }
+
+  /** Cancels in-flight measurements, drains the queue and stops the informer. */
+  async stop(): Promise<void> {
+    this.abort.abort();
+    await this.queue.shutdown();
+    await this.running;
+    await this.runs.stop();
+  }
+}

@@ -1,0 +1,160 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import {
+  type ControllerProcess,
+  serviceAccountKubeconfig,
+  startControllerProcess,
+} from '../cluster/controller.js';
+import { writeScrapeTargets } from '../cluster/prometheus.js';
+import { pollUntil } from '../cluster/wait.js';
+import { adminKubeConfig, clusterInfo } from './support/cluster.js';
+import { createNamespace, deleteNamespace } from './support/objects.js';
+
+interface RunStatus {
+  phase?: string;
+  message?: string;
+  metricResults?: {
+    name: string;
+    phase: string;
+    count?: number;
+    failed?: number;
+    measurements?: { value?: string; phase: string }[];
+  }[];
+}
+
+/** A loopback exporter whose `vireo_test_error_rate{app}` values the test sets. */
+function startExporter(rates: Record<string, number>): Promise<Server> {
+  const server = createServer((_req, res) => {
+    const lines = Object.entries(rates).map(([app, v]) => `vireo_test_error_rate{app="${app}"} ${v}`);
+    res.setHeader('content-type', 'text/plain; version=0.0.4');
+    res.end(`${lines.join('\n')}\n`);
+  });
+  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
+}
+
+function analysisRun(name: string, app: string, extra: Record<string, unknown> = {}): object {
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: { name },
+    spec: {
+      args: [
+        { name: 'app', value: app },
+        { name: 'token', valueFrom: { secretKeyRef: { name: 'prom-token', key: 'token' } } },
+      ],
+      metrics: [
+        {
+          name: 'error-rate',
+          interval: '1s',
+          count: 3,
+          failureLimit: 1,
+          successCondition: 'result[0] < 0.05',
+          provider: {
+            prometheus: {
+              address: clusterInfo().prometheusUrl,
+              query: `vireo_test_error_rate{app="{{args.app}}"}`,
+              headers: [{ key: 'Authorization', value: 'Bearer {{args.token}}' }],
+            },
+          },
+          ...extra,
+        },
+      ],
+    },
+  };
+}
+
+describe('AnalysisRun controller against real Prometheus, as the deploy/ ServiceAccount', () => {
+  let kc: KubeConfig;
+  let namespace: string;
+  let dir: string;
+  let exporter: Server;
+  let controller: ControllerProcess;
+  const ref = () => ({ group: 'argoproj.io', version: 'v1alpha1', namespace, plural: 'analysisruns' });
+
+  beforeAll(async () => {
+    kc = adminKubeConfig();
+    namespace = await createNamespace(kc, 'analysis');
+    await kc.makeApiClient(CoreV1Api).createNamespacedSecret({
+      namespace,
+      body: { metadata: { name: 'prom-token' }, stringData: { token: 's3cr3t-token-value' } },
+    });
+    exporter = await startExporter({ [`${namespace}-bad`]: 0.08, [`${namespace}-good`]: 0.01 });
+    const port = (exporter.address() as AddressInfo).port;
+    writeScrapeTargets(clusterInfo().prometheusTargetsDir, `analysis-${port}`, [`127.0.0.1:${port}`]);
+    await pollUntil(
+      async () => {
+        const q = encodeURIComponent(`vireo_test_error_rate{app="${namespace}-good"}`);
+        const res = (await (
+          await fetch(`${clusterInfo().prometheusUrl}/api/v1/query?query=${q}`)
+        ).json()) as {
+          data: { result: unknown[] };
+        };
+        return res.data.result.length > 0;
+      },
+      { timeoutMs: 30_000, description: 'Prometheus to scrape the exporter' },
+    );
+    dir = mkdtempSync(join(tmpdir(), 'vireo-analysis-'));
+    const kubeconfig = await serviceAccountKubeconfig(kc, join(dir, 'kubeconfig.yaml'));
+    controller = await startControllerProcess({
+      kubeconfigPath: kubeconfig,
+      logPath: join(dir, 'controller.log'),
+      args: [`--namespace=${namespace}`, '--no-leader-elect'],
+    });
+  });
+  afterAll(async () => {
+    await controller?.process.stop();
+    await new Promise((resolve) => exporter?.close(resolve));
+    await deleteNamespace(kc, namespace);
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const waitForPhase = (name: string, phases: string[]) =>
+    pollUntil(
+      async () => {
+        const run = (await kc
+          .makeApiClient(CustomObjectsApi)
+          .getNamespacedCustomObject({ ...ref(), name })) as {
+          status?: RunStatus;
+        };
+        return phases.includes(run.status?.phase ?? '') && (run.status as RunStatus);
+      },
+      { timeoutMs: 60_000, description: `AnalysisRun ${name} to reach ${phases.join('/')}` },
+    );
+
+  it('fails a run once more measurements fail than failureLimit allows', async () => {
+    await kc
+      .makeApiClient(CustomObjectsApi)
+      .createNamespacedCustomObject({ ...ref(), body: analysisRun('bad', `${namespace}-bad`) });
+    const status = await waitForPhase('bad', ['Failed', 'Successful', 'Error']);
+    expect(status.phase).toBe('Failed');
+    const result = status.metricResults?.[0];
+    expect(result?.failed).toBe(2);
+    expect(result?.measurements?.[0]?.value).toBe('[0.08]');
+  });
+
+  it('succeeds after count measurements within the threshold', async () => {
+    await kc
+      .makeApiClient(CustomObjectsApi)
+      .createNamespacedCustomObject({ ...ref(), body: analysisRun('good', `${namespace}-good`) });
+    const status = await waitForPhase('good', ['Failed', 'Successful', 'Error']);
+    expect(status.phase).toBe('Successful');
+    expect(status.metricResults?.[0]?.count).toBe(3);
+  });
+
+  it('errors when Prometheus cannot be reached, without leaking the Secret-backed header', async () => {
+    const run = analysisRun('unreachable', `${namespace}-good`, { consecutiveErrorLimit: 0 }) as {
+      spec: { metrics: { provider: { prometheus: { address: string } } }[] };
+    };
+    (run.spec.metrics[0] as { provider: { prometheus: { address: string } } }).provider.prometheus.address =
+      'http://127.0.0.1:1';
+    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({ ...ref(), body: run });
+    const status = await waitForPhase('unreachable', ['Failed', 'Successful', 'Error']);
+    expect(status.phase).toBe('Error');
+    expect(JSON.stringify(status)).not.toContain('s3cr3t-token-value');
+  });
+});

@@ -1,9 +1,10 @@
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ControlPlane, startControlPlane } from '../cluster/control-plane.js';
 import { newRunDir } from '../cluster/environment.js';
+import { type PrometheusServer, startPrometheus } from '../cluster/prometheus.js';
 import { startTcpProxy, type TcpProxy } from '../cluster/tcp-proxy.js';
 import { pollUntil } from '../cluster/wait.js';
 
@@ -27,6 +28,7 @@ describe('a private control plane behind a TCP proxy', () => {
   afterAll(async () => {
     await proxy?.close();
     await cp?.stop();
+    rmSync(cp?.layout.dir ?? '', { recursive: true, force: true });
   });
 
   const listNamespaces = async (): Promise<string[]> =>
@@ -53,5 +55,33 @@ describe('a private control plane behind a TCP proxy', () => {
       description: 'the restarted apiserver',
     });
     expect(names).toContain('survives-restart');
+  });
+});
+
+describe('a private Prometheus', () => {
+  let prom: PrometheusServer;
+  const dir = newRunDir('private-prom');
+
+  beforeAll(async () => {
+    prom = await startPrometheus(join(dir, 'prometheus'));
+  });
+  afterAll(async () => {
+    await prom?.stop();
+    rmSync(dir, { recursive: true, force: true });
+  });
+
+  const answersUp = async (): Promise<boolean> => {
+    const res = await fetch(`${prom.url}/api/v1/query?query=up`).catch(() => undefined);
+    return res?.ok === true;
+  };
+
+  it('can be stopped and restarted on the same address', async () => {
+    expect(await pollUntil(answersUp, { timeoutMs: 10_000, description: 'Prometheus to answer' })).toBe(true);
+    await prom.stop();
+    expect(await answersUp()).toBe(false);
+    await prom.restart();
+    expect(await pollUntil(answersUp, { timeoutMs: 30_000, description: 'the restarted Prometheus' })).toBe(
+      true,
+    );
   });
 });

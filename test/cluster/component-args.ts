@@ -13,6 +13,45 @@ export interface ControlPlaneLayout {
   kubeconfigPath: string;
   kwokConfigPath: string;
   pki: Pki;
+  /** kube-apiserver audit logging, when requested (default off). */
+  audit?: AuditLayout;
+}
+
+/** Where the audit policy and the JSON audit log of one control plane live. */
+export interface AuditLayout {
+  policyPath: string;
+  logPath: string;
+}
+
+/** The controller's ServiceAccount user, as the API server names it in audit events. */
+export const CONTROLLER_USER = 'system:serviceaccount:vireo-system:vireo-controller';
+
+/**
+ * An audit policy that records writes (create, update, patch, delete, deletecollection) by `users` at
+ * level Metadata, once per request (at ResponseComplete), and nothing else.
+ */
+export function auditPolicyYaml(users: readonly string[] = [CONTROLLER_USER]): string {
+  return [
+    'apiVersion: audit.k8s.io/v1',
+    'kind: Policy',
+    'omitStages: [RequestReceived, ResponseStarted]',
+    'rules:',
+    '  - level: Metadata',
+    `    users: [${users.map((u) => JSON.stringify(u)).join(', ')}]`,
+    '    verbs: [create, update, patch, delete, deletecollection]',
+    '  - level: None',
+    '',
+  ].join('\n');
+}
+
+function auditArgs(audit: AuditLayout | undefined): string[] {
+  if (!audit) return [];
+  return [
+    `--audit-policy-file=${audit.policyPath}`,
+    `--audit-log-path=${audit.logPath}`,
+    '--audit-log-format=json',
+    '--audit-log-mode=blocking',
+  ];
 }
 
 /** etcd flags: loopback only, no fsync (test data is disposable). */
@@ -54,6 +93,7 @@ export function apiserverArgs(l: ControlPlaneLayout): string[] {
     '--enable-priority-and-fairness=false',
     '--profiling=false',
     '--v=0',
+    ...auditArgs(l.audit),
   ];
 }
 

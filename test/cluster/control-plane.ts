@@ -3,7 +3,9 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { type BinaryPaths, ensureBinaries } from './binaries.js';
 import {
+  type AuditLayout,
   apiserverArgs,
+  auditPolicyYaml,
   type ControlPlaneLayout,
   controllerManagerArgs,
   etcdArgs,
@@ -27,6 +29,13 @@ export interface ControlPlaneOptions {
   workloads?: boolean;
   /** Log progress lines to stderr. */
   verbose?: boolean;
+  /**
+   * Opt-in kube-apiserver audit log (JSON lines) at this path: writes by `auditUsers` at level
+   * Metadata, nothing else. Default off.
+   */
+  auditLogPath?: string;
+  /** Users whose writes the audit log records (default the controller's ServiceAccount). */
+  auditUsers?: string[];
 }
 
 /** A running control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok. */
@@ -44,7 +53,15 @@ export interface ControlPlane {
 
 const READY_TIMEOUT_MS = 60_000;
 
-async function layoutFor(dir: string): Promise<ControlPlaneLayout> {
+function auditFor(options: ControlPlaneOptions): AuditLayout | undefined {
+  if (!options.auditLogPath) return undefined;
+  const policyPath = join(options.dir, 'audit-policy.yaml');
+  writeFileSync(policyPath, auditPolicyYaml(options.auditUsers));
+  return { policyPath, logPath: options.auditLogPath };
+}
+
+async function layoutFor(options: ControlPlaneOptions): Promise<ControlPlaneLayout> {
+  const dir = options.dir;
   mkdirSync(join(dir, 'logs'), { recursive: true });
   const shm = existsSync('/dev/shm') ? '/dev/shm' : dir;
   return {
@@ -59,6 +76,7 @@ async function layoutFor(dir: string): Promise<ControlPlaneLayout> {
     kubeconfigPath: join(dir, 'kubeconfig.yaml'),
     kwokConfigPath: join(clusterDir, 'kwok-stages.yaml'),
     pki: ensurePki(join(dir, 'pki')),
+    audit: auditFor(options),
   };
 }
 
@@ -193,7 +211,7 @@ async function prepareWorkloads(
  */
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const binaries = ensureBinaries();
-  const l = await layoutFor(options.dir);
+  const l = await layoutFor(options);
   const server = `https://127.0.0.1:${l.apiserverPort}`;
   writeFileSync(l.kubeconfigPath, adminKubeconfigYaml(l.pki, server));
   const processes: ManagedProcess[] = [];

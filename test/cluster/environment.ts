@@ -31,6 +31,8 @@ export interface EnvironmentOptions {
   /** Working directory; default a fresh directory under ~/.cache/vireo/runs/. */
   dir?: string;
   verbose?: boolean;
+  /** Opt-in kube-apiserver audit log path, passed to {@link startControlPlane} (default off). */
+  auditLogPath?: string;
 }
 
 /** A fresh working directory for one environment under the cache's runs/ folder. */
@@ -48,7 +50,11 @@ export async function startEnvironment(options: EnvironmentOptions = {}): Promis
   reapStaleRuns();
   const dir = options.dir ?? newRunDir('env');
   const [cp, prom] = await Promise.allSettled([
-    startControlPlane({ dir: join(dir, 'cluster'), verbose: options.verbose }),
+    startControlPlane({
+      dir: join(dir, 'cluster'),
+      verbose: options.verbose,
+      auditLogPath: options.auditLogPath,
+    }),
     startPrometheus(join(dir, 'prometheus')),
   ]);
   if (cp.status === 'rejected' || prom.status === 'rejected') {

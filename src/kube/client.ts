@@ -30,6 +30,8 @@ export const Resources = {
   analysisTemplates: { group: 'argoproj.io', version: 'v1alpha1', plural: 'analysistemplates' },
   clusterAnalysisTemplates: { group: 'argoproj.io', version: 'v1alpha1', plural: 'clusteranalysistemplates' },
   virtualServices: { group: 'networking.istio.io', version: 'v1beta1', plural: 'virtualservices' },
+  destinationRules: { group: 'networking.istio.io', version: 'v1beta1', plural: 'destinationrules' },
+  httpRoutes: { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes' },
 } as const satisfies Record<string, ResourceType>;
 
 /** One RFC 6902 operation. */

@@ -113,7 +113,9 @@ export type RouteIssueReason =
   | 'InvalidRouteName'
   | 'InvalidMatch'
   | 'Unsupported'
-  | 'NoHttpRoute';
+  | 'NoHttpRoute'
+  | 'ObjectNotFound'
+  | 'NotControlled';
 
 /**
  * A clear problem a router found in an object it would edit. Invariant: when an edit function returns
@@ -142,24 +144,39 @@ export interface ObservedTraffic {
   issues: readonly RouteIssue[];
 }
 
-/** Outcome of `TrafficRouter.apply`: whether anything was written, and the issues that blocked a write. */
+/** Outcome of `TrafficRouter.apply`/`cleanup`: whether anything was written, and the issues that blocked a write. */
 export interface ApplyResult {
   changed: boolean;
   issues: readonly RouteIssue[];
+}
+
+/**
+ * An apply that has read and edited everything but written nothing yet. Invariant: `commit` performs only
+ * the writes computed from the objects read by `prepare` (each a conditional write on the resourceVersion
+ * read, or a create), in order, and resolves to whether it wrote anything; it must not be called when
+ * `issues` is non-empty. A write that lost a race rejects with an `ApiError` of reason `Conflict`.
+ */
+export interface StagedApply {
+  issues: readonly RouteIssue[];
+  commit(): Promise<boolean>;
 }
 
 /** Names of the routers Vireo implements. */
 export type TrafficRouterType = 'istio' | 'nginx' | 'gatewayAPI';
 
 /**
- * A traffic router adapter (I/O lives in `src/traffic/<router>/router.ts`). `apply` is idempotent and
- * writes only when the pure edit differs from what is observed; `cleanup` sends all traffic to stable and
- * removes what Vireo created (managed routes, pod-hash labels, canary Ingresses).
+ * A traffic router adapter (I/O lives in `src/traffic/<router>/router.ts`). `prepare` only reads;
+ * `apply` = `prepare` then `commit` when there are no issues (route problems come back as issues, never
+ * as exceptions; API failures reject with an `ApiError`). `apply` is idempotent and writes only objects
+ * whose edit differs from what was read. `cleanup` sends all traffic to stable and removes what Vireo
+ * created (managed routes, pod-hash labels, canary Ingresses), object by object: an object with an issue
+ * is left untouched and reported, missing objects are skipped.
  */
 export interface TrafficRouter {
   readonly type: TrafficRouterType;
   readonly capabilities: RouterCapabilities;
   observe(): Promise<ObservedTraffic>;
+  prepare(desired: DesiredTraffic): Promise<StagedApply>;
   apply(desired: DesiredTraffic): Promise<ApplyResult>;
-  cleanup(): Promise<void>;
+  cleanup(): Promise<ApplyResult>;
 }

@@ -143,7 +143,13 @@ export function buildCanaryIngresses(
   return stables.map((stable) => buildCanaryIngress(stable, input, desired, options));
 }
 
-const OWNED_KEYS = ['canary', 'canary-weight', 'canary-weight-total'];
+/** Annotation keys (after `<prefix>/`) that Vireo alone writes on a canary Ingress; absent in desired → removed. */
+export const OWNED_CANARY_ANNOTATION_KEYS: readonly string[] = [
+  'canary',
+  'canary-weight',
+  'canary-weight-total',
+];
+const OWNED_KEYS = OWNED_CANARY_ANNOTATION_KEYS;
 
 /**
  * True when `current` must be patched to match `desired` (a merge patch of annotations, labels and spec).

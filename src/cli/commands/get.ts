@@ -1,0 +1,123 @@
+import type { Command } from '@commander-js/extra-typings';
+import { Resources, resourcePath } from '../../kube/client.js';
+import { type CliContext, printData } from '../context.js';
+import { CliError } from '../errors.js';
+import { matchLabelsSelector, type RolloutsApi } from '../kube.js';
+import type { CliApp } from '../program.js';
+import { renderHeader } from '../view/header.js';
+import { rolloutInfo } from '../view/rollout-info.js';
+import type { RolloutSnapshot } from '../view/snapshot.js';
+import { renderTree, rolloutTree } from '../view/tree.js';
+import { coalesce, untilAborted, type WatchTarget, watchChanges } from '../watch.js';
+
+/** Reads everything `get rollout` shows in parallel (one GET and three LISTs). */
+export async function readSnapshot(
+  api: RolloutsApi,
+  name: string,
+  now: () => Date,
+): Promise<RolloutSnapshot> {
+  const rollout = await api.getRollout(name);
+  const selector = matchLabelsSelector(rollout.spec.selector);
+  const [replicaSets, pods, analysisRuns] = await Promise.all([
+    api.replicaSets(),
+    api.pods(selector),
+    api.analysisRuns(),
+  ]);
+  return { rollout, replicaSets, pods, analysisRuns, now: now() };
+}
+
+/** The human-readable `get rollout` text: header, a blank line, the tree. */
+export function renderGet(snap: RolloutSnapshot, ctx: CliContext): string {
+  const info = rolloutInfo(snap);
+  return [...renderHeader(info, ctx.paint), '', ...renderTree(rolloutTree(info), ctx.paint)].join('\n');
+}
+
+async function printOnce(ctx: CliContext, snap: RolloutSnapshot): Promise<void> {
+  if (!(await printData(ctx, rolloutInfo(snap)))) ctx.print(renderGet(snap, ctx));
+}
+
+/** What `get --watch` watches: the Rollout itself and every ReplicaSet, pod and AnalysisRun of its namespace. */
+export function getWatchTargets(namespace: string, name: string): WatchTarget[] {
+  return [
+    { path: resourcePath(Resources.rollouts, namespace), query: { fieldSelector: `metadata.name=${name}` } },
+    { path: resourcePath(Resources.replicaSets, namespace) },
+    { path: resourcePath(Resources.pods, namespace) },
+    { path: resourcePath(Resources.analysisRuns, namespace) },
+  ];
+}
+
+/** Draws frames: in place on a TTY (log-update), else the whole text again after a blank line; unchanged text is skipped. */
+async function frameWriter(ctx: CliContext): Promise<{ write(text: string): void; done(): void }> {
+  const inPlace = ctx.tty && ctx.opts.output === undefined;
+  const draw = inPlace
+    ? (await import('log-update')).createLogUpdate(ctx.io.out as NodeJS.WriteStream)
+    : undefined;
+  let last = '';
+  return {
+    write: (text) => {
+      if (text === last) return;
+      if (draw) draw(text);
+      else ctx.print(last === '' ? text : `\n${text}`);
+      last = text;
+    },
+    done: () => draw?.done(),
+  };
+}
+
+/**
+ * `get rollout NAME --watch`: redraws on every change of the Rollout, its ReplicaSets, pods or AnalysisRuns
+ * until interrupted. On a TTY it redraws in place (log-update; ages tick each second); when piped it prints
+ * the whole view again, after a blank line, only when the text changed.
+ */
+async function watchGet(ctx: CliContext, name: string): Promise<number> {
+  const { api, kc } = ctx.kube();
+  const frames = await frameWriter(ctx);
+  let snap: RolloutSnapshot | undefined;
+  const show = async (fresh: boolean) => {
+    if (fresh) snap = await readSnapshot(api, name, ctx.io.now);
+    if (snap === undefined) return;
+    const now = { ...snap, now: ctx.io.now() };
+    frames.write(
+      ctx.opts.output === undefined ? renderGet(now, ctx) : JSON.stringify(rolloutInfo(now), null, 2),
+    );
+  };
+  await show(true);
+  const warn = (err: unknown) => ctx.io.err.write(`warning: ${(err as Error).message}\n`);
+  watchChanges(
+    kc,
+    getWatchTargets(api.namespace, name),
+    coalesce(() => show(true), warn),
+    ctx.io.signal,
+  );
+  const tick = ctx.tty ? setInterval(() => void show(false), 1000) : undefined;
+  await untilAborted(ctx.io.signal);
+  clearInterval(tick);
+  frames.done();
+  return 0;
+}
+
+/** `get rollout NAME [--watch]`. */
+export async function runGet(ctx: CliContext, name: string, watch: boolean): Promise<number> {
+  if (watch) return watchGet(ctx, name);
+  const { api } = ctx.kube();
+  await printOnce(ctx, await readSnapshot(api, name, ctx.io.now));
+  return 0;
+}
+
+/** Registers `get rollout`. */
+export function registerGet(program: Command, app: CliApp): void {
+  const get = program
+    .command('get')
+    .description('show a rollout as a tree of revisions, ReplicaSets and pods');
+  get
+    .command('rollout')
+    .alias('ro')
+    .alias('rollouts')
+    .description('show the rollout, its revisions, ReplicaSets, pods and AnalysisRuns')
+    .argument('<name>', 'rollout name')
+    .option('-w, --watch', 'keep watching and redraw on every change', false)
+    .action((name, opts, cmd) => {
+      if (name === '') throw new CliError('a rollout name is required');
+      return app.run(cmd, (ctx) => runGet(ctx, name, opts.watch));
+    });
+}

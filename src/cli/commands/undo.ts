@@ -1,0 +1,46 @@
+import type { Command } from '@commander-js/extra-typings';
+import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import { canonicalJson } from '../../rollout/pod-template-hash.js';
+import { type CliContext, printData } from '../context.js';
+import { CliError } from '../errors.js';
+import { revisionNumber, templateWithoutHash, undoOps, undoTarget } from '../patches.js';
+import type { CliApp } from '../program.js';
+import { ownedBy } from '../view/snapshot.js';
+
+/**
+ * `undo NAME [--to-revision N]`: replaces `spec.template` with the template of revision N (0: the previous
+ * revision) minus its pod-template-hash label. Prints "skipped rollback" when the template already matches.
+ */
+export async function runUndo(ctx: CliContext, name: string, toRevision: number): Promise<number> {
+  const { api } = ctx.kube();
+  const rollout = await api.getRollout(name);
+  const owner = { kind: 'Rollout', name, uid: rollout.metadata.uid };
+  const owned = (await api.replicaSets()).filter((rs) => ownedBy(rs, owner));
+  const target = undoTarget(owned, toRevision);
+  const revision = revisionNumber(target);
+  const template = target.spec?.template as PodTemplateSpec;
+  if (canonicalJson(templateWithoutHash(template)) === canonicalJson(rollout.spec.template)) {
+    ctx.print(`rollout '${name}' skipped rollback (current template already matches revision ${revision})`);
+    return 0;
+  }
+  const result = await api.jsonPatch(name, undoOps(target));
+  if (await printData(ctx, result)) return 0;
+  ctx.print(`rollout '${name}' rolled back to revision ${revision}`);
+  return 0;
+}
+
+function revisionFlag(text: string): number {
+  if (!/^\d+$/.test(text))
+    throw new CliError(`invalid --to-revision "${text}": use a revision number (0 = previous)`);
+  return Number.parseInt(text, 10);
+}
+
+/** Registers `undo`. */
+export function registerUndo(program: Command, app: CliApp): void {
+  program
+    .command('undo')
+    .description('roll back to a previous revision of the pod template')
+    .argument('<name>', 'rollout name')
+    .option('--to-revision <n>', 'the revision to roll back to (0 = previous)', '0')
+    .action((name, opts, cmd) => app.run(cmd, (ctx) => runUndo(ctx, name, revisionFlag(opts.toRevision))));
+}

@@ -1,0 +1,47 @@
+import { type Paint, paintStatus, withIcon } from './paint.js';
+import type { RolloutInfo } from './rollout-info.js';
+
+const LABEL_WIDTH = 17;
+
+function field(label: string, value: string | number): string {
+  return `${`${label}:`.padEnd(LABEL_WIDTH)}${value}`;
+}
+
+function imageLines(info: RolloutInfo): string[] {
+  if (info.images.length === 0) return [field('Images', '<none>')];
+  return info.images.map((img, i) => {
+    const text = img.tags.length > 0 ? `${img.image} (${img.tags.join(', ')})` : img.image;
+    return i === 0 ? field('Images', text) : `${' '.repeat(LABEL_WIDTH)}${text}`;
+  });
+}
+
+function canaryLines(info: RolloutInfo): string[] {
+  return [
+    ...(info.step === undefined ? [] : [field('  Step', info.step)]),
+    ...(info.setWeight === undefined ? [] : [field('  SetWeight', info.setWeight)]),
+    ...(info.actualWeight === undefined ? [] : [field('  ActualWeight', info.actualWeight)]),
+  ];
+}
+
+/**
+ * The header `get rollout` prints above the tree (Argo's layout): name, namespace, status with icon, message,
+ * strategy with step i/N and set/actual weight, images tagged stable/canary, replica counts.
+ */
+export function renderHeader(info: RolloutInfo, paint: Paint): string[] {
+  const r = info.replicas;
+  return [
+    field('Name', info.name),
+    field('Namespace', info.namespace),
+    `${'Status:'.padEnd(LABEL_WIDTH)}${paintStatus(paint, info.phase, withIcon(info.phase))}`,
+    ...(info.message === '' ? [] : [field('Message', info.message)]),
+    field('Strategy', info.strategy),
+    ...canaryLines(info),
+    ...imageLines(info),
+    'Replicas:',
+    field('  Desired', r.desired),
+    field('  Current', r.current),
+    field('  Updated', r.updated),
+    field('  Ready', r.ready),
+    field('  Available', r.available),
+  ];
+}

@@ -1,0 +1,86 @@
+import { describe, expect, it } from 'vitest';
+import { LineCounter, parseDocument } from 'yaml';
+import { formatProblem, lintText } from '../../../src/cli/lint/lint.js';
+import { lineOfPath, parseFieldPath } from '../../../src/cli/lint/yaml-lines.js';
+
+describe('field paths', () => {
+  it.each([
+    ['spec.strategy.canary.steps[2].setWeight', ['spec', 'strategy', 'canary', 'steps', 2, 'setWeight']],
+    ['spec.plugins["argoproj-labs/gatewayAPI"].x', ['spec', 'plugins', 'argoproj-labs/gatewayAPI', 'x']],
+    ['', []],
+    ['.bad', undefined],
+    ['a b', undefined],
+  ])('%s', (path, expected) => {
+    expect(parseFieldPath(path)).toEqual(expected);
+  });
+});
+
+const TEXT = `# leading comment
+spec:
+  strategy:
+    canary:
+      steps:
+        - setWeight: 20
+        - pause: {}
+        - setWeight: 150
+  plugins:
+    "argoproj-labs/gatewayAPI":
+      httpRoute: x
+`;
+
+describe('lineOfPath', () => {
+  const lines = new LineCounter();
+  const doc = parseDocument(TEXT, { lineCounter: lines });
+  it.each([
+    ['spec.strategy.canary.steps[2].setWeight', 8],
+    ['spec.strategy.canary.steps[1]', 7],
+    ['spec.strategy.canary.steps[1].pause.duration', 7],
+    ['spec.plugins["argoproj-labs/gatewayAPI"].httpRoute', 11],
+    ['spec.selector', 2],
+    ['', 2],
+  ])('%s → line %i', (path, line) => {
+    expect(lineOfPath(doc, path, lines)).toBe(line);
+  });
+});
+
+const MANIFESTS = `apiVersion: v1
+kind: Service
+metadata: {name: web}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: web
+spec:
+  replicas: "3"
+  strategy: {canary: {}}
+---
+apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata:
+  name: rate
+spec:
+  metrics:
+    - name: errors
+      provider:
+        prometheus: {address: http://p, query: up}
+      successCondition: "result[0] < 1"
+      interval: soon
+`;
+
+describe('lintText', () => {
+  it('checks Rollouts and AnalysisTemplates in a multi-document file, skipping other kinds', () => {
+    const { problems, checked } = lintText('m.yaml', MANIFESTS);
+    expect(checked).toBe(2);
+    expect(problems.map(formatProblem)[0]).toBe(
+      'm.yaml:10: spec.replicas: must be a number, got the string "3"',
+    );
+    expect(problems[1]).toMatchObject({ line: 23, path: 'spec.metrics[0].interval' });
+  });
+
+  it('reports YAML syntax errors with their line', () => {
+    const { problems } = lintText('bad.yaml', 'kind: Rollout\nspec:\n  a: [1\n');
+    expect(problems[0]).toMatchObject({ file: 'bad.yaml', path: 'yaml' });
+    expect(problems[0]?.line).toBeGreaterThanOrEqual(3);
+  });
+});

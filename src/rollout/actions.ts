@@ -15,18 +15,42 @@ export interface CreateReplicaSetAction {
   minReadySeconds: number;
 }
 
-/** Set `spec.replicas` (and merge `annotations` into metadata) of an owned ReplicaSet. */
+/** Set `spec.replicas` (and `spec.minReadySeconds`, and merge `annotations` into metadata) of an owned ReplicaSet. */
 export interface ScaleReplicaSetAction {
   kind: 'scaleReplicaSet';
   name: string;
   replicas: number;
   annotations?: Record<string, string>;
+  minReadySeconds?: number;
 }
 
 /** Delete an owned ReplicaSet that is scaled to zero and beyond `revisionHistoryLimit`; NotFound means done. */
 export interface DeleteReplicaSetAction {
   kind: 'deleteReplicaSet';
   name: string;
+}
+
+/** Delete one pod of an owned ReplicaSet (restart); the uid precondition spares a replacement of the same name. */
+export interface DeletePodAction {
+  kind: 'deletePod';
+  name: string;
+  uid: string;
+}
+
+/**
+ * Make the pod template of ReplicaSet `name` and its existing pods carry `labels`/`annotations` and not
+ * `removeLabels`/`removeAnnotations`, then record `record` in its `rollout.argoproj.io/ephemeral-metadata`
+ * annotation (last, so a failure part-way is redone by the next pass).
+ */
+export interface SyncEphemeralMetadataAction {
+  kind: 'syncEphemeralMetadata';
+  name: string;
+  podTemplateHash: string;
+  labels: Record<string, string>;
+  annotations: Record<string, string>;
+  removeLabels: string[];
+  removeAnnotations: string[];
+  record: string;
 }
 
 /** Point a Service's `rollouts-pod-template-hash` selector at `podTemplateHash` (placeholder for the executor). */
@@ -79,6 +103,8 @@ export type RolloutAction =
   | CreateReplicaSetAction
   | ScaleReplicaSetAction
   | DeleteReplicaSetAction
+  | DeletePodAction
+  | SyncEphemeralMetadataAction
   | SetServiceSelectorAction
   | ApplyTrafficAction
   | CreateAnalysisRunAction

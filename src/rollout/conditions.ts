@@ -25,6 +25,7 @@ export const REASON = {
   healthy: 'RolloutHealthy',
   completed: 'RolloutCompleted',
   invalidSpec: 'InvalidSpec',
+  stableMissing: 'StableReplicaSetMissing',
 } as const;
 
 /** A condition without timestamps: what a planner decides. */

@@ -10,3 +10,10 @@ export const ROLLOUT_TYPE_LABEL = 'rollout-type';
 export const STEP_INDEX_LABEL = 'step-index';
 /** `rollout-type` of a step AnalysisRun. */
 export const STEP_ROLLOUT_TYPE = 'Step';
+/**
+ * On a canary ReplicaSet: JSON `{hash, revision, template}` of the stable ReplicaSet it was created against,
+ * so a stable ReplicaSet deleted by hand can be recreated (Vireo only; Argo has no equivalent).
+ */
+export const STABLE_TEMPLATE_ANNOTATION = 'vireo.dev/stable-template';
+/** On a ReplicaSet: JSON `{labels, annotations}` of the canary/stable metadata injected into its pods. */
+export const EPHEMERAL_METADATA_ANNOTATION = 'rollout.argoproj.io/ephemeral-metadata';

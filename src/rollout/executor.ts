@@ -9,8 +9,9 @@ import type {
   RolloutAction,
   ScaleReplicaSetAction,
   SetServiceSelectorAction,
+  SyncEphemeralMetadataAction,
 } from './actions.js';
-import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+import { EPHEMERAL_METADATA_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from './constants.js';
 
 /** The ports the executor acts through. */
 export interface ExecutorPorts {
@@ -72,8 +73,9 @@ async function scaleReplicaSet(
   namespace: string | undefined,
   a: ScaleReplicaSetAction,
 ): Promise<void> {
+  const minReady = a.minReadySeconds === undefined ? {} : { minReadySeconds: a.minReadySeconds };
   const body = {
-    spec: { replicas: a.replicas },
+    spec: { replicas: a.replicas, ...minReady },
     ...(a.annotations ? { metadata: { annotations: a.annotations } } : {}),
   };
   await ports.client.patch(Resources.replicaSets, { namespace, name: a.name }, { type: 'merge', body });
@@ -98,7 +100,56 @@ async function deleteReplicaSet(
   });
 }
 
-/** Performs one action; idempotent (AlreadyExists/NotFound count as done, patches state absolute targets). */
+async function deletePod(
+  ports: ExecutorPorts,
+  namespace: string | undefined,
+  a: { name: string; uid: string },
+): Promise<void> {
+  const opts = { preconditions: { uid: a.uid } };
+  await ports.client.delete(Resources.pods, { namespace, name: a.name }, opts).catch((err: unknown) => {
+    if (!isApiError(err, 'NotFound') && !isApiError(err, 'Conflict')) throw err;
+  });
+}
+
+function metadataPatch(a: SyncEphemeralMetadataAction): object {
+  const unset = (keys: string[]) => Object.fromEntries(keys.map((key) => [key, null]));
+  return {
+    labels: { ...unset(a.removeLabels), ...a.labels },
+    annotations: { ...unset(a.removeAnnotations), ...a.annotations },
+  };
+}
+
+async function syncEphemeralMetadata(
+  ports: ExecutorPorts,
+  namespace: string | undefined,
+  a: SyncEphemeralMetadataAction,
+): Promise<void> {
+  const metadata = metadataPatch(a);
+  const rs = { namespace, name: a.name };
+  await ports.client.patch(Resources.replicaSets, rs, {
+    type: 'merge',
+    body: { spec: { template: { metadata } } },
+  });
+  const selector = `${POD_TEMPLATE_HASH_LABEL}=${a.podTemplateHash}`;
+  const pods = await ports.client.list(Resources.pods, namespace, { labelSelector: selector });
+  for (const pod of pods.items) {
+    const owned = pod.metadata?.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name === a.name);
+    if (!owned || pod.metadata?.deletionTimestamp) continue;
+    const ref = { namespace, name: pod.metadata?.name ?? '' };
+    await ports.client
+      .patch(Resources.pods, ref, { type: 'merge', body: { metadata } })
+      .catch((err: unknown) => {
+        if (!isApiError(err, 'NotFound')) throw err;
+      });
+  }
+  const record = { metadata: { annotations: { [EPHEMERAL_METADATA_ANNOTATION]: a.record } } };
+  await ports.client.patch(Resources.replicaSets, rs, { type: 'merge', body: record });
+}
+
+/**
+ * Performs one action; idempotent (AlreadyExists/NotFound count as done, a pod delete whose uid no longer
+ * matches is done, patches state absolute targets).
+ */
 export async function executeAction(
   ports: ExecutorPorts,
   rollout: Rollout,
@@ -112,6 +163,10 @@ export async function executeAction(
       return scaleReplicaSet(ports, namespace, action);
     case 'deleteReplicaSet':
       return deleteReplicaSet(ports, namespace, action.name);
+    case 'syncEphemeralMetadata':
+      return syncEphemeralMetadata(ports, namespace, action);
+    case 'deletePod':
+      return deletePod(ports, namespace, action);
     case 'setServiceSelector':
       return setServiceSelector(ports, namespace, action);
     case 'emitEvent':

@@ -12,7 +12,9 @@ function degraded(status: RolloutStatus): PhaseResult | undefined {
   const conditions = status.conditions ?? [];
   const invalid = conditions.find((c) => c.type === CONDITION.invalidSpec);
   if (invalid) return { phase: 'Degraded', message: `${REASON.invalidSpec}: ${invalid.message ?? ''}` };
-  const failed = conditions.find((c) => c.reason === REASON.aborted || c.reason === REASON.timedOut);
+  const failed = conditions.find(
+    (c) => c.reason === REASON.aborted || c.reason === REASON.timedOut || c.reason === REASON.stableMissing,
+  );
   if (failed) return { phase: 'Degraded', message: `${failed.reason}: ${failed.message ?? ''}` };
   return undefined;
 }
@@ -58,8 +60,8 @@ function progressing(spec: RolloutSpec, status: RolloutStatus): PhaseResult | un
 }
 
 /**
- * Argo `CalculateRolloutPhase`, first match wins: InvalidSpec → Degraded; a RolloutAborted or
- * ProgressDeadlineExceeded condition → Degraded; `spec.paused` → Paused "manually paused"; a pause
+ * Argo `CalculateRolloutPhase`, first match wins: InvalidSpec → Degraded; a RolloutAborted,
+ * ProgressDeadlineExceeded or (Vireo) StableReplicaSetMissing condition → Degraded; `spec.paused` → Paused "manually paused"; a pause
  * condition → Paused with its reason; restart pending, too few updated or available replicas, or the
  * strategy unfinished → Progressing; otherwise Healthy with message ''.
  * Example: pauseConditions [{reason: CanaryPauseStep}] → {Paused, "CanaryPauseStep"}.

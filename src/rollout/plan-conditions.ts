@@ -9,6 +9,7 @@ import {
 } from './conditions.js';
 import { markAborted } from './plan-abort.js';
 import { type Draft, isAborted, type PlanContext } from './plan-context.js';
+import { stableMissingMessage } from './plan-stable.js';
 import { replicaSetName } from './replicasets.js';
 
 /** Facts about the next status the condition rules need. */
@@ -69,8 +70,17 @@ function movingIntent(ctx: PlanContext, draft: Draft, facts: StatusFacts): Condi
   return undefined;
 }
 
+function progressingIntent(ctx: PlanContext, draft: Draft, facts: StatusFacts): ConditionIntent | undefined {
+  if (draft.stableMissing) {
+    return progressing('False', REASON.stableMissing, stableMissingMessage(ctx, draft.status.stableRS ?? ''));
+  }
+  if (!isAborted(ctx, draft)) return movingIntent(ctx, draft, facts);
+  const current = findCondition(ctx.old.conditions, CONDITION.progressing);
+  return current?.reason === REASON.aborted && !draft.abortCause ? undefined : abortedIntent(ctx, draft);
+}
+
 /**
- * Sets `Progressing` (first match): aborted → False/RolloutAborted (kept as first written); paused →
+ * Sets `Progressing` (first match): stable ReplicaSet missing → False/StableReplicaSetMissing; aborted → False/RolloutAborted (kept as first written); paused →
  * Unknown/RolloutPaused; healthy → True/NewReplicaSetAvailable; RS created → NewReplicaSetCreated; retried →
  * Unknown/RolloutRetry; just unpaused → Unknown/RolloutResumed; progress seen → True/ReplicaSetUpdated with
  * a fresh `lastUpdateTime`; otherwise, past `lastUpdateTime + progressDeadlineSeconds` →
@@ -79,12 +89,7 @@ function movingIntent(ctx: PlanContext, draft: Draft, facts: StatusFacts): Condi
  */
 export function applyProgressing(ctx: PlanContext, draft: Draft, facts: StatusFacts): number | undefined {
   const status = draft.status;
-  const current = findCondition(ctx.old.conditions, CONDITION.progressing);
-  let intent = isAborted(ctx, draft)
-    ? current?.reason === REASON.aborted && !draft.abortCause
-      ? undefined
-      : abortedIntent(ctx, draft)
-    : movingIntent(ctx, draft, facts);
+  let intent = progressingIntent(ctx, draft, facts);
   const promoted = status.stableRS === ctx.sets.currentHash;
   if (intent?.reason === REASON.timedOut && ctx.settings.progressDeadlineAbort && !promoted) {
     markAborted(ctx, draft, intent.message);
@@ -98,7 +103,8 @@ export function applyProgressing(ctx: PlanContext, draft: Draft, facts: StatusFa
       intent.reason === REASON.replicaSetUpdated,
     );
   const after = findCondition(status.conditions, CONDITION.progressing);
-  if (!facts.deadlineApplies || isAborted(ctx, draft) || after?.status === 'False') return undefined;
+  if (!facts.deadlineApplies || draft.stableMissing || isAborted(ctx, draft) || after?.status === 'False')
+    return undefined;
   const since = Date.parse(after?.lastUpdateTime ?? ctx.nowIso);
   return Math.max(0, since + ctx.settings.progressDeadlineSeconds * 1000 - ctx.nowMs);
 }

@@ -32,6 +32,10 @@ export interface Draft {
   requeueMs: number[];
   created: boolean;
   retried: boolean;
+  /** The recorded stable ReplicaSet is gone and the desired one differs: hold, never promote. */
+  stableMissing: boolean;
+  /** Step progression ran this pass (only then may a user's resume, `controllerPause` alone, be reset). */
+  stepsPlanned: boolean;
   abortCause?: string;
 }
 
@@ -78,7 +82,15 @@ export function planContext(snapshot: RolloutSnapshot): PlanContext {
 /** A fresh draft: a copy of the observed status (nested objects copied where the planner edits them). */
 export function startDraft(ctx: PlanContext): Draft {
   const status: RolloutStatus = { ...ctx.old, canary: { ...ctx.old.canary } };
-  return { status, actions: [], requeueMs: [], created: false, retried: false };
+  return {
+    status,
+    actions: [],
+    requeueMs: [],
+    created: false,
+    retried: false,
+    stableMissing: false,
+    stepsPlanned: false,
+  };
 }
 
 /** Adds an `emitEvent` action. */

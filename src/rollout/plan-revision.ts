@@ -14,8 +14,11 @@ function resetForNewRevision(ctx: PlanContext, draft: Draft): void {
  * Argo `resetRolloutStatus` and the initial-deploy rule, applied first in every pass:
  * - a changed template or step list restarts the steps and clears pauses, abort and `promoteFull`;
  * - a template equal to the stable one (rollback) skips all steps (`SkipSteps`);
- * - no stable ReplicaSet (first deploy, or the stable one is gone): the desired one becomes stable at once,
- *   steps skipped ("Initial deploy").
+ * - no stable yet (`status.stableRS` unset: first deploy): the desired one becomes stable at once, steps
+ *   skipped ("Initial deploy");
+ * - a recorded stable whose ReplicaSet is gone (deleted by hand) while the template differs: NOT promoted
+ *   (Argo would promote the unverified canary); `draft.stableMissing` is set and the pass holds, unless
+ *   the user asked for `promoteFull` (then the canary is accepted).
  */
 export function syncRevision(ctx: PlanContext, draft: Draft): void {
   const { currentHash } = ctx.sets;
@@ -28,7 +31,12 @@ export function syncRevision(ctx: PlanContext, draft: Draft): void {
   status.currentStepHash = ctx.stepsHash;
   if (ctx.steps.length === 0) delete status.currentStepIndex;
   else status.currentStepIndex ??= 0;
-  if (ctx.sets.stable === undefined && status.stableRS !== currentHash) {
+  const stableGone = status.stableRS !== undefined && ctx.sets.stable === undefined;
+  if (stableGone && status.stableRS !== currentHash && status.promoteFull !== true) {
+    draft.stableMissing = true;
+    return;
+  }
+  if (status.stableRS === undefined) {
     status.stableRS = currentHash;
     if (ctx.steps.length > 0) status.currentStepIndex = ctx.steps.length;
     emit(

@@ -1,14 +1,20 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './constants.js';
 import { type Draft, emit, type PlanContext, type Roles } from './plan-context.js';
+import { type Ephemeral, ephemeralOf, ephemeralRecord } from './plan-ephemeral.js';
+import { stableRecordAnnotation } from './plan-stable.js';
 import { targetCounts } from './plan-targets.js';
 import { drainOthers } from './replica-counts.js';
 import { replicaSetName, revisionOf } from './replicasets.js';
 import type { ReplicaSetView } from './snapshot.js';
 
+function injected(ctx: PlanContext, roles: Roles): Ephemeral {
+  return ephemeralOf(roles.stable ? ctx.canary.canaryMetadata : ctx.canary.stableMetadata);
+}
+
 function podTemplate(ctx: PlanContext, roles: Roles): PodTemplateSpec {
   const template = ctx.rollout.spec.template ?? {};
-  const ephemeral = roles.stable ? ctx.canary.canaryMetadata : ctx.canary.stableMetadata;
+  const ephemeral = injected(ctx, roles);
   const labels = {
     ...template.metadata?.labels,
     ...ephemeral?.labels,
@@ -34,7 +40,11 @@ function createDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: n
     revision: ctx.revision,
     replicas,
     labels: { [POD_TEMPLATE_HASH_LABEL]: hash },
-    annotations: { [REVISION_ANNOTATION]: String(ctx.revision) },
+    annotations: {
+      [REVISION_ANNOTATION]: String(ctx.revision),
+      ...ephemeralRecord(injected(ctx, roles)),
+      ...stableRecordAnnotation(roles.stable),
+    },
     selector: { ...selector, matchLabels: { ...selector.matchLabels, [POD_TEMPLATE_HASH_LABEL]: hash } },
     template: podTemplate(ctx, roles),
     minReadySeconds: ctx.settings.minReadySeconds,
@@ -48,11 +58,19 @@ function createDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: n
   );
 }
 
-function scale(draft: Draft, rs: ReplicaSetView, replicas: number, revision?: number): void {
-  const stale = revision !== undefined && revisionOf(rs) !== revision;
-  if (rs.specReplicas === replicas && !stale) return;
-  const annotations = stale ? { annotations: { [REVISION_ANNOTATION]: String(revision) } } : {};
-  draft.actions.push({ kind: 'scaleReplicaSet', name: rs.name, replicas, ...annotations });
+/** Bookkeeping only the desired ReplicaSet keeps in sync: its revision and `minReadySeconds`. */
+interface DesiredSync {
+  revision: number;
+  minReadySeconds: number;
+}
+
+function scale(draft: Draft, rs: ReplicaSetView, replicas: number, sync?: DesiredSync): void {
+  const stale = sync !== undefined && revisionOf(rs) !== sync.revision;
+  const slow = sync !== undefined && (rs.minReadySeconds ?? 0) !== sync.minReadySeconds;
+  if (rs.specReplicas === replicas && !stale && !slow) return;
+  const annotations = stale ? { annotations: { [REVISION_ANNOTATION]: String(sync.revision) } } : {};
+  const minReady = slow ? { minReadySeconds: sync.minReadySeconds } : {};
+  draft.actions.push({ kind: 'scaleReplicaSet', name: rs.name, replicas, ...annotations, ...minReady });
   if (rs.specReplicas !== replicas) {
     const direction = replicas > rs.specReplicas ? 'up' : 'down';
     emit(
@@ -83,13 +101,15 @@ function othersTargets(ctx: PlanContext, draft: Draft, roles: Roles): number[] {
 
 /**
  * Scales towards `targetCounts`, in the order stable → desired (created if missing) → older ReplicaSets, so
- * stable capacity is restored before the canary shrinks. Older ReplicaSets are drained within
+ * stable capacity is restored before the canary shrinks; the desired ReplicaSet's revision annotation and
+ * `minReadySeconds` follow the Rollout (Argo syncs the new ReplicaSet the same way). Older ReplicaSets are drained within
  * maxUnavailable, or, with traffic routing, only once no recorded traffic weight points at them.
  */
 export function planScaling(ctx: PlanContext, draft: Draft, roles: Roles): void {
   const counts = targetCounts(ctx, draft, roles);
   if (roles.stable) scale(draft, roles.stable, counts.stable);
-  if (roles.desired) scale(draft, roles.desired, counts.canary, ctx.revision);
+  const sync = { revision: ctx.revision, minReadySeconds: ctx.settings.minReadySeconds };
+  if (roles.desired) scale(draft, roles.desired, counts.canary, sync);
   else createDesired(ctx, draft, roles, counts.canary);
   const targets = othersTargets(ctx, draft, roles);
   roles.others.forEach((rs, i) => {

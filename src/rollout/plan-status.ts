@@ -63,10 +63,11 @@ function statusFacts(ctx: PlanContext, draft: Draft): StatusFacts {
   return { paused, healthy, progressed: hasProgressed(ctx.old, status), deadlineApplies };
 }
 
-function tidy(ctx: PlanContext, status: RolloutStatus): void {
+function tidy(ctx: PlanContext, draft: Draft): void {
+  const status = draft.status;
   if ((status.pauseConditions ?? []).length === 0) {
     delete status.pauseConditions;
-    delete status.controllerPause;
+    if (draft.stepsPlanned) delete status.controllerPause;
   }
   if (!ctx.routed && status.canary) delete status.canary.weights;
   if (status.canary && Object.keys(status.canary).length === 0) delete status.canary;
@@ -75,16 +76,17 @@ function tidy(ctx: PlanContext, status: RolloutStatus): void {
 
 /**
  * Completes the next status (observed counts, selector, observedGeneration, conditions, phase and
- * message) and assembles the plan; `requeueAfterMs` is the earliest of the pause end and the progress
+ * message) and assembles the plan. `controllerPause` without pause conditions (a user resumed) is reset only
+ * by a pass that planned the steps, so a resume seen while `spec.paused` or during a restart is not lost; `requeueAfterMs` is the earliest of the pause end and the progress
  * deadline. A pass over an unchanged, converged world reproduces the observed status exactly.
  */
 export function finishPlan(ctx: PlanContext, draft: Draft): RolloutPlan {
   const status = draft.status;
   setObservedCounts(ctx, status);
-  tidy(ctx, status);
+  tidy(ctx, draft);
   const facts = statusFacts(ctx, draft);
   const deadlineMs = applyProgressing(ctx, draft, facts);
-  tidy(ctx, status);
+  tidy(ctx, draft);
   applyOtherConditions(ctx, draft, statusFacts(ctx, draft));
   const { phase, message } = rolloutPhase(ctx.rollout.spec, status);
   status.phase = phase;

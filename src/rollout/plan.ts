@@ -4,9 +4,12 @@ import type { RolloutPlan } from './actions.js';
 import { CONDITION, REASON, setCondition } from './conditions.js';
 import { rolloutPhase } from './phase.js';
 import { applyUserIntents } from './plan-abort.js';
-import { isAborted, planContext, rolesOf, startDraft } from './plan-context.js';
+import { type Draft, isAborted, type PlanContext, planContext, rolesOf, startDraft } from './plan-context.js';
+import { planEphemeral } from './plan-ephemeral.js';
+import { planRestart } from './plan-restart.js';
 import { syncRevision } from './plan-revision.js';
 import { planHistory, planScaling } from './plan-scale.js';
+import { planMissingStable } from './plan-stable.js';
 import { finishPlan } from './plan-status.js';
 import { planSteps } from './plan-steps.js';
 import { planServices, planTraffic } from './plan-traffic.js';
@@ -41,8 +44,10 @@ export function planInvalidSpec(snapshot: RolloutSnapshot, issues: readonly Issu
 /**
  * One observe → plan pass for a canary Rollout, pure in `snapshot` (time is `snapshot.now`). Invalid
  * specs get `planInvalidSpec`. Otherwise, in Argo's order: revision bookkeeping and user intents
- * (promote-full, abort, retry), Service selectors, traffic, ReplicaSet scaling (stable first), history
- * cleanup, step progression, then the complete next status. `spec.paused` halts everything but an abort.
+ * (promote-full, abort, retry), Service selectors, traffic, canary/stable pod metadata, the pod restarter
+ * (a pass that deletes pods scales nothing), ReplicaSet scaling (stable first), history cleanup, step
+ * progression, then the complete next status. `spec.paused` halts everything but an abort; a stable
+ * ReplicaSet deleted by hand is recreated or, when it cannot be, holds everything (`planMissingStable`).
  * Invariants: actions are idempotent and deterministic; re-planning an unchanged, converged world yields no
  * actions and the observed status.
  */
@@ -53,13 +58,19 @@ export function planRollout(snapshot: RolloutSnapshot): RolloutPlan {
   const draft = startDraft(ctx);
   syncRevision(ctx, draft);
   applyUserIntents(ctx, draft);
-  if (!ctx.settings.paused || isAborted(ctx, draft)) {
-    const roles = rolesOf(ctx, draft);
-    planServices(ctx, draft);
-    planTraffic(ctx, draft, roles);
-    planScaling(ctx, draft, roles);
-    planHistory(ctx, draft, roles);
-    planSteps(ctx, draft, roles);
-  }
+  if (draft.stableMissing) planMissingStable(ctx, draft);
+  else if (!ctx.settings.paused || isAborted(ctx, draft)) planWorld(ctx, draft);
   return finishPlan(ctx, draft);
+}
+
+function planWorld(ctx: PlanContext, draft: Draft): void {
+  const roles = rolesOf(ctx, draft);
+  planServices(ctx, draft);
+  planTraffic(ctx, draft, roles);
+  planEphemeral(ctx, draft, roles);
+  if (planRestart(ctx, draft)) return;
+  planScaling(ctx, draft, roles);
+  planHistory(ctx, draft, roles);
+  planSteps(ctx, draft, roles);
+  draft.stepsPlanned = true;
 }

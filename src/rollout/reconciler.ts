@@ -14,7 +14,8 @@ import type { RolloutPlan } from './actions.js';
 import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
 import { executeActions } from './executor.js';
 import { planInvalidSpec, planRollout } from './plan.js';
-import type { AnalysisRunView, ReplicaSetLike, RolloutSnapshot, ServiceView } from './snapshot.js';
+import { needsPods } from './plan-restart.js';
+import type { AnalysisRunView, PodView, ReplicaSetLike, RolloutSnapshot, ServiceView } from './snapshot.js';
 import { replicaSetView } from './snapshot.js';
 
 /** Read-only caches the reconciler observes (informer-backed in production). */
@@ -73,7 +74,40 @@ async function serviceViews(client: KubeClient, rollout: Rollout): Promise<Servi
   return views;
 }
 
-/** Gathers the snapshot of one parsed Rollout from the caches (and its Services from the API). */
+interface PodLike extends KubeObject {
+  status?: { conditions?: { type: string; status: string }[] };
+}
+
+function podView(pod: PodLike, replicaSet: string): PodView {
+  const meta = pod.metadata ?? {};
+  return {
+    name: meta.name ?? '',
+    uid: meta.uid ?? '',
+    replicaSet,
+    creationTimestamp:
+      meta.creationTimestamp instanceof Date
+        ? meta.creationTimestamp.toISOString()
+        : (meta.creationTimestamp ?? ''),
+    ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
+    terminating: Boolean(meta.deletionTimestamp),
+  };
+}
+
+/** The pods of the named ReplicaSets (by controller owner reference), listed from the API. */
+async function podViews(client: KubeClient, namespace: string | undefined, owners: Set<string>) {
+  const list = await client.list<PodLike>(Resources.pods, namespace, {
+    labelSelector: POD_TEMPLATE_HASH_LABEL,
+  });
+  return list.items.flatMap((pod) => {
+    const owner = pod.metadata?.ownerReferences?.find((ref) => ref.kind === 'ReplicaSet' && ref.controller);
+    return owner && owners.has(owner.name) ? [podView(pod, owner.name)] : [];
+  });
+}
+
+/**
+ * Gathers the snapshot of one parsed Rollout from the caches (its Services, and while a restart is pending
+ * the pods of its ReplicaSets, from the API).
+ */
 export async function observeRollout(
   deps: RolloutReconcilerDeps,
   rollout: Rollout,
@@ -88,7 +122,9 @@ export async function observeRollout(
     .filter((r) => ownedBy(r, uid))
     .map(analysisRunView);
   const services = await serviceViews(deps.client, rollout);
-  return { rollout, replicaSets, analysisRuns, services, now: deps.clock.now() };
+  const owners = new Set(replicaSets.map((rs) => rs.name));
+  const pods = needsPods(rollout) ? { pods: await podViews(deps.client, ns, owners) } : {};
+  return { rollout, replicaSets, analysisRuns, services, ...pods, now: deps.clock.now() };
 }
 
 /** The status merge patch for a plan, or undefined when the status is unchanged (no write). */

@@ -1,6 +1,7 @@
 import { REVISION_ANNOTATION } from './constants.js';
 import { podTemplateHash } from './pod-template-hash.js';
 import type { ReplicaSetView, RolloutSnapshot } from './snapshot.js';
+import { findSameTemplate } from './template-match.js';
 
 /**
  * The Rollout's ReplicaSets by role. `desired` carries the hash of the current `spec.template`; `stable`
@@ -46,18 +47,24 @@ export function replicaSetName(rolloutName: string, hash: string): string {
 
 /**
  * Splits the snapshot's ReplicaSets by role (see `ClassifiedReplicaSets`); roles are found by the pod hash
- * label, never by name, so adopting renamed ReplicaSets keeps working.
+ * label, never by name, so adopting renamed ReplicaSets keeps working. When no ReplicaSet carries the
+ * template's own hash, one whose template is semantically the same (`findSameTemplate`: an undo copied its
+ * template back) is the desired one, and `currentHash` is its hash.
  */
 export function classifyReplicaSets(snapshot: RolloutSnapshot): ClassifiedReplicaSets {
   const { rollout } = snapshot;
-  const currentHash = podTemplateHash(rollout.spec.template, rollout.status?.collisionCount);
+  const ownHash = podTemplateHash(rollout.spec.template, rollout.status?.collisionCount);
   const stableHash = rollout.status?.stableRS;
-  const desired = snapshot.replicaSets.find((rs) => rs.podTemplateHash === currentHash);
+  const byRevision = [...snapshot.replicaSets].sort(
+    (a, b) => revisionOf(a) - revisionOf(b) || a.name.localeCompare(b.name),
+  );
+  const desired =
+    snapshot.replicaSets.find((rs) => rs.podTemplateHash === ownHash) ??
+    findSameTemplate(rollout.spec.template, rollout.spec.strategy.canary ?? {}, byRevision, stableHash);
+  const currentHash = desired?.podTemplateHash ?? ownHash;
   const stable = stableHash
     ? snapshot.replicaSets.find((rs) => rs.podTemplateHash === stableHash)
     : undefined;
-  const others = snapshot.replicaSets
-    .filter((rs) => rs !== desired && rs !== stable)
-    .sort((a, b) => revisionOf(a) - revisionOf(b) || a.name.localeCompare(b.name));
+  const others = byRevision.filter((rs) => rs !== desired && rs !== stable);
   return { currentHash, desired, stable, others };
 }

@@ -14,6 +14,8 @@ export interface ReplicaSetView {
   readyReplicas: number;
   availableReplicas: number;
   annotations: Readonly<Record<string, string>>;
+  /** `spec.minReadySeconds` (absent means 0). */
+  minReadySeconds?: number;
   creationTimestamp?: string;
   template?: PodTemplateSpec;
 }
@@ -25,6 +27,19 @@ export interface AnalysisRunView {
   phase?: string;
   message?: string;
   terminate?: boolean;
+}
+
+/**
+ * What the planner needs of one pod of an owned ReplicaSet (only observed while a restart is pending).
+ * `ready` is the pod's Ready condition; `terminating` is true once it has a deletionTimestamp.
+ */
+export interface PodView {
+  name: string;
+  uid: string;
+  replicaSet: string;
+  creationTimestamp: string;
+  ready: boolean;
+  terminating: boolean;
 }
 
 /** The pod hash a Service named in the canary strategy currently selects (`undefined`: no hash key). */
@@ -43,6 +58,8 @@ export interface RolloutSnapshot {
   replicaSets: readonly ReplicaSetView[];
   analysisRuns: readonly AnalysisRunView[];
   services?: readonly ServiceView[];
+  /** The pods of the owned ReplicaSets; present only when `needsPods(rollout)` (restart pending). */
+  pods?: readonly PodView[];
   now: Date;
 }
 
@@ -54,7 +71,7 @@ export interface ReplicaSetLike {
     annotations?: Record<string, string>;
     creationTimestamp?: string;
   };
-  spec?: { replicas?: number; template?: PodTemplateSpec };
+  spec?: { replicas?: number; minReadySeconds?: number; template?: PodTemplateSpec };
   status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number };
 }
 
@@ -72,6 +89,7 @@ export function replicaSetView(rs: ReplicaSetLike): ReplicaSetView {
     readyReplicas: rs.status?.readyReplicas ?? 0,
     availableReplicas: rs.status?.availableReplicas ?? 0,
     annotations: meta.annotations ?? {},
+    ...(rs.spec?.minReadySeconds ? { minReadySeconds: rs.spec.minReadySeconds } : {}),
     ...(meta.creationTimestamp === undefined ? {} : { creationTimestamp: meta.creationTimestamp }),
     ...(rs.spec?.template === undefined ? {} : { template: rs.spec.template }),
   };

@@ -1,75 +1,36 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { KubeConfig, V1ReplicaSet } from '@kubernetes/client-node';
+import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { canaryRollout, imagePatch, safety } from './support/canary.js';
 import {
-  type ControllerProcess,
-  serviceAccountKubeconfig,
-  startControllerProcess,
-} from '../cluster/controller.js';
-import { adminKubeConfig } from './support/cluster.js';
-import { createNamespace, deleteNamespace } from './support/objects.js';
-import { RolloutApi, type RolloutObject } from './support/rollouts.js';
+  available,
+  type EngineEnv,
+  hashOf,
+  imageOf,
+  kubectl,
+  type RolloutApi,
+  specReplicas,
+  startEngine,
+} from './support/rollouts.js';
 
 const REPLICAS = 4;
 const NAME = 'web';
+const STEPS = [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: '2s' } }];
+/** 25% of 4: maxSurge 1, maxUnavailable 1. */
+const FENCE = { steps: STEPS, maxSurge: 1, maxUnavailable: 1 };
 
-function rollout(image: string): object {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: NAME },
-    spec: {
-      replicas: REPLICAS,
-      revisionHistoryLimit: 2,
-      selector: { matchLabels: { app: NAME } },
-      template: { metadata: { labels: { app: NAME } }, spec: { containers: [{ name: 'app', image }] } },
-      strategy: {
-        canary: {
-          steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: { duration: '2s' } }],
-        },
-      },
-    },
-  };
-}
-
-const specReplicas = (rs: V1ReplicaSet) => rs.spec?.replicas ?? 0;
-const available = (rs: V1ReplicaSet) => rs.status?.availableReplicas ?? 0;
-const hashOf = (rs: V1ReplicaSet) => rs.metadata?.labels?.['rollouts-pod-template-hash'];
-const imageOf = (rs: V1ReplicaSet) => rs.spec?.template?.spec?.containers[0]?.image;
-
-/** Safety invariants checked on every observation: never below maxUnavailable (25% of 4 = 1) in available pods. */
-function checkInvariants(_r: RolloutObject, sets: V1ReplicaSet[]): void {
-  const total = sets.reduce((sum, rs) => sum + available(rs), 0);
-  const desired = sets.reduce((sum, rs) => sum + specReplicas(rs), 0);
-  if (desired >= REPLICAS)
-    expect(total).toBeGreaterThanOrEqual(REPLICAS - 1 - Math.max(0, REPLICAS - desired));
-}
+const rollout = (image: string) =>
+  canaryRollout(NAME, image, { replicas: REPLICAS, steps: STEPS, spec: { revisionHistoryLimit: 2 } });
 
 describe('canary engine against the real control plane, as the deploy/ ServiceAccount', () => {
-  let kc: KubeConfig;
-  let namespace: string;
-  let dir: string;
-  let controller: ControllerProcess;
+  let env: EngineEnv;
   let api: RolloutApi;
 
   beforeAll(async () => {
-    kc = adminKubeConfig();
-    namespace = await createNamespace(kc, 'engine');
-    dir = mkdtempSync(join(tmpdir(), 'vireo-engine-'));
-    const kubeconfig = await serviceAccountKubeconfig(kc, join(dir, 'kubeconfig.yaml'));
-    controller = await startControllerProcess({
-      kubeconfigPath: kubeconfig,
-      logPath: join(dir, 'controller.log'),
-      args: [`--namespace=${namespace}`, '--no-leader-elect', '--log-level=debug'],
-    });
-    api = new RolloutApi(kc, namespace);
+    env = await startEngine('engine');
+    api = env.api;
   });
   afterAll(async () => {
-    await controller?.process.stop();
-    await deleteNamespace(kc, namespace);
-    if (process.env.VIREO_KEEP_TEST_ENV !== '1') rmSync(dir, { recursive: true, force: true });
+    await env?.stop();
   });
 
   it('brings a new Rollout to Healthy with one stable ReplicaSet of 4 available pods', async () => {
@@ -83,13 +44,14 @@ describe('canary engine against the real control plane, as the deploy/ ServiceAc
     const [rs] = await api.replicaSets(NAME);
     expect(r.status?.stableRS).toBe(hashOf(rs as V1ReplicaSet));
     expect(r.status?.currentStepIndex).toBe(4);
+    expect(r.status?.observedGeneration).toBe(String(r.metadata.generation));
+    expect(r.status).toMatchObject({ HPAReplicas: REPLICAS, selector: `app=${NAME}` });
   });
 
   it('walks the steps of an update: 25% canary, paused until promoted, then 50%, a timed pause and full promotion', async () => {
     const before = await api.get(NAME);
-    await api.patchSpec(NAME, {
-      template: { spec: { containers: [{ name: 'app', image: 'registry.example/web:1.2.0' }] } },
-    });
+    const check = safety(FENCE);
+    await api.patchSpec(NAME, imagePatch('registry.example/web:1.2.0'));
     const paused = await api.waitFor(
       NAME,
       'the first pause with one canary pod',
@@ -97,10 +59,11 @@ describe('canary engine against the real control plane, as the deploy/ ServiceAc
         r.status?.phase === 'Paused' &&
         r.status.currentStepIndex === 1 &&
         sets.some((rs) => imageOf(rs) === 'registry.example/web:1.2.0' && available(rs) === 1),
-      checkInvariants,
+      check,
     );
     expect(paused.status?.stableRS).toBe(before.status?.stableRS);
     expect(paused.status?.pauseConditions?.[0]?.reason).toBe('CanaryPauseStep');
+    expect(paused.status?.observedGeneration).toBe(String(paused.metadata.generation));
 
     await api.patchStatus(NAME, { pauseConditions: null });
     const done = await api.waitFor(
@@ -110,23 +73,30 @@ describe('canary engine against the real control plane, as the deploy/ ServiceAc
         r.status?.phase === 'Healthy' &&
         r.status.stableRS === r.status.currentPodHash &&
         sets.filter((rs) => specReplicas(rs) > 0).length === 1,
-      checkInvariants,
+      check,
     );
     const live = (await api.replicaSets(NAME)).filter((rs) => specReplicas(rs) > 0);
     expect(live.map(imageOf)).toEqual(['registry.example/web:1.2.0']);
     expect(done.status?.stableRS).not.toBe(before.status?.stableRS);
   });
 
-  it('aborts back to stable capacity first, then retries', async () => {
+  it('records Kubernetes Events for step changes, pauses and promotions', async () => {
+    const wanted = ['RolloutStepCompleted', 'RolloutPaused', 'RolloutCompleted', 'ScalingReplicaSet'];
+    const events = await api.waitForEvents(NAME, wanted);
+    const completed = events.filter((e) => e.reason === 'RolloutCompleted').map((e) => e.message);
+    expect(completed).toContainEqual(expect.stringMatching(/Completed all 4 canary steps$/));
+    expect(events.find((e) => e.reason === 'RolloutPaused')?.type).toBe('Normal');
+  });
+
+  it('aborts back to stable capacity first (Degraded, canary scaled down, stable untouched), then retries', async () => {
     const stable = (await api.get(NAME)).status?.stableRS;
-    await api.patchSpec(NAME, {
-      template: { spec: { containers: [{ name: 'app', image: 'registry.example/web:1.3.0' }] } },
-    });
+    const check = safety(FENCE);
+    await api.patchSpec(NAME, imagePatch('registry.example/web:1.3.0'));
     await api.waitFor(
       NAME,
       'the first pause of 1.3.0',
       (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1,
-      checkInvariants,
+      check,
     );
     await api.patchStatus(NAME, { abort: true });
     const aborted = await api.waitFor(
@@ -135,41 +105,46 @@ describe('canary engine against the real control plane, as the deploy/ ServiceAc
       (r, sets) =>
         r.status?.phase === 'Degraded' &&
         sets.every((rs) => (hashOf(rs) === stable ? available(rs) === REPLICAS : specReplicas(rs) === 0)),
-      checkInvariants,
+      check,
     );
-    expect(aborted.status?.abort).toBe(true);
-    expect(aborted.status?.stableRS).toBe(stable);
+    expect(aborted.status).toMatchObject({ abort: true, stableRS: stable });
+    expect(aborted.status?.abortedAt).toEqual(expect.any(String));
+    expect(aborted.status?.message).toMatch(/^RolloutAborted: Rollout aborted update to revision 3/);
+    const events = await api.waitForEvents(NAME, ['RolloutAborted']);
+    expect(events.find((e) => e.reason === 'RolloutAborted')?.type).toBe('Warning');
 
     await api.patchStatus(NAME, { abort: false });
-    await api.waitFor(
+    const retried = await api.waitFor(
       NAME,
       'the retried rollout paused again',
       (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1,
-      checkInvariants,
+      check,
     );
+    expect(retried.status?.abortedAt).toBeUndefined();
   });
 
-  it('heals a hand-scaled stable ReplicaSet', async () => {
+  it('restores a ReplicaSet scaled by hand with kubectl scale rs', async () => {
     const stable = (await api.get(NAME)).status?.stableRS;
     const rs = (await api.replicaSets(NAME)).find((s) => hashOf(s) === stable) as V1ReplicaSet;
     const expected = specReplicas(rs);
-    await api.scaleReplicaSet(rs.metadata?.name ?? '', 1);
+    await kubectl(['-n', api.namespace, 'scale', 'rs', rs.metadata?.name ?? '', '--replicas=1']);
     await api.waitFor(NAME, 'the stable ReplicaSet scaled back', (_r, sets) =>
       sets.some((s) => hashOf(s) === stable && specReplicas(s) === expected && available(s) === expected),
+    );
+    const canary = (await api.replicaSets(NAME)).find((s) => hashOf(s) !== stable && specReplicas(s) > 0);
+    await kubectl(['-n', api.namespace, 'scale', 'rs', canary?.metadata?.name ?? '', '--replicas=4']);
+    await api.waitFor(NAME, 'the canary ReplicaSet scaled back', (r, sets) =>
+      sets.some((s) => hashOf(s) === r.status?.currentPodHash && specReplicas(s) === 1 && available(s) === 1),
     );
   });
 
   it('reports an invalid spec as InvalidSpec without creating anything', async () => {
-    const bad = rollout('registry.example/bad:1.0.0') as {
-      metadata: { name: string };
-      spec: { strategy: { canary: { steps: object[] } } };
-    };
-    bad.metadata.name = 'bad';
-    bad.spec.strategy.canary.steps = [{ setWeight: 150 }];
+    const bad = canaryRollout('bad', 'registry.example/bad:1.0.0', { steps: [{ setWeight: 150 }] });
     await api.create(bad);
     const r = await api.waitFor('bad', 'the InvalidSpec condition', (r) => r.status?.phase === 'Degraded');
     const condition = r.status?.conditions?.find((c) => c.type === 'InvalidSpec');
     expect(condition?.message).toContain('spec.strategy.canary.steps[0].setWeight');
+    expect(r.status?.message).toMatch(/^InvalidSpec: /);
     expect(await api.replicaSets('bad')).toHaveLength(0);
   });
 });

@@ -26,6 +26,7 @@ const CLUSTER_RULES: PolicyRule[] = [
     resources: ['replicasets'],
     verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
   },
+  { apiGroups: [''], resources: ['pods'], verbs: ['list', 'patch', 'delete'] },
   { apiGroups: [''], resources: ['services'], verbs: ['get', 'patch'] },
   { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },

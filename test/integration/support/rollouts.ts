@@ -1,12 +1,27 @@
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import {
   AppsV1Api,
+  CoreV1Api,
+  type CoreV1Event,
   CustomObjectsApi,
   type KubeConfig,
   PatchStrategy,
   setHeaderOptions,
+  type V1Pod,
   type V1ReplicaSet,
 } from '@kubernetes/client-node';
+import {
+  type ControllerProcess,
+  serviceAccountKubeconfig,
+  startControllerProcess,
+} from '../../cluster/controller.js';
 import { pollUntil } from '../../cluster/wait.js';
+import { adminKubeConfig, clusterInfo } from './cluster.js';
+import { createNamespace, deleteNamespace } from './objects.js';
 
 /** The Rollout fields the scenario tests read. */
 export interface RolloutObject {
@@ -19,14 +34,25 @@ export interface RolloutObject {
     stableRS?: string;
     currentPodHash?: string;
     abort?: boolean;
+    abortedAt?: string;
+    promoteFull?: boolean;
+    restartedAt?: string;
     pauseConditions?: { reason: string }[];
     conditions?: { type: string; status: string; reason?: string; message?: string }[];
     observedGeneration?: string;
+    replicas?: number;
+    updatedReplicas?: number;
     availableReplicas?: number;
+    HPAReplicas?: number;
+    selector?: string;
   };
 }
 
+/** An invariant checked on every observation; it throws (an `expect`) on a violation. */
+export type Check = (r: RolloutObject, sets: V1ReplicaSet[]) => void;
+
 const mergePatchOptions = setHeaderOptions('Content-Type', PatchStrategy.MergePatch);
+const run = promisify(execFile);
 
 const ref = (namespace: string) => ({
   group: 'argoproj.io',
@@ -35,10 +61,24 @@ const ref = (namespace: string) => ({
   plural: 'rollouts',
 });
 
+/** `rs.spec.replicas`, `rs.status.availableReplicas` and the pod-template hash of a ReplicaSet. */
+export const specReplicas = (rs: V1ReplicaSet) => rs.spec?.replicas ?? 0;
+export const available = (rs: V1ReplicaSet) => rs.status?.availableReplicas ?? 0;
+export const hashOf = (rs: V1ReplicaSet) => rs.metadata?.labels?.['rollouts-pod-template-hash'];
+export const imageOf = (rs: V1ReplicaSet) => rs.spec?.template?.spec?.containers[0]?.image;
+
+/** Runs the harness's real kubectl against the test cluster (as admin); resolves with its stdout. */
+export async function kubectl(args: string[]): Promise<string> {
+  const { kubectlPath, kubeconfigPath } = clusterInfo();
+  const { stdout } = await run(kubectlPath, [`--kubeconfig=${kubeconfigPath}`, ...args]);
+  return stdout;
+}
+
 /** Typed helpers over the real API for Rollouts and their ReplicaSets in one namespace. */
 export class RolloutApi {
   private readonly custom: CustomObjectsApi;
   private readonly apps: AppsV1Api;
+  private readonly core: CoreV1Api;
 
   constructor(
     kc: KubeConfig,
@@ -46,6 +86,7 @@ export class RolloutApi {
   ) {
     this.custom = kc.makeApiClient(CustomObjectsApi);
     this.apps = kc.makeApiClient(AppsV1Api);
+    this.core = kc.makeApiClient(CoreV1Api);
   }
 
   async create(body: object): Promise<RolloutObject> {
@@ -57,6 +98,10 @@ export class RolloutApi {
 
   async get(name: string): Promise<RolloutObject> {
     return (await this.custom.getNamespacedCustomObject({ ...ref(this.namespace), name })) as RolloutObject;
+  }
+
+  async delete(name: string): Promise<void> {
+    await this.custom.deleteNamespacedCustomObject({ ...ref(this.namespace), name });
   }
 
   /** Merge-patches the Rollout's spec (as `kubectl patch --type merge` does). */
@@ -90,21 +135,93 @@ export class RolloutApi {
     );
   }
 
-  /** Polls the Rollout until `predicate` holds, calling `check` (the safety invariants) on every observation. */
+  async deleteReplicaSet(name: string): Promise<void> {
+    await this.apps.deleteNamespacedReplicaSet({ namespace: this.namespace, name });
+  }
+
+  /** The pods of the ReplicaSet `rsName` (by owner reference), terminating ones excluded. */
+  async pods(rsName: string): Promise<V1Pod[]> {
+    const list = await this.core.listNamespacedPod({ namespace: this.namespace });
+    return list.items.filter(
+      (pod) =>
+        !pod.metadata?.deletionTimestamp &&
+        pod.metadata?.ownerReferences?.some((o) => o.kind === 'ReplicaSet' && o.name === rsName),
+    );
+  }
+
+  /** The reasons of the Events recorded on the Rollout `name`, in creation order. */
+  async events(name: string): Promise<CoreV1Event[]> {
+    const list = await this.core.listNamespacedEvent({ namespace: this.namespace });
+    return list.items.filter((e) => e.involvedObject.kind === 'Rollout' && e.involvedObject.name === name);
+  }
+
+  /** Polls until Events with every one of `reasons` were recorded on the Rollout `name`; returns them all. */
+  async waitForEvents(name: string, reasons: readonly string[]): Promise<CoreV1Event[]> {
+    return pollUntil(
+      async () => {
+        const events = await this.events(name);
+        const seen = new Set(events.map((e) => e.reason));
+        return reasons.every((reason) => seen.has(reason)) && events;
+      },
+      { timeoutMs: 60_000, intervalMs: 250, description: `events ${reasons.join(', ')} on ${name}` },
+    );
+  }
+
+  /**
+   * Polls the Rollout until `predicate` holds. `check` (the safety invariants) runs on every observation
+   * (ReplicaSets read before the Rollout) and fails the wait at once on a violation (not at the deadline).
+   */
   async waitFor(
     name: string,
     description: string,
     predicate: (r: RolloutObject, sets: V1ReplicaSet[]) => boolean,
-    check?: (r: RolloutObject, sets: V1ReplicaSet[]) => void,
-    timeoutMs = 60_000,
+    check?: Check,
+    timeoutMs = 90_000,
   ): Promise<RolloutObject> {
-    return pollUntil(
+    const outcome = await pollUntil(
       async () => {
-        const [r, sets] = await Promise.all([this.get(name), this.replicaSets(name)]);
-        check?.(r, sets);
-        return predicate(r, sets) && r;
+        // ReplicaSets first, then the Rollout: its status is never older than the ReplicaSets it is checked
+        // against (the controller scales before it writes status), so a stale read cannot fake a violation.
+        const sets = await this.replicaSets(name);
+        const r = await this.get(name);
+        try {
+          check?.(r, sets);
+        } catch (violation) {
+          return { violation };
+        }
+        return predicate(r, sets) && { r };
       },
       { timeoutMs, intervalMs: 200, description },
     );
+    if ('violation' in outcome) throw outcome.violation;
+    return outcome.r;
   }
+}
+
+/** One test file's world: a namespace, the controller as its own process (as the deploy/ ServiceAccount). */
+export interface EngineEnv {
+  kc: KubeConfig;
+  namespace: string;
+  api: RolloutApi;
+  controller: ControllerProcess;
+  stop(): Promise<void>;
+}
+
+/** Creates a namespace and starts the controller watching only it, as the ServiceAccount of deploy/rbac.yaml. */
+export async function startEngine(prefix: string): Promise<EngineEnv> {
+  const kc = adminKubeConfig();
+  const namespace = await createNamespace(kc, prefix);
+  const dir = mkdtempSync(join(tmpdir(), `vireo-${prefix}-`));
+  const kubeconfig = await serviceAccountKubeconfig(kc, join(dir, 'kubeconfig.yaml'));
+  const controller = await startControllerProcess({
+    kubeconfigPath: kubeconfig,
+    logPath: join(dir, 'controller.log'),
+    args: [`--namespace=${namespace}`, '--no-leader-elect', '--log-level=debug'],
+  });
+  const stop = async () => {
+    await controller.process.stop();
+    await deleteNamespace(kc, namespace);
+    if (process.env.VIREO_KEEP_TEST_ENV !== '1') rmSync(dir, { recursive: true, force: true });
+  };
+  return { kc, namespace, api: new RolloutApi(kc, namespace), controller, stop };
 }

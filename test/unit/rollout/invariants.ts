@@ -114,6 +114,7 @@ function redundant(world: World, action: RolloutAction): boolean {
       return (
         rs !== undefined &&
         rs.specReplicas === action.replicas &&
+        (action.minReadySeconds === undefined || (rs.minReadySeconds ?? 0) === action.minReadySeconds) &&
         annotations.every(([k, v]) => rs.annotations[k] === v)
       );
     }

@@ -1,13 +1,33 @@
 import { expect } from 'vitest';
 import type { Rollout } from '../../../src/api/index.js';
-import type { RolloutAction, RolloutPlan } from '../../../src/rollout/actions.js';
+import type {
+  CreateReplicaSetAction,
+  RolloutAction,
+  RolloutPlan,
+  ScaleReplicaSetAction,
+} from '../../../src/rollout/actions.js';
 import { planRollout } from '../../../src/rollout/plan.js';
+import { needsPods } from '../../../src/rollout/plan-restart.js';
 import { canonicalJson } from '../../../src/rollout/pod-template-hash.js';
-import type { AnalysisRunView, ReplicaSetView, RolloutSnapshot } from '../../../src/rollout/snapshot.js';
+import type {
+  AnalysisRunView,
+  PodView,
+  ReplicaSetView,
+  RolloutSnapshot,
+} from '../../../src/rollout/snapshot.js';
+import { withEphemeral } from './world-metadata.js';
 
 /** One fake ReplicaSet: pods exist as soon as they are asked for and become available at `readyAtMs`. */
 interface FakeReplicaSet {
   view: ReplicaSetView;
+  readyAtMs: number;
+}
+
+/** One fake pod: Ready once `readyAtMs` has passed (never for `neverReady` hashes). */
+export interface FakePod {
+  name: string;
+  uid: string;
+  createdMs: number;
   readyAtMs: number;
 }
 
@@ -35,6 +55,9 @@ export class World {
   traffic: FakeTraffic | undefined;
   events: string[] = [];
   statusWrites = 0;
+  /** Pods per ReplicaSet name, created when a ReplicaSet grows or loses one (see `settlePods`). */
+  pods = new Map<string, FakePod[]>();
+  private podSeq = 0;
 
   constructor(rollout: Rollout) {
     this.rollout = rollout;
@@ -53,9 +76,52 @@ export class World {
     return rs.view;
   }
 
-  /** The snapshot a reconcile would observe now. */
+  /** Keeps exactly `specReplicas` pods per ReplicaSet (newest removed first), as the ReplicaSet controller. */
+  private settlePods(rs: FakeReplicaSet): void {
+    const pods = this.pods.get(rs.view.name) ?? [];
+    while (pods.length > rs.view.specReplicas) pods.pop();
+    while (pods.length < rs.view.specReplicas) {
+      this.podSeq++;
+      const name = `${rs.view.name}-p${this.podSeq}`;
+      const readyAtMs = Math.max(rs.readyAtMs, this.nowMs);
+      pods.push({ name, uid: `uid-${this.podSeq}`, createdMs: this.nowMs, readyAtMs });
+    }
+    this.pods.set(rs.view.name, pods);
+  }
+
+  private podViews(): PodView[] {
+    return [...this.pods.entries()].flatMap(([replicaSet, pods]) => {
+      const hash = this.replicaSets.get(replicaSet)?.view.podTemplateHash ?? '';
+      return pods.map((pod) => ({
+        name: pod.name,
+        uid: pod.uid,
+        replicaSet,
+        creationTimestamp: new Date(pod.createdMs).toISOString(),
+        ready: this.nowMs >= pod.readyAtMs && !this.neverReady.has(hash),
+        terminating: false,
+      }));
+    });
+  }
+
+  /** Deletes a pod: its ReplicaSet loses one available replica until the replacement is ready. */
+  private deletePod(name: string, uid: string): void {
+    for (const [rsName, pods] of this.pods) {
+      const index = pods.findIndex((pod) => pod.name === name && pod.uid === uid);
+      const rs = this.replicaSets.get(rsName);
+      if (index < 0 || rs === undefined) continue;
+      pods.splice(index, 1);
+      rs.readyAtMs = this.nowMs + this.readyDelayMs;
+      rs.view = { ...rs.view, availableReplicas: Math.max(0, rs.view.availableReplicas - 1) };
+      this.settlePods(rs);
+    }
+  }
+
+  /** The snapshot a reconcile would observe now (pods only while a restart is pending, as the reconciler). */
   snapshot(): RolloutSnapshot {
-    const replicaSets = [...this.replicaSets.values()].map((rs) => this.settle(rs));
+    const replicaSets = [...this.replicaSets.values()].map((rs) => {
+      this.settlePods(rs);
+      return this.settle(rs);
+    });
     const services = [...this.services.entries()].map(([name, podTemplateHash]) => ({
       name,
       podTemplateHash,
@@ -65,6 +131,7 @@ export class World {
       replicaSets,
       analysisRuns: [...this.analysisRuns.values()],
       services,
+      ...(needsPods(this.rollout) ? { pods: this.podViews() } : {}),
       now: new Date(this.nowMs),
     };
   }
@@ -74,7 +141,8 @@ export class World {
     return [...this.replicaSets.values()].find((rs) => rs.view.podTemplateHash === hash)?.view;
   }
 
-  private scale(name: string, replicas: number, annotations?: Record<string, string>): void {
+  private scale(action: ScaleReplicaSetAction): void {
+    const { name, replicas, annotations } = action;
     const rs = this.replicaSets.get(name);
     if (rs === undefined) return;
     const v = rs.view;
@@ -84,33 +152,49 @@ export class World {
       specReplicas: replicas,
       availableReplicas: Math.min(v.availableReplicas, replicas),
       annotations: { ...v.annotations, ...annotations },
+      ...(action.minReadySeconds === undefined ? {} : { minReadySeconds: action.minReadySeconds }),
     };
+  }
+
+  /** Creates a ReplicaSet unless one of that name exists; its pods become available after `readyDelayMs`. */
+  private create(action: CreateReplicaSetAction): void {
+    if (this.replicaSets.has(action.name)) return;
+    this.replicaSets.set(action.name, {
+      readyAtMs: this.nowMs + this.readyDelayMs,
+      view: {
+        name: action.name,
+        podTemplateHash: action.podTemplateHash,
+        specReplicas: action.replicas,
+        replicas: 0,
+        readyReplicas: 0,
+        availableReplicas: 0,
+        annotations: action.annotations,
+        template: action.template,
+        ...(action.minReadySeconds ? { minReadySeconds: action.minReadySeconds } : {}),
+      },
+    });
   }
 
   /** Applies one action; every branch is idempotent. */
   applyAction(action: RolloutAction): void {
     switch (action.kind) {
       case 'createReplicaSet':
-        if (this.replicaSets.has(action.name)) return;
-        this.replicaSets.set(action.name, {
-          readyAtMs: this.nowMs + this.readyDelayMs,
-          view: {
-            name: action.name,
-            podTemplateHash: action.podTemplateHash,
-            specReplicas: action.replicas,
-            replicas: 0,
-            readyReplicas: 0,
-            availableReplicas: 0,
-            annotations: action.annotations,
-            template: action.template,
-          },
-        });
+        this.create(action);
         return;
       case 'scaleReplicaSet':
-        this.scale(action.name, action.replicas, action.annotations);
+        this.scale(action);
         return;
       case 'deleteReplicaSet':
         this.replicaSets.delete(action.name);
+        this.pods.delete(action.name);
+        return;
+      case 'syncEphemeralMetadata': {
+        const rs = this.replicaSets.get(action.name);
+        if (rs) rs.view = withEphemeral(rs.view, action);
+        return;
+      }
+      case 'deletePod':
+        this.deletePod(action.name, action.uid);
         return;
       case 'setServiceSelector':
         this.services.set(action.service, action.podTemplateHash);
@@ -149,10 +233,12 @@ export class World {
         name,
         rs.view.specReplicas,
         rs.view.annotations,
+        rs.view.template?.metadata,
       ]),
       ar: [...this.analysisRuns.entries()],
       svc: [...this.services.entries()],
       traffic: this.traffic,
+      pods: [...this.pods.entries()].map(([name, pods]) => [name, pods.map((pod) => pod.uid)]),
       status: this.rollout.status,
     });
   }
@@ -167,6 +253,8 @@ export class World {
     copy.analysisRuns = new Map([...this.analysisRuns].map(([k, v]) => [k, structuredClone(v)]));
     copy.services = new Map(this.services);
     copy.traffic = this.traffic && { ...this.traffic };
+    copy.pods = new Map([...this.pods].map(([k, v]) => [k, structuredClone(v)]));
+    copy.podSeq = this.podSeq;
     return copy;
   }
 }

@@ -10,7 +10,7 @@ export const SUPPORTED = {
   trafficRouters: ['istio', 'nginx', 'plugins'],
   trafficRouterPlugins: ['argoproj-labs/gatewayAPI'],
   gatewayApiConfigKeys: ['httpRoute', 'httpRoutes', 'namespace', 'configMap'],
-  stepKinds: ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'],
+  stepKinds: ['setWeight', 'pause', 'analysis', 'setCanaryScale'],
   metricProviders: ['prometheus', 'web', 'job'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -27,6 +27,7 @@ export const UNSUPPORTED_FIELDS: Readonly<Record<string, string>> = {
   'spec.strategy.canary.pingPong': 'canaryService and stableService',
   'spec.strategy.canary.dynamicStableScale': 'the default: stable keeps full size until promotion',
   'spec.strategy.canary.antiAffinity': 'affinity rules in spec.template',
+  'spec.strategy.canary.analysis': 'an analysis step in spec.strategy.canary.steps',
 };
 
 /** True when `name` (a strategy, router, plugin, step kind or provider) is in the `group` list of `SUPPORTED`. */

@@ -3,7 +3,7 @@
  * as data, for the compatibility oracle: each case is the baseline `aRollout()` / `aTemplate()` with a set
  * of field edits. Names match the table tests they mirror.
  */
-import { aRollout, aTemplate, type Json } from './fixtures.js';
+import { aHeaderRouteStep, aRollout, aTemplate, type Json } from './fixtures.js';
 
 /**
  * Field edits applied in order: a dotted path (numbers index lists) to its new value; `undefined`
@@ -43,6 +43,7 @@ const gateway = (config: Json): Edits => ({
   [c('trafficRouting')]: { plugins: { 'argoproj-labs/gatewayAPI': config } },
   ...onlyStep,
 });
+const headerStep = aHeaderRouteStep();
 const router = (name: string, config: Json): Edits => ({ [c(`trafficRouting.${name}`)]: config });
 
 const validRollouts: Record<string, Edits> = {
@@ -84,15 +85,7 @@ const malformedRollouts: Record<string, Edits> = {
     [c('trafficRouting')]: undefined,
     [c('steps')]: [{ setCanaryScale: { replicas: 1 } }],
   },
-  'setCanaryScale with two members': { [c('steps.5')]: { setCanaryScale: { weight: 10, replicas: 2 } } },
-  'header route not in managedRoutes': { [c('steps.4.setHeaderRoute.name')]: 'other' },
-  'header match with two string matches': {
-    [c('steps.4.setHeaderRoute.match.0.headerValue')]: { exact: 'a', prefix: 'b' },
-  },
-  'header route with nginx': {
-    [c('trafficRouting')]: { nginx: { stableIngress: 'demo' }, managedRoutes: [{ name: 'header' }] },
-  },
-  'mirror percentage above 100': { [c('steps.5')]: { setMirrorRoute: { name: 'header', percentage: 150 } } },
+  'setCanaryScale with two members': { [c('steps.4')]: { setCanaryScale: { weight: 10, replicas: 2 } } },
   'maxTrafficWeight with istio': { [c('trafficRouting.maxTrafficWeight')]: 1000 },
   'both virtualService and virtualServices': { [c('trafficRouting.istio.virtualServices')]: [{ name: 'x' }] },
   'same canary and stable subset': {
@@ -122,7 +115,10 @@ const malformedRollouts: Record<string, Edits> = {
   'wrong apiVersion': { apiVersion: 'argoproj.io/v1' },
 };
 
-/** unsupported.test.ts */
+/**
+ * unsupported.test.ts (header/mirror steps, malformed ones included, and background analysis are
+ * unsupported until the controller drives them)
+ */
 const unsupportedRollouts: Record<string, Edits> = {
   blueGreen: { 'spec.strategy': { blueGreen: { activeService: 'a' } } },
   workloadRef: {
@@ -141,8 +137,25 @@ const unsupportedRollouts: Record<string, Edits> = {
   APISIX: router('apisix', { route: { name: 'r' } }),
   'another router plugin': router('plugins', { 'argoproj-labs/contour': { httpProxy: 'x' } }),
   'gatewayAPI grpcRoute': gateway({ httpRoute: 'h', grpcRoute: 'g' }),
-  'experiment step': { [c('steps.5')]: { experiment: { templates: [{ name: 'c', specRef: 'canary' }] } } },
-  'plugin step': { [c('steps.5')]: { plugin: { name: 'argoproj-labs/step-exec', config: {} } } },
+  'experiment step': { [c('steps.4')]: { experiment: { templates: [{ name: 'c', specRef: 'canary' }] } } },
+  'plugin step': { [c('steps.4')]: { plugin: { name: 'argoproj-labs/step-exec', config: {} } } },
+  'setHeaderRoute step': { [c('steps.4')]: headerStep },
+  'setMirrorRoute step': { [c('steps.4')]: { setMirrorRoute: { name: 'header', percentage: 10 } } },
+  'background analysis': {
+    [c('analysis')]: { templates: [{ templateName: 'error-rate' }], startingStep: 2 },
+  },
+  'header route not in managedRoutes': {
+    [c('steps.4')]: { setHeaderRoute: { ...headerStep.setHeaderRoute, name: 'other' } },
+  },
+  'header match with two string matches': {
+    [c('steps.4')]: headerStep,
+    [c('steps.4.setHeaderRoute.match.0.headerValue')]: { exact: 'a', prefix: 'b' },
+  },
+  'header route with nginx': {
+    [c('trafficRouting')]: { nginx: { stableIngress: 'demo' }, managedRoutes: [{ name: 'header' }] },
+    [c('steps.4')]: headerStep,
+  },
+  'mirror percentage above 100': { [c('steps.4')]: { setMirrorRoute: { name: 'header', percentage: 150 } } },
 };
 
 const metric0 = aTemplate().spec.metrics[0];

@@ -49,11 +49,6 @@ const deliberateRollout: Readonly<Record<string, string>> = {
   'scaleDownDelaySeconds without trafficRouting': 'argo: InvalidCanaryScaleDownDelay',
   'setCanaryScale without trafficRouting': 'argo: InvalidSetCanaryScaleTrafficPolicy',
   'setCanaryScale with two members': 'vireo: ambiguous; Argo silently lets one member win',
-  'header route not in managedRoutes': 'argo: InvalideStepRouteNameNotFoundInManagedRoutes',
-  'header match with two string matches': 'argo: InvalidStringMatchMultipleValuePolicy',
-  'header route with nginx': 'argo: InvalidSetHeaderRouteTrafficPolicy',
-  'mirror percentage above 100':
-    'vireo: a mirror percentage above 100 has no meaning; the model has no bounds',
   'maxTrafficWeight with istio': 'argo: InvalidCanaryMaxWeightOnlySupportInNginxAndPlugins',
   'both virtualService and virtualServices': 'argo: ValidateRolloutVirtualServicesConfig (references)',
   'same canary and stable subset': 'vireo: one subset for both sides cannot split traffic',
@@ -62,7 +57,6 @@ const deliberateRollout: Readonly<Record<string, string>> = {
   'analysis step without templates': 'vireo: an analysis step without templates has nothing to measure',
   'duplicate analysis arg': 'argo: MergeArgs fails at AnalysisRun creation ("specified multiple times")',
   'bad podTemplateHashValue': 'vireo: only Stable and Latest exist; the model types it as a free string',
-  'background analysis startingStep out of range': 'vireo: a startingStep past the last step never starts',
   'scaleDownDelayRevisionLimit above revisionHistoryLimit':
     'vireo: Argo checks ScaleDownLimitLargerThanRevisionLimit for blueGreen only; Vireo for canary too',
   'gatewayAPI plugin without route':

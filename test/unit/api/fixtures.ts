@@ -26,7 +26,10 @@ export function exampleFiles(): string[] {
     .map((f) => `examples/${f}`);
 }
 
-/** A valid Rollout with Istio host-level routing, managed routes and one analysis step. */
+/**
+ * A valid Rollout with Istio host-level routing, one managed route ("header", for the unsupported-step
+ * cases) and one analysis step.
+ */
 export function aRollout(): Json {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -52,16 +55,17 @@ export function aRollout(): Json {
             { pause: { duration: '1m' } },
             { setWeight: 40 },
             { analysis: { templates: [{ templateName: 'error-rate' }] } },
-            {
-              setHeaderRoute: {
-                name: 'header',
-                match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }],
-              },
-            },
           ],
         },
       },
     },
+  };
+}
+
+/** A `setHeaderRoute` step on the baseline's managed route (Argo accepts it; Vireo reports it unsupported). */
+export function aHeaderRouteStep(): Json {
+  return {
+    setHeaderRoute: { name: 'header', match: [{ headerName: 'x-canary', headerValue: { exact: 'yes' } }] },
   };
 }
 

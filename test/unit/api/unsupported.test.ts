@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { checkRollout, validateRollout } from '../../../src/api/index.js';
-import { aRollout, edited, type Json } from './fixtures.js';
+import { aHeaderRouteStep, aRollout, edited, type Json } from './fixtures.js';
 
 const canary = (r: Json): Json => r.spec.strategy.canary;
 
@@ -9,6 +9,9 @@ function check(raw: Json) {
 }
 
 type Unsupported = [feature: string, edit: (r: Json) => void, path: string, supported: string];
+
+/** The step kinds Vireo drives, as listed in "(supported: …)". */
+const STEP_KINDS = '(supported: setWeight, pause, analysis, setCanaryScale)';
 
 const unsupportedCases: Unsupported[] = [
   [
@@ -132,16 +135,40 @@ const unsupportedCases: Unsupported[] = [
     (r) => {
       canary(r).steps.push({ experiment: { templates: [{ name: 'c', specRef: 'canary' }] } });
     },
-    'spec.strategy.canary.steps[5].experiment',
-    'setWeight, pause, analysis',
+    'spec.strategy.canary.steps[4].experiment',
+    STEP_KINDS,
   ],
   [
     'plugin step',
     (r) => {
       canary(r).steps.push({ plugin: { name: 'argoproj-labs/step-exec', config: {} } });
     },
-    'spec.strategy.canary.steps[5].plugin',
-    'setWeight, pause, analysis',
+    'spec.strategy.canary.steps[4].plugin',
+    STEP_KINDS,
+  ],
+  [
+    'setHeaderRoute step',
+    (r) => {
+      canary(r).steps.push(aHeaderRouteStep());
+    },
+    'spec.strategy.canary.steps[4].setHeaderRoute',
+    STEP_KINDS,
+  ],
+  [
+    'setMirrorRoute step',
+    (r) => {
+      canary(r).steps.push({ setMirrorRoute: { name: 'header', percentage: 10 } });
+    },
+    'spec.strategy.canary.steps[4].setMirrorRoute',
+    STEP_KINDS,
+  ],
+  [
+    'background analysis',
+    (r) => {
+      canary(r).analysis = { templates: [{ templateName: 'error-rate' }], startingStep: 2 };
+    },
+    'spec.strategy.canary.analysis',
+    '(supported: an analysis step in spec.strategy.canary.steps)',
   ],
 ];
 
@@ -154,6 +181,79 @@ describe('validateRollout: unsupported Argo features', () => {
     expect(match?.message).toMatch(/^.+ is not supported by Vireo \(supported: .+\)$/);
     expect(match?.message.startsWith(`${path} is not supported by Vireo`)).toBe(true);
     expect(match?.message).toContain(supported);
+  });
+
+  it('reports a valid setHeaderRoute / setMirrorRoute / background analysis with that issue only', () => {
+    const all = edited(aRollout(), (r) => {
+      canary(r).steps.push(aHeaderRouteStep(), { setMirrorRoute: { name: 'header', percentage: 10 } });
+      canary(r).analysis = { templates: [{ templateName: 'error-rate' }], startingStep: 2 };
+    });
+    expect(check(all).map((i) => [i.path, i.kind])).toEqual([
+      ['spec.strategy.canary.analysis', 'unsupported'],
+      ['spec.strategy.canary.steps[4].setHeaderRoute', 'unsupported'],
+      ['spec.strategy.canary.steps[5].setMirrorRoute', 'unsupported'],
+    ]);
+  });
+
+  it('reports a background analysis as unsupported next to its own invalid fields', () => {
+    const r = edited(aRollout(), (x) => {
+      canary(x).analysis = { templates: [], startingStep: 9 };
+    });
+    const issues = check(r);
+    expect(issues.filter((i) => i.kind === 'unsupported').map((i) => i.path)).toEqual([
+      'spec.strategy.canary.analysis',
+    ]);
+    expect(issues.map((i) => i.path)).toEqual(
+      expect.arrayContaining([
+        'spec.strategy.canary.analysis.templates',
+        'spec.strategy.canary.analysis.startingStep',
+      ]),
+    );
+  });
+
+  // Header and mirror steps are unsupported as a whole: their details are not checked (nor reported) until
+  // the controller drives them, so a malformed one still gets exactly the one unsupported issue.
+  it.each<[string, (r: Json) => void, string]>([
+    [
+      'header route not in managedRoutes',
+      (r) => {
+        canary(r).steps.push({ setHeaderRoute: { ...aHeaderRouteStep().setHeaderRoute, name: 'other' } });
+      },
+      'setHeaderRoute',
+    ],
+    [
+      'header match with two string matches',
+      (r) => {
+        const step = aHeaderRouteStep();
+        step.setHeaderRoute.match[0].headerValue = { exact: 'a', prefix: 'b' };
+        canary(r).steps.push(step);
+      },
+      'setHeaderRoute',
+    ],
+    [
+      'header route with nginx',
+      (r) => {
+        canary(r).trafficRouting = { nginx: { stableIngress: 'demo' }, managedRoutes: [{ name: 'header' }] };
+        canary(r).steps.push(aHeaderRouteStep());
+      },
+      'setHeaderRoute',
+    ],
+    [
+      'mirror percentage above 100',
+      (r) => {
+        canary(r).steps.push({ setMirrorRoute: { name: 'header', percentage: 150 } });
+      },
+      'setMirrorRoute',
+    ],
+  ])('%s: only the unsupported step', (_name, edit, kind) => {
+    const path = `spec.strategy.canary.steps[4].${kind}`;
+    expect(check(edited(aRollout(), edit))).toEqual([
+      {
+        path,
+        message: `${path} is not supported by Vireo ${STEP_KINDS}`,
+        kind: 'unsupported',
+      },
+    ]);
   });
 
   it('does not report dynamicStableScale: false', () => {

@@ -216,40 +216,8 @@ const malformed: Case[] = [
     (r) => {
       canary(r).steps.push({ setCanaryScale: { weight: 10, replicas: 2 } });
     },
-    'spec.strategy.canary.steps[5].setCanaryScale',
+    'spec.strategy.canary.steps[4].setCanaryScale',
     'set exactly one of weight, replicas or matchTrafficWeight: true',
-  ],
-  [
-    'header route not in managedRoutes',
-    (r) => {
-      canary(r).steps[4].setHeaderRoute.name = 'other';
-    },
-    'spec.strategy.canary.steps[4].setHeaderRoute.name',
-    '"other" must be listed in spec.strategy.canary.trafficRouting.managedRoutes',
-  ],
-  [
-    'header match with two string matches',
-    (r) => {
-      canary(r).steps[4].setHeaderRoute.match[0].headerValue = { exact: 'a', prefix: 'b' };
-    },
-    'spec.strategy.canary.steps[4].setHeaderRoute.match[0].headerValue',
-    'set exactly one of exact, prefix or regex',
-  ],
-  [
-    'header route with nginx',
-    (r) => {
-      canary(r).trafficRouting = { nginx: { stableIngress: 'demo' }, managedRoutes: [{ name: 'header' }] };
-    },
-    'spec.strategy.canary.steps[4].setHeaderRoute',
-    'setHeaderRoute requires istio or plugins traffic routing',
-  ],
-  [
-    'mirror percentage above 100',
-    (r) => {
-      canary(r).steps.push({ setMirrorRoute: { name: 'header', percentage: 150 } });
-    },
-    'spec.strategy.canary.steps[5].setMirrorRoute.percentage',
-    'must be between 0 and 100, got 150',
   ],
   [
     'maxTrafficWeight with istio',
@@ -330,7 +298,7 @@ const malformed: Case[] = [
       canary(r).analysis = { templates: [{ templateName: 'x' }], startingStep: 9 };
     },
     'spec.strategy.canary.analysis.startingStep',
-    'must be between 0 and the number of steps (5), got 9',
+    'must be between 0 and the number of steps (4), got 9',
   ],
   [
     'scaleDownDelayRevisionLimit above revisionHistoryLimit',

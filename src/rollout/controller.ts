@@ -10,6 +10,7 @@ import { WorkQueue } from '../kube/work-queue.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+import { WriteExpectations } from './expectations.js';
 import { reconcileRollout } from './reconciler.js';
 
 /** How the Rollout controller is wired. */
@@ -34,7 +35,9 @@ function ownerRolloutKey(obj: KubeObject): string | undefined {
 /**
  * Watches Rollouts and what they own (ReplicaSets carrying the pod-template-hash label, AnalysisRuns)
  * and reconciles each Rollout key through one de-duplicating work queue. Owned objects map to their
- * owner's key, so every change of the world leads to a level-based reconcile of the Rollout.
+ * owner's key, so every change of the world leads to a level-based reconcile of the Rollout. One
+ * expectations store is shared by the workers, so no pass plans from caches that have not yet shown the
+ * writes (ReplicaSets, status) of the previous pass of the same Rollout.
  */
 export class RolloutController {
   readonly queue: WorkQueue;
@@ -84,6 +87,7 @@ export class RolloutController {
       rollouts: this.rollouts,
       replicaSets: this.replicaSets,
       analysisRuns: this.analysisRuns,
+      expectations: new WriteExpectations({ clock: this.opts.clock }),
     };
     this.running = this.queue.run((key) => reconcileRollout(deps, key), this.opts.workers ?? 4);
   }

@@ -12,6 +12,8 @@ import type {
   SyncEphemeralMetadataAction,
 } from './actions.js';
 import { EPHEMERAL_METADATA_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from './constants.js';
+import { applyTraffic, startAnalysisRun, stopAnalysisRun } from './execute-routing.js';
+import type { ObjectWrite } from './expectations.js';
 
 /** The ports the executor acts through. */
 export interface ExecutorPorts {
@@ -38,11 +40,23 @@ function ownerReference(rollout: Rollout): OwnerReference {
   };
 }
 
+/** The write of ReplicaSet `name` as the API server answered it (`response` absent: no object returned). */
+function replicaSetWrite(verb: ObjectWrite['verb'], name: string, response?: KubeObject): ObjectWrite {
+  const meta = response?.metadata;
+  return {
+    kind: 'ReplicaSet',
+    verb,
+    name,
+    ...(meta?.generation === undefined ? {} : { generation: meta.generation }),
+    ...(meta?.resourceVersion === undefined ? {} : { resourceVersion: meta.resourceVersion }),
+  };
+}
+
 async function createReplicaSet(
   ports: ExecutorPorts,
   rollout: Rollout,
   a: CreateReplicaSetAction,
-): Promise<void> {
+): Promise<ObjectWrite> {
   const namespace = rollout.metadata?.namespace;
   const template = {
     ...a.template,
@@ -63,22 +77,26 @@ async function createReplicaSet(
     },
     spec: { replicas: a.replicas, minReadySeconds: a.minReadySeconds, selector: a.selector, template },
   } as KubeObject;
-  await ports.client.create(Resources.replicaSets, namespace, body).catch((err: unknown) => {
+  const created = await ports.client.create(Resources.replicaSets, namespace, body).catch((err: unknown) => {
     if (!isApiError(err, 'AlreadyExists')) throw err;
+    return undefined;
   });
+  return replicaSetWrite('create', a.name, created);
 }
 
 async function scaleReplicaSet(
   ports: ExecutorPorts,
   namespace: string | undefined,
   a: ScaleReplicaSetAction,
-): Promise<void> {
+): Promise<ObjectWrite> {
   const minReady = a.minReadySeconds === undefined ? {} : { minReadySeconds: a.minReadySeconds };
   const body = {
     spec: { replicas: a.replicas, ...minReady },
     ...(a.annotations ? { metadata: { annotations: a.annotations } } : {}),
   };
-  await ports.client.patch(Resources.replicaSets, { namespace, name: a.name }, { type: 'merge', body });
+  const ref = { namespace, name: a.name };
+  const patched = await ports.client.patch(Resources.replicaSets, ref, { type: 'merge', body });
+  return replicaSetWrite('patch', a.name, patched);
 }
 
 async function setServiceSelector(
@@ -94,10 +112,11 @@ async function deleteReplicaSet(
   ports: ExecutorPorts,
   namespace: string | undefined,
   name: string,
-): Promise<void> {
+): Promise<ObjectWrite> {
   await ports.client.delete(Resources.replicaSets, { namespace, name }).catch((err: unknown) => {
     if (!isApiError(err, 'NotFound')) throw err;
   });
+  return replicaSetWrite('delete', name);
 }
 
 async function deletePod(
@@ -123,7 +142,7 @@ async function syncEphemeralMetadata(
   ports: ExecutorPorts,
   namespace: string | undefined,
   a: SyncEphemeralMetadataAction,
-): Promise<void> {
+): Promise<ObjectWrite> {
   const metadata = metadataPatch(a);
   const rs = { namespace, name: a.name };
   await ports.client.patch(Resources.replicaSets, rs, {
@@ -143,18 +162,21 @@ async function syncEphemeralMetadata(
       });
   }
   const record = { metadata: { annotations: { [EPHEMERAL_METADATA_ANNOTATION]: a.record } } };
-  await ports.client.patch(Resources.replicaSets, rs, { type: 'merge', body: record });
+  const patched = await ports.client.patch(Resources.replicaSets, rs, { type: 'merge', body: record });
+  return replicaSetWrite('patch', a.name, patched);
 }
 
 /**
  * Performs one action; idempotent (AlreadyExists/NotFound count as done, a pod delete whose uid no longer
- * matches is done, patches state absolute targets).
+ * matches is done, patches state absolute targets). Returns the ReplicaSet write it made, if it wrote one
+ * (the last write, for an action that writes the same ReplicaSet twice).
  */
 export async function executeAction(
   ports: ExecutorPorts,
   rollout: Rollout,
   action: RolloutAction,
-): Promise<void> {
+  // biome-ignore lint/suspicious/noConfusingVoidType: cases other than ReplicaSet writes return their helpers' Promise<void>.
+): Promise<ObjectWrite | void> {
   const namespace = rollout.metadata?.namespace;
   switch (action.kind) {
     case 'createReplicaSet':
@@ -172,16 +194,31 @@ export async function executeAction(
     case 'emitEvent':
       ports.events.event(rollout as KubeObject, action.type, action.reason, action.message);
       return;
+    case 'applyTraffic':
+      return applyTraffic(ports.client, rollout, action);
+    case 'createAnalysisRun':
+      return startAnalysisRun(ports.client, rollout, action);
+    case 'terminateAnalysisRun':
+      return stopAnalysisRun(ports.client, rollout, action.name);
     default:
-      throw new UnsupportedActionError(action.kind);
+      throw new UnsupportedActionError((action as { kind: string }).kind);
   }
 }
 
-/** Performs `actions` in order, stopping at the first failure (the next pass re-plans from the world). */
+/**
+ * Performs `actions` in order, stopping at the first failure (the next pass re-plans from the world).
+ * Every ReplicaSet write made is appended to `written` as it completes (so a caller still has the writes
+ * made before a failure), and `written` is returned.
+ */
 export async function executeActions(
   ports: ExecutorPorts,
   rollout: Rollout,
   actions: readonly RolloutAction[],
-): Promise<void> {
-  for (const action of actions) await executeAction(ports, rollout, action);
+  written: ObjectWrite[] = [],
+): Promise<ObjectWrite[]> {
+  for (const action of actions) {
+    const write = await executeAction(ports, rollout, action);
+    if (write) written.push(write);
+  }
+  return written;
 }

@@ -13,6 +13,7 @@ import type { Logger } from '../util/logger.js';
 import type { RolloutPlan } from './actions.js';
 import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
 import { executeActions } from './executor.js';
+import type { ObjectWrite, WriteExpectations } from './expectations.js';
 import { planInvalidSpec, planRollout } from './plan.js';
 import { needsPods } from './plan-restart.js';
 import type { AnalysisRunView, PodView, ReplicaSetLike, RolloutSnapshot, ServiceView } from './snapshot.js';
@@ -33,7 +34,15 @@ export interface RolloutReconcilerDeps {
   rollouts: ObjectCache<KubeObject>;
   replicaSets: ObjectCache<KubeObject>;
   analysisRuns?: ObjectCache<KubeObject>;
+  /** The writes of earlier passes (ReplicaSets, Rollout status) the caches have not shown yet, per key. */
+  expectations: WriteExpectations;
 }
+
+/**
+ * How soon a Rollout held back by unmet expectations is looked at again. A backstop only: the watch event
+ * that brings the cache up to date enqueues the key at once.
+ */
+export const EXPECTATIONS_REQUEUE_MS = 75;
 
 function ownedBy(obj: KubeObject, uid: string | undefined): boolean {
   return (
@@ -152,23 +161,67 @@ function planFor(
 }
 
 /**
+ * False (after logging) while the caches still lack a write of an earlier pass of `key` (a ReplicaSet, or
+ * the Rollout's status): a plan made from them would repeat that pass's decisions. Expired expectations
+ * no longer hold the key back.
+ */
+function cacheCaughtUp(deps: RolloutReconcilerDeps, key: string, namespace: string | undefined): boolean {
+  const check = deps.expectations.check(key, (kind, name) =>
+    (kind === 'Rollout' ? deps.rollouts : deps.replicaSets).get(namespace, name),
+  );
+  if (check.state === 'satisfied') return true;
+  const detail = { rollout: key, objects: check.waitingFor };
+  if (check.state === 'expired') {
+    deps.logger.info(detail, 'the cache never showed these writes; planning anyway');
+    return true;
+  }
+  deps.logger.debug(detail, 'waiting for the cache to show our own writes');
+  return false;
+}
+
+/** Plans from the snapshot and acts; the ReplicaSet writes made (even before a failure) become expectations. */
+async function planAndAct(deps: RolloutReconcilerDeps, key: string, rollout: Rollout): Promise<RolloutPlan> {
+  const plan = planRollout(await observeRollout(deps, rollout));
+  const written: ObjectWrite[] = [];
+  try {
+    await executeActions(deps, rollout, plan.actions, written);
+  } finally {
+    deps.expectations.expect(key, written);
+  }
+  return plan;
+}
+
+/** Patches the Rollout's status; the response's resourceVersion is what the Rollout cache must reach. */
+async function patchStatus(deps: RolloutReconcilerDeps, key: string, patch: object): Promise<void> {
+  const { namespace, name } = splitKey(key);
+  const body = { type: 'merge' as const, body: patch };
+  const res = await deps.client.patchStatus(Resources.rollouts, { namespace, name }, body);
+  const resourceVersion = res?.metadata?.resourceVersion;
+  if (resourceVersion)
+    deps.expectations.expect(key, [{ kind: 'Rollout', verb: 'patch', name, resourceVersion }]);
+}
+
+/**
  * One reconcile of the Rollout `key`: observe → plan → act → record. Invalid specs only get their
- * `InvalidSpec` condition (no actions, no requeue). Actions run in order and stop at the first failure
- * (the work queue retries with backoff); the status is patched once, and only when it changed.
+ * `InvalidSpec` condition (no actions, no requeue). No plan is made while the caches have not yet shown
+ * this Rollout's own earlier writes (a short requeue instead, bounded by the expectations' TTL).
+ * Actions run in order and stop at the first failure (the work queue retries with backoff); the status is
+ * patched once, and only when it changed.
  */
 export async function reconcileRollout(deps: RolloutReconcilerDeps, key: string): Promise<ReconcileResult> {
   const { namespace, name } = splitKey(key);
   const raw = deps.rollouts.get(namespace, name);
-  if (!raw || raw.metadata?.deletionTimestamp) return {};
+  if (!raw || raw.metadata?.deletionTimestamp) {
+    deps.expectations.forget(key);
+    return {};
+  }
+  if (!cacheCaughtUp(deps, key, namespace)) return { requeueAfterMs: EXPECTATIONS_REQUEUE_MS };
   const checked = planFor(deps, raw);
   let plan = checked.plan;
-  if (checked.issues.length === 0) {
-    plan = planRollout(await observeRollout(deps, checked.rollout));
-    await executeActions(deps, checked.rollout, plan.actions);
-  }
+  if (checked.issues.length === 0) plan = await planAndAct(deps, key, checked.rollout);
   const patch = statusPatchFor(raw, plan);
   if (patch) {
-    await deps.client.patchStatus(Resources.rollouts, { namespace, name }, { type: 'merge', body: patch });
+    await patchStatus(deps, key, patch);
     deps.logger.debug({ rollout: key, phase: plan.status.phase }, 'status updated');
   }
   return plan.requeueAfterMs === undefined ? {} : { requeueAfterMs: plan.requeueAfterMs };

@@ -29,6 +29,18 @@ const CLUSTER_RULES: PolicyRule[] = [
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'patch', 'delete'] },
   { apiGroups: [''], resources: ['services'], verbs: ['get', 'patch'] },
   { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
+  { apiGroups: ['argoproj.io'], resources: ['analysisruns'], verbs: ['create', 'patch'] },
+  {
+    apiGroups: ['networking.istio.io'],
+    resources: ['virtualservices', 'destinationrules'],
+    verbs: ['get', 'update'],
+  },
+  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: ['get', 'update'] },
+  {
+    apiGroups: ['networking.k8s.io'],
+    resources: ['ingresses'],
+    verbs: ['get', 'list', 'create', 'update', 'delete'],
+  },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },

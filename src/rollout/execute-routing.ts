@@ -1,0 +1,53 @@
+import { createAnalysisRun, terminateAnalysisRun } from '../analysis/create-run.js';
+import type { Rollout } from '../api/index.js';
+import type { KubeClient } from '../kube/client.js';
+import { desiredTrafficOf } from '../traffic/model.js';
+import { applyTrafficToAll, createTrafficRouters, routeIssuesMessage } from '../traffic/routers.js';
+import type { ApplyTrafficAction, CreateAnalysisRunAction } from './actions.js';
+
+/**
+ * A traffic router refused to move weights (a route it cannot edit safely). Nothing was written by any
+ * router; the pass stops so the planned weights are not recorded in status, and the work queue retries.
+ */
+export class TrafficRoutingError extends Error {
+  constructor(message: string) {
+    super(`traffic routing: ${message}`);
+    this.name = 'TrafficRoutingError';
+  }
+}
+
+/** Moves every router of the Rollout to the action's weights and hashes (all routers or none). */
+export async function applyTraffic(
+  client: KubeClient,
+  rollout: Rollout,
+  action: ApplyTrafficAction,
+): Promise<void> {
+  const desired = desiredTrafficOf({
+    canaryWeight: action.canaryWeight,
+    maxTrafficWeight: action.canaryWeight + action.stableWeight,
+    ...(action.canaryHash ? { canaryHash: action.canaryHash } : {}),
+    ...(action.stableHash ? { stableHash: action.stableHash } : {}),
+  });
+  const result = await applyTrafficToAll(createTrafficRouters(client, rollout), desired);
+  if (result.issues.length > 0) throw new TrafficRoutingError(routeIssuesMessage(result.issues));
+}
+
+/** Creates the step's AnalysisRun from its templates; an existing run of that name counts as done. */
+export async function startAnalysisRun(
+  client: KubeClient,
+  rollout: Rollout,
+  action: CreateAnalysisRunAction,
+): Promise<void> {
+  await createAnalysisRun(client, rollout, {
+    name: action.name,
+    labels: action.labels,
+    analysis: action.analysis,
+    latestHash: action.podTemplateHash,
+    stableHash: rollout.status?.stableRS,
+  });
+}
+
+/** Asks a running AnalysisRun to stop. */
+export async function stopAnalysisRun(client: KubeClient, rollout: Rollout, name: string): Promise<void> {
+  await terminateAnalysisRun(client, rollout.metadata?.namespace, name);
+}

@@ -1,5 +1,6 @@
 import { PromError } from './prometheus-error.js';
 import { decodeResult, type PromResult, PromShapeError } from './prometheus-value.js';
+import { readCappedBody } from './read-capped.js';
 
 /** Largest response body read; larger bodies are a `bad_response` error. */
 export const MAX_RESPONSE_BYTES = 10 * 1024 * 1024;
@@ -12,30 +13,15 @@ export type PromResponse = PromResult & { readonly warnings: readonly string[] }
  * `MAX_RESPONSE_BYTES`, whether or not `Content-Length` announced it.
  */
 export async function readCapped(response: Response, shown: string): Promise<string> {
-  const tooLarge = (): PromError =>
-    new PromError(
+  const text = await readCappedBody(response, MAX_RESPONSE_BYTES);
+  if (text === undefined) {
+    throw new PromError(
       'bad_response',
       `response from ${shown} exceeds ${MAX_RESPONSE_BYTES} bytes`,
       response.status,
     );
-  if (Number(response.headers.get('content-length') ?? 0) > MAX_RESPONSE_BYTES) {
-    await response.body?.cancel();
-    throw tooLarge();
   }
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let total = 0;
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    total += chunk.value.byteLength;
-    if (total > MAX_RESPONSE_BYTES) {
-      await reader.cancel();
-      throw tooLarge();
-    }
-    text += decoder.decode(chunk.value, { stream: true });
-  }
-  return text + decoder.decode();
+  return text;
 }
 
 /** Replaces every occurrence of each secret (header values, credentials) with `*****`. */

@@ -2,6 +2,7 @@ import { METRIC_DEFAULTS, type Metric, WEB_METHODS, type WebMetric } from '../..
 import { REDACTED, type ResolvedArgs, type Result, redactSecrets, substituteArgs } from '../core/index.js';
 import type { MeasuredValue } from '../core/types.js';
 import type { MeasureContext, MetricProvider } from './provider.js';
+import { readCappedBody } from './read-capped.js';
 import { findJsonPath, parseJsonPath, type Segment } from './web-jsonpath.js';
 
 /** Largest response body the web provider reads (1 MiB); a larger one is an error. */
@@ -100,27 +101,6 @@ function buildRequest(web: WebMetric, args: ResolvedArgs): Result<WebRequest> {
   };
 }
 
-async function readCapped(response: Response, limit: number): Promise<string | undefined> {
-  if (Number(response.headers.get('content-length') ?? 0) > limit) {
-    await response.body?.cancel();
-    return undefined;
-  }
-  if (response.body === null) return '';
-  const reader = response.body.getReader();
-  const decoder = new TextDecoder();
-  let text = '';
-  let total = 0;
-  for (let chunk = await reader.read(); !chunk.done; chunk = await reader.read()) {
-    total += chunk.value.byteLength;
-    if (total > limit) {
-      await reader.cancel();
-      return undefined;
-    }
-    text += decoder.decode(chunk.value, { stream: true });
-  }
-  return text + decoder.decode();
-}
-
 function interpret(text: string, jsonPath: readonly Segment[]): MeasuredValue {
   let doc: unknown;
   try {
@@ -141,7 +121,7 @@ async function call(request: WebRequest, signal: AbortSignal, maxBytes: number):
     await response.body?.cancel();
     return { ok: false, error: `received non 2xx response code: ${response.status} from ${request.shown}` };
   }
-  const text = await readCapped(response, maxBytes);
+  const text = await readCappedBody(response, maxBytes);
   if (text === undefined)
     return { ok: false, error: `response from ${request.shown} exceeds ${maxBytes} bytes` };
   return interpret(text, request.jsonPath);

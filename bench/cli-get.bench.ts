@@ -1,11 +1,15 @@
-import { execFileSync, spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
 import { loadavg } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
-import { serviceAccountKubeconfig, startControllerProcess } from '../test/cluster/controller.js';
 import { repoRoot } from '../test/cluster/crds.js';
 import { type EnvironmentInfo, startEnvironment } from '../test/cluster/environment.js';
+import {
+  ensurePluginBuilt,
+  pluginPath,
+  startNamespaceController,
+  webRollout,
+} from '../test/integration/support/cli.js';
 import { createNamespace } from '../test/integration/support/objects.js';
 import { RolloutApi } from '../test/integration/support/rollouts.js';
 import { type BenchResult, percentile } from './run.js';
@@ -13,20 +17,7 @@ import { type BenchResult, percentile } from './run.js';
 const RUNS = Number(process.env.VIREO_BENCH_CLI_RUNS ?? 25);
 const REVISIONS = 10;
 
-function rollout(image: string): object {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 3,
-      revisionHistoryLimit: REVISIONS,
-      selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image }] } },
-      strategy: { canary: { steps: [] } },
-    },
-  };
-}
+const rollout = (image: string) => webRollout(image, [], { replicas: 3, revisionHistoryLimit: REVISIONS });
 
 /** Creates `web` and updates its image until it has 10 revisions, each fully promoted. */
 async function tenRevisions(api: RolloutApi): Promise<void> {
@@ -62,8 +53,7 @@ function timeRuns(command: string, args: string[], env: NodeJS.ProcessEnv): numb
 
 /** Times the plugin through real kubectl plugin discovery and through the launcher alone. */
 function measure(env: EnvironmentInfo, ns: string): BenchResult[] {
-  const path = [join(repoRoot, 'bin'), dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
-  const runEnv = { ...process.env, PATH: path, KUBECONFIG: env.kubeconfigPath };
+  const runEnv = { ...process.env, PATH: pluginPath(), KUBECONFIG: env.kubeconfigPath };
   const viaKubectl = timeRuns(env.kubectlPath, ['vireo', 'get', 'rollout', 'web', '-n', ns], runEnv);
   const direct = timeRuns(
     join(repoRoot, 'bin', 'kubectl-vireo'),
@@ -89,18 +79,13 @@ function measure(env: EnvironmentInfo, ns: string): BenchResult[] {
  * control plane with the controller running; two warm-up runs are not counted.
  */
 export default async function cliGet(): Promise<BenchResult[]> {
-  if (!existsSync(join(repoRoot, 'dist', 'kubectl-vireo.mjs')))
-    execFileSync('npm', ['run', 'build'], { cwd: repoRoot });
+  ensurePluginBuilt();
   const env = await startEnvironment();
   try {
     const kc = new KubeConfig();
     kc.loadFromFile(env.info.kubeconfigPath);
     const ns = await createNamespace(kc, 'bench-cli');
-    const controller = await startControllerProcess({
-      kubeconfigPath: await serviceAccountKubeconfig(kc, join(env.dir, 'sa-kubeconfig.yaml')),
-      logPath: join(env.dir, 'controller.log'),
-      args: [`--namespace=${ns}`, '--no-leader-elect'],
-    });
+    const { controller } = await startNamespaceController(kc, ns, env.dir);
     try {
       await tenRevisions(new RolloutApi(kc, ns));
       return measure(env.info, ns);

@@ -1,6 +1,5 @@
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
@@ -10,9 +9,9 @@ import {
   serviceAccountKubeconfig,
   startControllerProcess,
 } from '../cluster/controller.js';
-import { writeScrapeTargets } from '../cluster/prometheus.js';
 import { pollUntil } from '../cluster/wait.js';
-import { adminKubeConfig, clusterInfo } from './support/cluster.js';
+import { adminKubeConfig } from './support/cluster.js';
+import { errorRateMetric, scrapeExporter, startExporter, waitForErrorRate } from './support/exporter.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';
 
 interface RunStatus {
@@ -27,16 +26,6 @@ interface RunStatus {
   }[];
 }
 
-/** A loopback exporter whose `vireo_test_error_rate{app}` values the test sets. */
-function startExporter(rates: Record<string, number>): Promise<Server> {
-  const server = createServer((_req, res) => {
-    const lines = Object.entries(rates).map(([app, v]) => `vireo_test_error_rate{app="${app}"} ${v}`);
-    res.setHeader('content-type', 'text/plain; version=0.0.4');
-    res.end(`${lines.join('\n')}\n`);
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
-
 function analysisRun(name: string, app: string, extra: Record<string, unknown> = {}): object {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -48,21 +37,7 @@ function analysisRun(name: string, app: string, extra: Record<string, unknown> =
         { name: 'token', valueFrom: { secretKeyRef: { name: 'prom-token', key: 'token' } } },
       ],
       metrics: [
-        {
-          name: 'error-rate',
-          interval: '1s',
-          count: 3,
-          failureLimit: 1,
-          successCondition: 'result[0] < 0.05',
-          provider: {
-            prometheus: {
-              address: clusterInfo().prometheusUrl,
-              query: `vireo_test_error_rate{app="{{args.app}}"}`,
-              headers: [{ key: 'Authorization', value: 'Bearer {{args.token}}' }],
-            },
-          },
-          ...extra,
-        },
+        errorRateMetric({ headers: [{ key: 'Authorization', value: 'Bearer {{args.token}}' }] }, extra),
       ],
     },
   };
@@ -84,20 +59,8 @@ describe('AnalysisRun controller against real Prometheus, as the deploy/ Service
       body: { metadata: { name: 'prom-token' }, stringData: { token: 's3cr3t-token-value' } },
     });
     exporter = await startExporter({ [`${namespace}-bad`]: 0.08, [`${namespace}-good`]: 0.01 });
-    const port = (exporter.address() as AddressInfo).port;
-    writeScrapeTargets(clusterInfo().prometheusTargetsDir, `analysis-${port}`, [`127.0.0.1:${port}`]);
-    await pollUntil(
-      async () => {
-        const q = encodeURIComponent(`vireo_test_error_rate{app="${namespace}-good"}`);
-        const res = (await (
-          await fetch(`${clusterInfo().prometheusUrl}/api/v1/query?query=${q}`)
-        ).json()) as {
-          data: { result: unknown[] };
-        };
-        return res.data.result.length > 0;
-      },
-      { timeoutMs: 30_000, description: 'Prometheus to scrape the exporter' },
-    );
+    scrapeExporter(exporter, 'analysis');
+    await waitForErrorRate(`${namespace}-good`);
     dir = mkdtempSync(join(tmpdir(), 'vireo-analysis-'));
     const kubeconfig = await serviceAccountKubeconfig(kc, join(dir, 'kubeconfig.yaml'));
     controller = await startControllerProcess({

@@ -1,11 +1,9 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import type { Server } from 'node:http';
 import { CoreV1Api, CustomObjectsApi, type V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeScrapeTargets } from '../cluster/prometheus.js';
 import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
-import { clusterInfo } from './support/cluster.js';
+import { errorRateMetric, scrapeExporter, startExporter } from './support/exporter.js';
 import { available, type EngineEnv, hashOf, type RolloutObject, startEngine } from './support/rollouts.js';
 
 interface Destination {
@@ -22,19 +20,6 @@ const istio = (namespace: string, plural: string) => ({
   namespace,
   plural,
 });
-
-/** A loopback exporter of `vireo_test_error_rate{app}` with values the test sets. */
-function startExporter(rates: Record<string, number>): Promise<Server> {
-  const server = createServer((_req, res) => {
-    res.setHeader('content-type', 'text/plain; version=0.0.4');
-    res.end(
-      `${Object.entries(rates)
-        .map(([app, v]) => `vireo_test_error_rate{app="${app}"} ${v}`)
-        .join('\n')}\n`,
-    );
-  });
-  return new Promise((resolve) => server.listen(0, '127.0.0.1', () => resolve(server)));
-}
 
 describe('Istio canary with a Prometheus analysis step, end to end', () => {
   let env: EngineEnv;
@@ -61,8 +46,7 @@ describe('Istio canary with a Prometheus analysis step, end to end', () => {
     env = await startEngine('istio-analysis');
     const ns = env.namespace;
     exporter = await startExporter({ [`${ns}-good`]: 0.01, [`${ns}-bad`]: 0.08 });
-    const port = (exporter.address() as AddressInfo).port;
-    writeScrapeTargets(clusterInfo().prometheusTargetsDir, `istio-analysis-${port}`, [`127.0.0.1:${port}`]);
+    scrapeExporter(exporter, 'istio-analysis');
     const core = env.kc.makeApiClient(CoreV1Api);
     for (const name of ['shop-stable', 'shop-canary']) {
       await core.createNamespacedService({
@@ -108,21 +92,7 @@ describe('Istio canary with a Prometheus analysis step, end to end', () => {
         metadata: { name: 'error-rate' },
         spec: {
           args: [{ name: 'app' }],
-          metrics: [
-            {
-              name: 'error-rate',
-              interval: '1s',
-              count: 3,
-              failureLimit: 1,
-              successCondition: 'result[0] < 0.05',
-              provider: {
-                prometheus: {
-                  address: clusterInfo().prometheusUrl,
-                  query: 'vireo_test_error_rate{app="{{args.app}}"}',
-                },
-              },
-            },
-          ],
+          metrics: [errorRateMetric()],
         },
       },
     });

@@ -1,68 +1,24 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ControllerProcess,
-  serviceAccountKubeconfig,
-  startControllerProcess,
-} from '../cluster/controller.js';
-import { repoRoot } from '../cluster/crds.js';
-import { adminKubeConfig, clusterInfo } from './support/cluster.js';
+import type { ControllerProcess } from '../cluster/controller.js';
+import { ensurePluginBuilt, runKubectl, startNamespaceController, webRollout } from './support/cli.js';
+import { adminKubeConfig } from './support/cluster.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';
 import { RolloutApi, type RolloutObject } from './support/rollouts.js';
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
 /** Runs `kubectl vireo <args>` (the built plugin found on PATH) as the cluster admin unless `kubeconfig` is given. */
-function vireo(args: string[], kubeconfig = clusterInfo().kubeconfigPath): Promise<Result> {
-  const path = [join(repoRoot, 'bin'), dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
-  const child = spawn(clusterInfo().kubectlPath, ['vireo', ...args], {
-    env: { ...process.env, PATH: path, KUBECONFIG: kubeconfig },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out: Result = { code: null, stdout: '', stderr: '' };
-  child.stdout.on('data', (d: Buffer) => {
-    out.stdout += d.toString();
-  });
-  child.stderr.on('data', (d: Buffer) => {
-    out.stderr += d.toString();
-  });
-  const guard = setTimeout(() => child.kill('SIGKILL'), 110_000);
-  return new Promise((resolve) =>
-    child.on('close', (code) => {
-      clearTimeout(guard);
-      resolve({ ...out, code });
-    }),
-  );
-}
+const vireo = (args: string[], kubeconfig?: string) =>
+  runKubectl(['vireo', ...args], { kubeconfig, timeoutMs: 110_000 }).done;
 
 const IMAGE = (v: string) => `registry.example/web:${v}`;
 const imageOf = (r: RolloutObject) =>
   (r.spec.template as { spec: { containers: { image: string }[] } }).spec.containers[0]?.image;
 
-function rollout(): object {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: {
-        metadata: { labels: { app: 'web' } },
-        spec: { containers: [{ name: 'app', image: IMAGE('1') }] },
-      },
-      strategy: { canary: { steps: [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }] } },
-    },
-  };
-}
+const rollout = () =>
+  webRollout(IMAGE('1'), [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }]);
 
 /** A kubeconfig for a ServiceAccount that may only read Rollouts in `namespace`. */
 async function readOnlyKubeconfig(kc: KubeConfig, namespace: string, path: string): Promise<string> {
@@ -115,17 +71,11 @@ describe('kubectl vireo verbs change the Rollout as Argo’s plugin does, and th
     );
 
   beforeAll(async () => {
-    if (!existsSync(join(repoRoot, 'dist', 'kubectl-vireo.mjs'))) {
-      execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' });
-    }
+    ensurePluginBuilt();
     kc = adminKubeConfig();
     ns = await createNamespace(kc, 'cli-verbs');
     dir = mkdtempSync(join(tmpdir(), 'vireo-cli-verbs-'));
-    controller = await startControllerProcess({
-      kubeconfigPath: await serviceAccountKubeconfig(kc, join(dir, 'sa-kubeconfig.yaml')),
-      logPath: join(dir, 'controller.log'),
-      args: [`--namespace=${ns}`, '--no-leader-elect'],
-    });
+    ({ controller } = await startNamespaceController(kc, ns, dir));
     api = new RolloutApi(kc, ns);
   });
   afterAll(async () => {

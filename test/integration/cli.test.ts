@@ -1,70 +1,24 @@
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { delimiter, dirname, join } from 'node:path';
+import { join } from 'node:path';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ControllerProcess,
-  serviceAccountKubeconfig,
-  startControllerProcess,
-} from '../cluster/controller.js';
+import type { ControllerProcess } from '../cluster/controller.js';
 import { repoRoot } from '../cluster/crds.js';
 import { pollUntil } from '../cluster/wait.js';
-import { adminKubeConfig, clusterInfo } from './support/cluster.js';
+import { ensurePluginBuilt, runKubectl, startNamespaceController, webRollout } from './support/cli.js';
+import { adminKubeConfig } from './support/cluster.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';
 import { RolloutApi, type RolloutObject } from './support/rollouts.js';
 
-interface Result {
-  code: number | null;
-  stdout: string;
-  stderr: string;
-}
-
-interface Running {
-  child: ChildProcess;
-  done: Promise<Result>;
-  /** What it printed so far. */
-  output(): Result;
-}
-
 /** `kubectl <args>` with the repository's bin/ first on PATH, so `kubectl vireo` is found as a plugin. */
-function kubectl(args: string[], env: Record<string, string> = {}): Running {
-  const path = [join(repoRoot, 'bin'), dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
-  const child = spawn(clusterInfo().kubectlPath, args, {
-    env: { ...process.env, PATH: path, KUBECONFIG: clusterInfo().kubeconfigPath, ...env },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  const out: Result = { code: null, stdout: '', stderr: '' };
-  child.stdout?.on('data', (d: Buffer) => {
-    out.stdout += d.toString();
-  });
-  child.stderr?.on('data', (d: Buffer) => {
-    out.stderr += d.toString();
-  });
-  const done = new Promise<Result>((resolve) => child.on('close', (code) => resolve({ ...out, code })));
-  const guard = setTimeout(() => child.kill('SIGKILL'), 90_000);
-  void done.then(() => clearTimeout(guard));
-  return { child, done, output: () => out };
-}
+const kubectl = (args: string[], env: Record<string, string> = {}) => runKubectl(args, { env });
 
 const vireo = (...args: string[]) => kubectl(['vireo', ...args]).done;
 
-function rollout(image: string): object {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name: 'web' },
-    spec: {
-      replicas: 2,
-      selector: { matchLabels: { app: 'web' } },
-      template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'app', image }] } },
-      strategy: { canary: { steps: [{ setWeight: 50 }, { pause: {} }] } },
-    },
-  };
-}
+const rollout = (image: string) => webRollout(image, [{ setWeight: 50 }, { pause: {} }]);
 
 /** An AnalysisRun owned by `owner`'s stable revision, measuring a web metric at `url` once. */
 function analysisRun(owner: RolloutObject, url: string): object {
@@ -116,18 +70,11 @@ describe('kubectl vireo: discovery, get, list, lint, errors (the built binary th
   let api: RolloutApi;
 
   beforeAll(async () => {
-    if (!existsSync(join(repoRoot, 'dist', 'kubectl-vireo.mjs'))) {
-      execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' });
-    }
+    ensurePluginBuilt();
     kc = adminKubeConfig();
     ns = await createNamespace(kc, 'cli');
     dir = mkdtempSync(join(tmpdir(), 'vireo-cli-'));
-    saKubeconfig = await serviceAccountKubeconfig(kc, join(dir, 'sa-kubeconfig.yaml'));
-    controller = await startControllerProcess({
-      kubeconfigPath: saKubeconfig,
-      logPath: join(dir, 'controller.log'),
-      args: [`--namespace=${ns}`, '--no-leader-elect'],
-    });
+    ({ controller, kubeconfigPath: saKubeconfig } = await startNamespaceController(kc, ns, dir));
     api = new RolloutApi(kc, ns);
     await api.create(rollout('registry.example/web:1.0.0'));
     await api.waitFor('web', 'a Healthy rollout', (r) => r.status?.phase === 'Healthy');

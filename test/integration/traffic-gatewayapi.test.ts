@@ -1,36 +1,17 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Rollout } from '../../src/api/index.js';
-import { ClientNodeKubeClient, type JsonPatchOp, Resources } from '../../src/kube/client.js';
+import { type ClientNodeKubeClient, type JsonPatchOp, Resources } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import type { HTTPRoute, HttpRouteRule } from '../../src/traffic/gatewayapi/types.js';
 import type { VirtualService } from '../../src/traffic/istio/types.js';
 import { type DesiredTrafficInput, desiredTrafficOf, type TrafficRouter } from '../../src/traffic/model.js';
-import { applyTrafficToAll, createTrafficRouters } from '../../src/traffic/routers.js';
-import { adminKubeConfig } from './support/cluster.js';
-import { createNamespace, deleteNamespace } from './support/objects.js';
+import { applyTrafficToAll } from '../../src/traffic/routers.js';
+import { deleteNamespace } from './support/objects.js';
+import { openTrafficEnv, routersOf, SERVER_FIELDS, trafficRollout } from './support/traffic.js';
 
 const PLUGIN = 'argoproj-labs/gatewayAPI';
 const traffic = (canaryWeight: number, more: Partial<DesiredTrafficInput> = {}) =>
   desiredTrafficOf({ canaryWeight, ...more });
-
-function rollout(name: string, trafficRouting: object): KubeObject {
-  const labels = { app: name };
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: 'app', image: 'registry.example/web:1' }] },
-      },
-      strategy: { canary: { canaryService: 'web-canary', stableService: 'web-stable', trafficRouting } },
-    },
-  } as KubeObject;
-}
 
 /** An HTTPRoute as a user writes it: an unrelated rule first, then the split rule with extra fields. */
 function httpRoute(name: string): HTTPRoute {
@@ -83,8 +64,6 @@ const bothVs: VirtualService = {
   },
 };
 
-const SERVER_FIELDS = ['resourceVersion', 'generation', 'managedFields', 'creationTimestamp', 'uid'];
-
 /** Everything the user wrote, with the backendRef weights of split rules (the managed fields) removed. */
 function userFields(route: HTTPRoute): HTTPRoute {
   const copy = structuredClone(route);
@@ -115,20 +94,18 @@ describe('Gateway API router against the real API server with the real Gateway A
   const read = (name = 'web-route') => client.get<HTTPRoute>(Resources.httpRoutes, namespace, name);
   const patch = (ops: JsonPatchOp[], name = 'web-route') =>
     client.patch(Resources.httpRoutes, { namespace, name }, { type: 'json', ops });
-  const routersOf = (object: KubeObject) => createTrafficRouters(client, object as unknown as Rollout);
+  const routersFor = (object: KubeObject) => routersOf(client, object);
 
   beforeAll(async () => {
-    kc = adminKubeConfig();
-    client = new ClientNodeKubeClient(kc);
-    namespace = await createNamespace(kc, 'traffic-gateway');
+    ({ kc, client, namespace } = await openTrafficEnv('traffic-gateway'));
     original = await client.create(Resources.httpRoutes, namespace, httpRoute('web-route'));
     const routing = {
       plugins: { [PLUGIN]: { httpRoute: 'web-route' } },
       managedRoutes: [{ name: 'beta-users' }],
     };
-    [router] = routersOf(await client.create(Resources.rollouts, namespace, rollout('web', routing))) as [
-      TrafficRouter,
-    ];
+    [router] = routersFor(
+      await client.create(Resources.rollouts, namespace, trafficRollout('web', routing)),
+    ) as [TrafficRouter];
     expect(router.type).toBe('gatewayAPI');
   });
 
@@ -213,7 +190,9 @@ describe('Gateway API router against the real API server with the real Gateway A
       istio: { virtualService: { name: 'both-vsvc', routes: ['primary'] } },
       plugins: { [PLUGIN]: { httpRoute: 'both-route' } },
     };
-    const routers = routersOf(await client.create(Resources.rollouts, namespace, rollout('both', routing)));
+    const routers = routersFor(
+      await client.create(Resources.rollouts, namespace, trafficRollout('both', routing)),
+    );
     expect(routers.map((r) => r.type)).toEqual(['istio', 'gatewayAPI']);
     const result = await applyTrafficToAll(routers, traffic(30));
     expect(result.changed).toBe(false);

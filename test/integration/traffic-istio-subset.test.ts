@@ -1,34 +1,13 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Rollout } from '../../src/api/index.js';
-import { ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
-import type { KubeObject } from '../../src/kube/types.js';
+import { type ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
 import type { DestinationRule, VirtualService } from '../../src/traffic/istio/types.js';
 import { desiredTrafficOf, type TrafficRouter } from '../../src/traffic/model.js';
-import { createTrafficRouters } from '../../src/traffic/routers.js';
-import { adminKubeConfig } from './support/cluster.js';
-import { createNamespace, deleteNamespace } from './support/objects.js';
+import { deleteNamespace } from './support/objects.js';
+import { openTrafficEnv, routersOf, trafficRollout, withoutServerFields } from './support/traffic.js';
 
 const HASHES = { canaryHash: 'c0ffee', stableHash: '5ab1e' };
 const traffic = (canaryWeight: number) => desiredTrafficOf({ canaryWeight, ...HASHES });
-
-function rollout(name: string, trafficRouting: object): KubeObject {
-  const labels = { app: name };
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: 'app', image: 'registry.example/web:1' }] },
-      },
-      strategy: { canary: { canaryService: 'web-canary', stableService: 'web-stable', trafficRouting } },
-    },
-  } as KubeObject;
-}
 
 const subsetVs: VirtualService = {
   apiVersion: 'networking.istio.io/v1beta1',
@@ -67,15 +46,6 @@ const destinationRule: DestinationRule = {
   },
 };
 
-const SERVER_FIELDS = ['resourceVersion', 'generation', 'managedFields', 'creationTimestamp', 'uid'];
-
-function withoutServerFields<T extends KubeObject>(object: T): T {
-  const copy = structuredClone(object);
-  const metadata = copy.metadata as Record<string, unknown> | undefined;
-  for (const key of SERVER_FIELDS) delete metadata?.[key];
-  return copy;
-}
-
 /** Subset weights of the route `primary`, and their sum. */
 function weights(vs: VirtualService) {
   const dests = vs.spec?.http?.find((r) => r.name === 'primary')?.route ?? [];
@@ -97,9 +67,7 @@ describe('Istio subset-level split: DestinationRule hash labels and subset weigh
     Object.fromEntries((dr.spec?.subsets ?? []).map((s) => [s.name, s.labels]));
 
   beforeAll(async () => {
-    kc = adminKubeConfig();
-    client = new ClientNodeKubeClient(kc);
-    namespace = await createNamespace(kc, 'traffic-istio-dr');
+    ({ kc, client, namespace } = await openTrafficEnv('traffic-istio-dr'));
     await client.create(Resources.virtualServices, namespace, subsetVs);
     originalDr = await client.create(Resources.destinationRules, namespace, destinationRule);
     const routing = {
@@ -108,8 +76,8 @@ describe('Istio subset-level split: DestinationRule hash labels and subset weigh
         destinationRule: { name: 'web-dr', canarySubsetName: 'canary', stableSubsetName: 'stable' },
       },
     };
-    const created = await client.create(Resources.rollouts, namespace, rollout('web', routing));
-    [router] = createTrafficRouters(client, created as unknown as Rollout) as [TrafficRouter];
+    const created = await client.create(Resources.rollouts, namespace, trafficRollout('web', routing));
+    [router] = routersOf(client, created) as [TrafficRouter];
   });
 
   afterAll(async () => {

@@ -1,35 +1,14 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Rollout } from '../../src/api/index.js';
-import { ClientNodeKubeClient, type JsonPatchOp, Resources } from '../../src/kube/client.js';
+import { type ClientNodeKubeClient, type JsonPatchOp, Resources } from '../../src/kube/client.js';
 import { isApiError } from '../../src/kube/errors.js';
-import type { KubeObject } from '../../src/kube/types.js';
 import type { VirtualService, VsHttpRoute } from '../../src/traffic/istio/types.js';
 import { desiredTrafficOf, type TrafficRouter } from '../../src/traffic/model.js';
-import { createTrafficRouters } from '../../src/traffic/routers.js';
-import { adminKubeConfig } from './support/cluster.js';
-import { createNamespace, deleteNamespace } from './support/objects.js';
+import { deleteNamespace } from './support/objects.js';
+import { openTrafficEnv, routersOf, trafficRollout, withoutServerFields } from './support/traffic.js';
 
 const HASHES = { canaryHash: 'c0ffee', stableHash: '5ab1e' };
 const traffic = (canaryWeight: number) => desiredTrafficOf({ canaryWeight, ...HASHES });
-
-function rollout(name: string, trafficRouting: object): KubeObject {
-  const labels = { app: name };
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: 'app', image: 'registry.example/web:1' }] },
-      },
-      strategy: { canary: { canaryService: 'web-canary', stableService: 'web-stable', trafficRouting } },
-    },
-  } as KubeObject;
-}
 
 /** A VirtualService as a user writes it: the split route `primary`, an unrelated route, extra fields. */
 const hostSplitVs: VirtualService = {
@@ -63,15 +42,6 @@ const hostSplitVs: VirtualService = {
   },
 };
 
-const SERVER_FIELDS = ['resourceVersion', 'generation', 'managedFields', 'creationTimestamp', 'uid'];
-
-function withoutServerFields<T extends KubeObject>(object: T): T {
-  const copy = structuredClone(object);
-  const metadata = copy.metadata as Record<string, unknown> | undefined;
-  for (const key of SERVER_FIELDS) delete metadata?.[key];
-  return copy;
-}
-
 /** Everything the user wrote, with the weights of route `name` (the managed fields) removed. */
 function userFields(vs: VirtualService, name: string): VirtualService {
   const copy = withoutServerFields(vs);
@@ -102,16 +72,14 @@ describe('Istio router against the real API server with the real Istio CRDs', ()
     client.patch<VirtualService>(Resources.virtualServices, { namespace, name }, { type: 'json', ops });
 
   beforeAll(async () => {
-    kc = adminKubeConfig();
-    client = new ClientNodeKubeClient(kc);
-    namespace = await createNamespace(kc, 'traffic-istio');
+    ({ kc, client, namespace } = await openTrafficEnv('traffic-istio'));
     original = await client.create(Resources.virtualServices, namespace, hostSplitVs);
     const routing = {
       istio: { virtualService: { name: 'web-vsvc', routes: ['primary'] } },
       managedRoutes: [{ name: 'beta-users' }, { name: 'shadow' }],
     };
-    const created = await client.create(Resources.rollouts, namespace, rollout('web', routing));
-    [router] = createTrafficRouters(client, created as unknown as Rollout) as [TrafficRouter];
+    const created = await client.create(Resources.rollouts, namespace, trafficRollout('web', routing));
+    [router] = routersOf(client, created) as [TrafficRouter];
     expect(router.type).toBe('istio');
   });
 
@@ -219,8 +187,8 @@ describe('Istio router against the real API server with the real Istio CRDs', ()
 
   it('reports a missing VirtualService as ObjectNotFound', async () => {
     const routing = { istio: { virtualService: { name: 'absent-vsvc' } } };
-    const created = await client.create(Resources.rollouts, namespace, rollout('absent', routing));
-    const [absent] = createTrafficRouters(client, created as unknown as Rollout) as [TrafficRouter];
+    const created = await client.create(Resources.rollouts, namespace, trafficRollout('absent', routing));
+    const [absent] = routersOf(client, created) as [TrafficRouter];
     const result = await absent.apply(traffic(10));
     expect(result).toEqual({
       changed: false,

@@ -1,42 +1,18 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Rollout } from '../../src/api/index.js';
-import { ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
+import { type ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
 import { isApiError } from '../../src/kube/errors.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { desiredTrafficOf, type TrafficRouter } from '../../src/traffic/model.js';
 import type { Ingress } from '../../src/traffic/nginx/canary-ingress.js';
-import { createTrafficRouters } from '../../src/traffic/routers.js';
 import { pollUntil } from '../cluster/wait.js';
-import { adminKubeConfig } from './support/cluster.js';
-import { createNamespace, deleteNamespace } from './support/objects.js';
+import { deleteNamespace } from './support/objects.js';
+import { openTrafficEnv, routersOf, trafficRollout, withoutServerFields } from './support/traffic.js';
 
 const PREFIX = 'nginx.ingress.kubernetes.io';
 const traffic = (canaryWeight: number) => desiredTrafficOf({ canaryWeight });
 
-function rollout(name: string, stableIngress: string): KubeObject {
-  const labels = { app: name };
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'Rollout',
-    metadata: { name },
-    spec: {
-      replicas: 1,
-      selector: { matchLabels: labels },
-      template: {
-        metadata: { labels },
-        spec: { containers: [{ name: 'app', image: 'registry.example/web:1' }] },
-      },
-      strategy: {
-        canary: {
-          canaryService: 'web-canary',
-          stableService: 'web-stable',
-          trafficRouting: { nginx: { stableIngress } },
-        },
-      },
-    },
-  } as KubeObject;
-}
+const rollout = (name: string, stableIngress: string) => trafficRollout(name, { nginx: { stableIngress } });
 
 const backend = (name: string) => ({ service: { name, port: { number: 80 } } });
 
@@ -70,15 +46,6 @@ const stableIngress: Ingress = {
   },
 };
 
-const SERVER_FIELDS = ['resourceVersion', 'generation', 'managedFields', 'creationTimestamp', 'uid'];
-
-function withoutServerFields<T extends KubeObject>(object: T): T {
-  const copy = structuredClone(object);
-  const metadata = copy.metadata as Record<string, unknown> | undefined;
-  for (const key of SERVER_FIELDS) delete metadata?.[key];
-  return copy;
-}
-
 describe('NGINX router against the real API server', () => {
   let kc: KubeConfig;
   let client: ClientNodeKubeClient;
@@ -94,14 +61,12 @@ describe('NGINX router against the real API server', () => {
       throw err;
     });
   const routerFor = (object: KubeObject) => {
-    const [r] = createTrafficRouters(client, object as unknown as Rollout) as [TrafficRouter];
+    const [r] = routersOf(client, object) as [TrafficRouter];
     return r;
   };
 
   beforeAll(async () => {
-    kc = adminKubeConfig();
-    client = new ClientNodeKubeClient(kc);
-    namespace = await createNamespace(kc, 'traffic-nginx');
+    ({ kc, client, namespace } = await openTrafficEnv('traffic-nginx'));
     originalStable = await client.create(Resources.ingresses, namespace, stableIngress);
     owner = await client.create(Resources.rollouts, namespace, rollout('web', 'web-ing'));
     router = routerFor(owner);

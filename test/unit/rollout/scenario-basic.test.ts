@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import type { Rollout } from '../../../src/api/index.js';
 import { abort, promote, promoteFull, retry } from '../../../src/rollout/commands.js';
 import { findCondition } from '../../../src/rollout/conditions.js';
-import { podTemplateHash } from '../../../src/rollout/pod-template-hash.js';
-import { aRollout, withImage } from './fixtures.js';
+import { aRollout } from './fixtures.js';
 import { allInvariants } from './invariants.js';
-import { converge, World } from './world.js';
+import { deployed as deployWorld, hashOf, update } from './scenario-setup.js';
+import { converge, type World } from './world.js';
 
 const STEPS = [
   { setWeight: 20 },
@@ -15,24 +15,10 @@ const STEPS = [
   { setWeight: 80 },
 ];
 
-function deployed(rollout: Rollout = aRollout({ steps: STEPS })): World {
-  const world = new World(rollout);
-  converge(world, allInvariants(world));
-  return world;
-}
-
-function hashOf(rollout: Rollout): string {
-  return podTemplateHash(rollout.spec.template, rollout.status?.collisionCount);
-}
+const deployed = (rollout: Rollout = aRollout({ steps: STEPS })): World => deployWorld(rollout);
 
 function specs(world: World, stable: string, canary: string): [number, number] {
   return [world.rs(canary)?.specReplicas ?? 0, world.rs(stable)?.specReplicas ?? 0];
-}
-
-function update(world: World, image: string): { stable: string; canary: string } {
-  const stable = world.rollout.status?.stableRS ?? '';
-  world.rollout = withImage(world.rollout, image);
-  return { stable, canary: hashOf(world.rollout) };
 }
 
 describe('basic canary scenario', () => {

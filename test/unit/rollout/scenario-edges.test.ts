@@ -1,28 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import type { Rollout } from '../../../src/api/index.js';
 import { abort, promote } from '../../../src/rollout/commands.js';
 import { findCondition } from '../../../src/rollout/conditions.js';
 import { planRollout } from '../../../src/rollout/plan.js';
-import { podTemplateHash } from '../../../src/rollout/pod-template-hash.js';
 import { aRollout, ISTIO, withImage } from './fixtures.js';
 import { allInvariants } from './invariants.js';
-import { converge, pass, World } from './world.js';
-
-function hashOf(rollout: Rollout): string {
-  return podTemplateHash(rollout.spec.template, rollout.status?.collisionCount);
-}
-
-function deployed(rollout: Rollout): World {
-  const world = new World(rollout);
-  converge(world, allInvariants(world));
-  return world;
-}
-
-function update(world: World, image: string): { stable: string; canary: string } {
-  const stable = world.rollout.status?.stableRS ?? '';
-  world.rollout = withImage(world.rollout, image);
-  return { stable, canary: hashOf(world.rollout) };
-}
+import { deployed, update } from './scenario-setup.js';
+import { converge, pass } from './world.js';
 
 describe('progress deadline', () => {
   const steps = [{ setWeight: 20 }, { pause: {} }];

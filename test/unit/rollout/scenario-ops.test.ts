@@ -1,29 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { Rollout } from '../../../src/api/index.js';
 import { abort, promoteFull } from '../../../src/rollout/commands.js';
 import { findCondition } from '../../../src/rollout/conditions.js';
 import { STABLE_TEMPLATE_ANNOTATION } from '../../../src/rollout/constants.js';
 import { planRollout } from '../../../src/rollout/plan.js';
-import { podTemplateHash } from '../../../src/rollout/pod-template-hash.js';
-import { aRollout, withImage } from './fixtures.js';
+import { aRollout } from './fixtures.js';
 import { allInvariants } from './invariants.js';
-import { converge, pass, World } from './world.js';
-
-function hashOf(rollout: Rollout): string {
-  return podTemplateHash(rollout.spec.template, rollout.status?.collisionCount);
-}
-
-function deployed(rollout: Rollout): World {
-  const world = new World(rollout);
-  converge(world, allInvariants(world));
-  return world;
-}
-
-function update(world: World, image: string): { stable: string; canary: string } {
-  const stable = world.rollout.status?.stableRS ?? '';
-  world.rollout = withImage(world.rollout, image);
-  return { stable, canary: hashOf(world.rollout) };
-}
+import { deployed, hashOf, update } from './scenario-setup.js';
+import { converge, pass, type World } from './world.js';
 
 const steps = [{ setWeight: 20 }, { pause: {} }, { setWeight: 60 }, { pause: {} }];
 

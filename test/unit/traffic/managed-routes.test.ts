@@ -1,31 +1,12 @@
 import { describe, expect, it } from 'vitest';
-import type { VirtualService, VsHttpRoute } from '../../../src/traffic/istio/types.js';
+import type { VirtualService } from '../../../src/traffic/istio/types.js';
 import {
   editVirtualService,
   observeVirtualService,
-  type VirtualServiceEditSpec,
   virtualServiceRefs,
 } from '../../../src/traffic/istio/virtual-service.js';
-import { desired, frozenCopy, issueMatchers } from './helpers.js';
-
-const hostSpec: VirtualServiceEditSpec = {
-  virtualService: { name: 'vs', routes: ['primary'] },
-  canaryService: 'canary',
-  stableService: 'stable',
-};
-
-function dest(host: string, weight?: number, extra: Record<string, unknown> = {}) {
-  return { destination: { host, ...extra }, ...(weight === undefined ? {} : { weight }) };
-}
-
-function vsWith(http: VsHttpRoute[], extra: Partial<VirtualService['spec']> = {}): VirtualService {
-  return frozenCopy({ metadata: { name: 'vs', namespace: 'ns' }, spec: { hosts: ['svc'], http, ...extra } });
-}
-
-const primary = (stable = 100, canary = 0): VsHttpRoute => ({
-  name: 'primary',
-  route: [dest('stable', stable), dest('canary', canary)],
-});
+import { desired, issueMatchers } from './helpers.js';
+import { dest, hostSpec, primary, vsWith } from './vs-fixtures.js';
 
 describe('managed routes', () => {
   const spec = { ...hostSpec, managedRoutes: [{ name: 'a' }, { name: 'b' }] };

@@ -1,31 +1,17 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ResolvedArgs } from '../../../../src/analysis/core/index.js';
+import { describe, expect, it } from 'vitest';
 import {
   createPrometheusProvider,
   RESOLVED_QUERY_KEY,
 } from '../../../../src/analysis/providers/prometheus.js';
 import type { MeasureContext } from '../../../../src/analysis/providers/provider.js';
 import type { Metric, PrometheusMetric } from '../../../../src/api/index.js';
-import { json, type Stub, startStub } from './stub-server.js';
+import { abortOnceSeen, measureContext, useStub } from './provider-setup.js';
+import { json } from './stub-server.js';
 
-let stub: Stub;
-beforeAll(async () => {
-  stub = await startStub();
-});
-afterEach(() => stub.reset());
-afterAll(() => stub.close());
+const stub = useStub();
 
 const NOW = new Date('2026-01-01T12:00:00Z');
-const args: ResolvedArgs = [
-  { name: 'service', value: 'api', secret: false },
-  { name: 'token', value: 'tok-very-secret', secret: true },
-];
-const context = (extra: Partial<MeasureContext> = {}): MeasureContext => ({
-  args,
-  signal: new AbortController().signal,
-  now: NOW,
-  ...extra,
-});
+const context = (extra: Partial<MeasureContext> = {}) => measureContext(NOW, extra);
 const metric = (prometheus: Partial<PrometheusMetric>): Metric => ({
   name: 'error-rate',
   provider: { prometheus: { address: stub.base, query: 'up', ...prometheus } },
@@ -201,12 +187,7 @@ describe('prometheus provider', () => {
   });
 
   it('stops when the caller aborts', async () => {
-    stub.handle((_seen, res) => stub.hold(res));
-    const controller = new AbortController();
-    const pending = provider.measure(metric({}), context({ signal: controller.signal }));
-    const deadline = Date.now() + 5000;
-    while (stub.seen.length === 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
-    controller.abort();
-    expect(await pending).toMatchObject({ ok: false, error: expect.stringContaining('was aborted') });
+    const out = await abortOnceSeen(stub, (signal) => provider.measure(metric({}), context({ signal })));
+    expect(out).toMatchObject({ ok: false, error: expect.stringContaining('was aborted') });
   });
 });

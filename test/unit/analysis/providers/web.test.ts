@@ -1,27 +1,14 @@
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import type { ResolvedArgs } from '../../../../src/analysis/core/index.js';
+import { describe, expect, it } from 'vitest';
 import type { MeasureContext } from '../../../../src/analysis/providers/provider.js';
 import { createWebProvider, MAX_WEB_RESPONSE_BYTES } from '../../../../src/analysis/providers/web.js';
 import type { Metric, WebMetric } from '../../../../src/api/index.js';
-import { json, type Stub, startStub } from './stub-server.js';
+import { abortOnceSeen, measureContext, useStub } from './provider-setup.js';
+import { json, startStub } from './stub-server.js';
 
-let stub: Stub;
-beforeAll(async () => {
-  stub = await startStub();
-});
-afterEach(() => stub.reset());
-afterAll(() => stub.close());
+const stub = useStub();
 
-const args: ResolvedArgs = [
-  { name: 'service', value: 'api', secret: false },
-  { name: 'token', value: 'tok-very-secret', secret: true },
-];
-const context = (extra: Partial<MeasureContext> = {}): MeasureContext => ({
-  args,
-  signal: new AbortController().signal,
-  now: new Date('2026-01-01T00:00:00Z'),
-  ...extra,
-});
+const context = (extra: Partial<MeasureContext> = {}) =>
+  measureContext(new Date('2026-01-01T00:00:00Z'), extra);
 const metric = (web: Partial<WebMetric>): Metric => ({
   name: 'web',
   provider: { web: { url: `${stub.base}/check`, ...web } },
@@ -169,13 +156,8 @@ describe('web provider', () => {
   });
 
   it('stops when the caller aborts', async () => {
-    stub.handle((_seen, res) => stub.hold(res));
-    const controller = new AbortController();
-    const pending = provider.measure(metric({}), context({ signal: controller.signal }));
-    const deadline = Date.now() + 5000;
-    while (stub.seen.length === 0 && Date.now() < deadline) await new Promise((r) => setImmediate(r));
-    controller.abort();
-    expect(await pending).toEqual({
+    const out = await abortOnceSeen(stub, (signal) => provider.measure(metric({}), context({ signal })));
+    expect(out).toEqual({
       ok: false,
       error: `web metric request to ${stub.base}/check was aborted`,
     });

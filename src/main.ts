@@ -31,12 +31,11 @@ async function main(): Promise<void> {
     workers: flags.workers,
   });
   const analysis = new AnalysisRunController({
-    kc,
     client,
+    runs: controller.analysisRunInformer,
     clock: systemClock,
     logger,
     registry: createProviderRegistry({ prometheusAddress: process.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS }),
-    namespace: flags.namespace,
     workers: flags.workers,
   });
   const startControllers = () => Promise.all([controller.start(), analysis.start()]);
@@ -73,7 +72,8 @@ async function main(): Promise<void> {
   else await startControllers();
   const stop = async (signal: string): Promise<void> => {
     logger.info({ signal }, 'shutting down');
-    await Promise.all([controller.stop(), analysis.stop()]);
+    await analysis.stop();
+    await controller.stop();
     if (flags.leaderElect) await elector.stop();
     await health.close();
     process.exit(0);

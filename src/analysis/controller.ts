@@ -1,8 +1,5 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeClient } from '../kube/client.js';
-import { Resources } from '../kube/client.js';
 import type { ResilientInformer } from '../kube/informer.js';
-import { createInformer } from '../kube/informers.js';
 import type { KubeObject } from '../kube/types.js';
 import { objectKey } from '../kube/types.js';
 import { WorkQueue } from '../kube/work-queue.js';
@@ -13,18 +10,19 @@ import { reconcileAnalysisRun } from './reconciler.js';
 
 /** How the AnalysisRun controller is wired. */
 export interface AnalysisRunControllerOptions {
-  kc: KubeConfig;
   client: KubeClient;
+  /** The AnalysisRun cache, shared with (and started and stopped by) the Rollout controller. */
+  runs: ResilientInformer<KubeObject>;
   clock: Clock;
   logger: Logger;
   registry: ProviderRegistry;
-  namespace?: string;
   workers?: number;
 }
 
 /**
- * Watches AnalysisRuns and reconciles each one through a de-duplicating work queue: measurements are
- * taken when due (the queue's `requeueAfterMs` schedules the next one), verdicts written to status.
+ * Reconciles each AnalysisRun through a de-duplicating work queue: measurements are taken when due (the
+ * queue's `requeueAfterMs` schedules the next one), verdicts written to status. It subscribes to the
+ * shared AnalysisRun informer rather than watching the collection a second time.
  */
 export class AnalysisRunController {
   readonly queue: WorkQueue;
@@ -35,17 +33,12 @@ export class AnalysisRunController {
   constructor(private readonly opts: AnalysisRunControllerOptions) {
     this.queue = new WorkQueue({ clock: opts.clock, logger: opts.logger });
     const enqueue = (obj: KubeObject) => this.queue.add(objectKey(obj));
-    this.runs = createInformer<KubeObject>(opts.kc, opts.client, Resources.analysisRuns, {
-      namespace: opts.namespace,
-      clock: opts.clock,
-      logger: opts.logger,
-      handlers: { onAdd: enqueue, onUpdate: enqueue, onResync: enqueue },
-    });
+    this.runs = opts.runs;
+    this.runs.addHandlers({ onAdd: enqueue, onUpdate: enqueue, onResync: enqueue });
   }
 
-  /** Starts the informer, waits for its first list, then starts the workers. */
+  /** Waits until the shared informer (started by its owner) has listed, then starts the workers. */
   async start(): Promise<void> {
-    await this.runs.start();
     await this.runs.waitForSync();
     const { client, clock, logger, registry } = this.opts;
     const deps = { client, clock, logger, registry, runs: this.runs, signal: this.abort.signal };
@@ -57,11 +50,10 @@ export class AnalysisRunController {
     return this.runs.hasSynced();
   }
 
-  /** Cancels in-flight measurements, drains the queue and stops the informer. */
+  /** Cancels in-flight measurements and drains the queue (the informer's owner stops it). */
   async stop(): Promise<void> {
     this.abort.abort();
     await this.queue.shutdown();
     await this.running;
-    await this.runs.stop();
   }
 }

@@ -81,6 +81,7 @@ export class ResilientInformer<T extends KubeObject> {
   private watchdogTimer: TimerHandle | undefined;
   private resyncTimer: TimerHandle | undefined;
   private restarting = false;
+  private readonly handlerSets: InformerHandlers<T>[] = [];
 
   constructor(opts: InformerOptions<T>) {
     this.opts = opts;
@@ -96,7 +97,16 @@ export class ResilientInformer<T extends KubeObject> {
       list: () => this.tappedList(),
       labelSelector: opts.labelSelector,
     });
+    if (opts.handlers) this.handlerSets.push(opts.handlers);
     this.registerCallbacks();
+  }
+
+  /**
+   * Subscribes another set of handlers, so several controllers share one watch and one cache (as
+   * client-go's shared informers do). Objects already cached are not replayed; subscribe before `start`.
+   */
+  addHandlers(handlers: InformerHandlers<T>): void {
+    this.handlerSets.push(handlers);
   }
 
   /** Starts listing and watching; resolves after the first attempt (use `waitForSync` to await the cache). */
@@ -142,20 +152,22 @@ export class ResilientInformer<T extends KubeObject> {
   }
 
   private registerCallbacks(): void {
-    const h = this.opts.handlers ?? {};
+    const each = (event: string, call: (h: InformerHandlers<T>) => void) => {
+      for (const h of this.handlerSets) this.safely(event, () => call(h));
+    };
     this.lw.on('add', (obj) => {
       this.known.set(objectKey(obj), obj);
-      this.safely('add', () => h.onAdd?.(obj));
+      each('add', (h) => h.onAdd?.(obj));
     });
     this.lw.on('update', (obj) => {
       const key = objectKey(obj);
       const old = this.known.get(key);
       this.known.set(key, obj);
-      this.safely('update', () => h.onUpdate?.(obj, old));
+      each('update', (h) => h.onUpdate?.(obj, old));
     });
     this.lw.on('delete', (obj) => {
       this.known.delete(objectKey(obj));
-      this.safely('delete', () => h.onDelete?.(obj));
+      each('delete', (h) => h.onDelete?.(obj));
     });
     this.lw.on('error', (err) => this.onError(err));
   }
@@ -285,7 +297,9 @@ export class ResilientInformer<T extends KubeObject> {
     this.resyncTimer = this.clock.setTimeout(() => {
       if (this.state !== 'running') return;
       if (this.synced) {
-        for (const obj of this.lw.list()) this.safely('resync', () => this.opts.handlers?.onResync?.(obj));
+        for (const obj of this.lw.list()) {
+          for (const h of this.handlerSets) this.safely('resync', () => h.onResync?.(obj));
+        }
       }
       this.armResync();
     }, period);

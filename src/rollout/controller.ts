@@ -75,6 +75,11 @@ export class RolloutController {
     });
   }
 
+  /** The AnalysisRun cache this controller starts and stops; other controllers may subscribe to it. */
+  get analysisRunInformer(): ResilientInformer<KubeObject> {
+    return this.analysisRuns;
+  }
+
   /** Starts the informers, waits until they have synced, then starts the workers. */
   async start(): Promise<void> {
     await Promise.all(this.informers.map((i) => i.start()));

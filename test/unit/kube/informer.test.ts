@@ -233,4 +233,23 @@ describe('ResilientInformer', () => {
     expect(logger.lines.filter((l) => l.message === 'informer handler threw')).toHaveLength(2);
     await informer.stop();
   });
+
+  it('feeds every subscribed handler set from one watch and one cache', async () => {
+    const { clock, list, watch, events, informer } = setup({ resyncPeriodMs: 600_000 });
+    const second: string[] = [];
+    informer.addHandlers({
+      onAdd: (o) => second.push(`add ${o.metadata?.name}`),
+      onUpdate: (o) => second.push(`update ${o.metadata?.name}`),
+      onDelete: (o) => second.push(`delete ${o.metadata?.name}`),
+      onResync: (o) => second.push(`resync ${o.metadata?.name}`),
+    });
+    list.items = [replicaSet('a', OWNED)];
+    await informer.start();
+    watch.last().emit('DELETED', replicaSet('a', OWNED));
+    watch.last().emit('ADDED', replicaSet('b', OWNED));
+    await clock.advanceAsync(600_000);
+    expect(second).toEqual(['add a', 'delete a', 'add b', 'resync b']);
+    expect(events).toEqual(['add a', 'delete a', 'add b', 'resync b']);
+    await informer.stop();
+  });
 });

@@ -75,6 +75,11 @@ export class RolloutController {
     });
   }
 
+  /** The Rollout cache this controller starts and stops; other controllers may subscribe to it (`addHandlers`). */
+  get rolloutInformer(): ResilientInformer<KubeObject> {
+    return this.rollouts;
+  }
+
   /** The AnalysisRun cache this controller starts and stops; other controllers may subscribe to it. */
   get analysisRunInformer(): ResilientInformer<KubeObject> {
     return this.analysisRuns;

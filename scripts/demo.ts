@@ -1,53 +1,66 @@
 import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
+import { applyObjects } from '../test/cluster/apply.js';
 import { serviceAccountKubeconfig, startControllerProcess } from '../test/cluster/controller.js';
-import { envDir, exportLines } from '../test/cluster/env-state.js';
-import { envDown, envUp, recordExtraProcess } from './env.js';
+import { envDir } from '../test/cluster/env-state.js';
+import { type DemoResult, playDemo, type ScenarioName } from './demo/scenario.js';
+import { demoSummary } from './demo/summary.js';
+import { envDown, envUp, recordExtraProcess, stopExtraProcesses } from './env.js';
+
+function parseScenario(argv: string[]): ScenarioName {
+  const index = argv.indexOf('--scenario');
+  const value = index >= 0 ? argv[index + 1] : 'rollback';
+  if (value !== 'rollback' && value !== 'healthy') {
+    throw new Error(`--scenario: expected rollback or healthy, got "${value ?? ''}"`);
+  }
+  return value;
+}
 
 /**
- * `npm run demo` (interim, until the demo issue lands): brings up the local control plane and
- * Prometheus, starts the controller as its ServiceAccount, and prints how to reach them.
- * `--teardown` stops everything at the end instead of leaving it up.
+ * `npm run demo [-- --scenario rollback|healthy] [--teardown]`: the local control plane and Prometheus,
+ * the controller as its ServiceAccount, and the classic incident played end to end with a timeline.
+ * Leaves the environment up (unless --teardown) and prints how to inspect and stop it.
  */
-async function demo(teardown: boolean): Promise<void> {
-  const started = Date.now();
+async function demo(argv: string[]): Promise<void> {
+  const scenario = parseScenario(argv);
   const state = await envUp();
   if (!state.info) throw new Error('the environment did not report its address');
+  await stopExtraProcesses();
   const admin = new KubeConfig();
   admin.loadFromFile(state.info.kubeconfigPath);
-  const dir = join(envDir(), 'controller');
-  mkdirSync(dir, { recursive: true });
-  const kubeconfig = await serviceAccountKubeconfig(admin, join(dir, 'kubeconfig.yaml'));
+  const namespace = `shop-${Date.now().toString(36)}`;
+  const workDir = join(envDir(), 'demo', namespace);
+  mkdirSync(workDir, { recursive: true });
+  const kubeconfig = await serviceAccountKubeconfig(admin, join(workDir, 'controller-kubeconfig.yaml'));
+  const controllerLog = join(workDir, 'controller.log');
   const controller = await startControllerProcess({
     kubeconfigPath: kubeconfig,
-    logPath: join(dir, 'controller.log'),
+    logPath: controllerLog,
+    env: { ARGO_ROLLOUTS_PROMETHEUS_ADDRESS: state.info.prometheusUrl },
   });
   if (controller.process.pid) recordExtraProcess(controller.process.pid);
-  const seconds = ((Date.now() - started) / 1000).toFixed(1);
-  const lines = [
-    `Vireo is running on a local Kubernetes control plane (up in ${seconds} s).`,
-    '',
-    '  Reach it from this shell:',
-    ...exportLines(state.info).map((l) => `    ${l}`),
-    `    ${state.info.kubectlPath} get nodes`,
-    '',
-    `  Controller health:  http://127.0.0.1:${controller.healthPort}/readyz`,
-    `  Controller log:     ${join(dir, 'controller.log')}`,
-    '',
-    '  The canary walkthrough (v1.1.0 → v1.2.0 → automatic rollback) arrives with the demo issue.',
-    '  Stop everything with:  npm run env:down',
-    '',
-  ];
-  process.stdout.write(`${lines.join('\n')}\n`);
-  if (teardown) {
+  await applyObjects(admin, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]);
+  const out = (line: string) => process.stdout.write(`${line}\n`);
+  out(`Vireo demo (${scenario}): time scales are shortened to seconds (analysis every 2 s, pauses of 3 s).`);
+  const result: DemoResult = await playDemo({
+    kc: admin,
+    namespace,
+    prometheusTargetsDir: state.info.prometheusTargetsDir,
+    workDir,
+    scenario,
+    out,
+  });
+  out('');
+  out(demoSummary({ result, scenario, namespace, info: state.info, controllerLog }).join('\n'));
+  if (argv.includes('--teardown')) {
     await envDown();
-    process.stdout.write('vireo: environment stopped (--teardown)\n');
+    out('vireo: environment stopped (--teardown)');
   }
   process.exit(0);
 }
 
-demo(process.argv.includes('--teardown')).catch(async (err: Error) => {
+demo(process.argv.slice(2)).catch((err: Error) => {
   process.stderr.write(`vireo: demo failed: ${err.message}\n`);
   process.exit(1);
 });

@@ -72,6 +72,20 @@ export async function envDown(): Promise<boolean> {
   return true;
 }
 
+/** Stops the extra processes recorded by earlier demos (the environment keeps running). */
+export async function stopExtraProcesses(): Promise<void> {
+  const state = readEnvState();
+  if (!state) return;
+  for (const pid of state.extraPids) if (isAlive(pid)) process.kill(pid, 'SIGTERM');
+  await pollUntil(() => state.extraPids.every((p) => !isAlive(p)), {
+    timeoutMs: 15_000,
+    description: 'earlier demo processes to stop',
+  }).catch(() => {
+    for (const pid of state.extraPids) if (isAlive(pid)) process.kill(pid, 'SIGKILL');
+  });
+  writeEnvState({ ...state, extraPids: [] });
+}
+
 /** Adds a process for env:down to stop (e.g. the demo's controller). */
 export function recordExtraProcess(pid: number): void {
   const state = readEnvState();

@@ -1,0 +1,44 @@
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+
+/** A notification as the receiver got it. */
+export interface Received {
+  at: number;
+  body: unknown;
+}
+
+/** A loopback webhook receiver that keeps every JSON body it is sent. */
+export interface Receiver {
+  url: string;
+  received: Received[];
+  close(): Promise<void>;
+}
+
+/** Starts a receiver on 127.0.0.1 (a free port); every POST is answered 200 and kept. */
+export async function startReceiver(onReceive: (r: Received) => void = () => {}): Promise<Receiver> {
+  const received: Received[] = [];
+  const server: Server = createServer((req, res) => {
+    let text = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk: string) => {
+      text += chunk;
+    });
+    req.on('end', () => {
+      let body: unknown = text;
+      try {
+        body = JSON.parse(text);
+      } catch {}
+      const entry = { at: Date.now(), body };
+      received.push(entry);
+      onReceive(entry);
+      res.end('ok\n');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  const { port } = server.address() as AddressInfo;
+  return {
+    url: `http://127.0.0.1:${port}/hooks/vireo`,
+    received,
+    close: () => new Promise<void>((resolve) => server.close(() => resolve())),
+  };
+}

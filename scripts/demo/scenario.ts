@@ -1,0 +1,184 @@
+import { join } from 'node:path';
+import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
+import { applyObjects } from '../../test/cluster/apply.js';
+import { repoRoot } from '../../test/cluster/crds.js';
+import { writeScrapeTargets } from '../../test/cluster/prometheus.js';
+import { pollUntil } from '../../test/cluster/wait.js';
+import { startVersionServer, type VersionServer } from './app.js';
+import {
+  type CommitSummary,
+  type ConfigRepo,
+  createConfigRepo,
+  recentCommits,
+  releaseTag,
+} from './config-repo.js';
+import { type Manifest, renderKustomization } from './kustomize.js';
+import { sendTraffic } from './mesh.js';
+import { DemoObserver, type Milestones } from './observer.js';
+import type { Receiver } from './receiver.js';
+import { Timeline } from './timeline.js';
+import { DemoWorld } from './world.js';
+
+/** `rollback`: v1.2.0 fails 8% of requests and is rolled back; `healthy`: it is promoted. */
+export type ScenarioName = 'rollback' | 'healthy';
+
+/** How to play the demo. */
+export interface DemoOptions {
+  kc: KubeConfig;
+  namespace: string;
+  prometheusTargetsDir: string;
+  workDir: string;
+  scenario: ScenarioName;
+  /** Annotations added to the Rollout (Git write-back, notification subscriptions), given the config repo. */
+  rolloutAnnotations?: (repo: ConfigRepo) => Record<string, string>;
+  /** Wait for Vireo's rollback commit in the config repo. */
+  expectCommit?: boolean;
+  /** Wait for a notification at this receiver after the abort. */
+  receiver?: Receiver;
+  out: (line: string) => void;
+  timeoutMs?: number;
+}
+
+/** What the demo observed. */
+export interface DemoResult {
+  milestones: Milestones;
+  repo: ConfigRepo;
+  rollbackCommit?: CommitSummary;
+  finalPhase?: string;
+}
+
+const MANIFESTS = join(repoRoot, 'demo', 'manifests');
+const RATES: Record<ScenarioName, Record<string, number>> = {
+  rollback: { 'v1.1.0': 0.002, 'v1.2.0': 0.08 },
+  healthy: { 'v1.1.0': 0.002, 'v1.2.0': 0.004 },
+};
+const NAMES = { rollout: 'shop', virtualService: 'shop', route: 'primary' };
+
+function renderProduction(o: DemoOptions, repo: ConfigRepo): KubernetesObject[] {
+  const objects = renderKustomization(join(repo.workDir, 'overlays', 'production'));
+  for (const object of objects as (Manifest & KubernetesObject)[]) {
+    object.metadata = { ...object.metadata, namespace: o.namespace };
+    if (object.kind === 'Rollout') {
+      const annotations = { ...(object.metadata.annotations ?? {}), ...o.rolloutAnnotations?.(repo) };
+      object.metadata.annotations = annotations;
+    }
+  }
+  return objects as KubernetesObject[];
+}
+
+/** Syncs the production overlay into the cluster as a GitOps tool would (only `kinds` on updates). */
+async function sync(o: DemoOptions, repo: ConfigRepo, kinds?: string[]): Promise<void> {
+  const objects = renderProduction(o, repo).filter((obj) => !kinds || kinds.includes(obj.kind ?? ''));
+  await applyObjects(o.kc, objects, 'vireo-demo-gitops');
+}
+
+function registerScrapeTargets(
+  o: DemoOptions,
+  world: DemoWorld,
+  servers: Record<string, VersionServer>,
+): void {
+  for (const [tag, server] of Object.entries(servers)) {
+    const hash = world.hashOfTag(tag);
+    if (!hash) continue;
+    writeScrapeTargets(o.prometheusTargetsDir, `demo-${o.namespace}-${tag}`, [`127.0.0.1:${server.port}`], {
+      rollouts_pod_template_hash: hash,
+      namespace: o.namespace,
+    });
+  }
+}
+
+function portFor(world: DemoWorld, servers: Record<string, VersionServer>, host: string): number | undefined {
+  const hash = world.serviceHash(host);
+  const tag = Object.keys(servers).find((t) => hash !== undefined && world.hashOfTag(t) === hash);
+  return tag ? servers[tag]?.port : undefined;
+}
+
+async function until<T>(what: string, o: DemoOptions, check: () => T | undefined | false): Promise<T> {
+  return pollUntil(check, { timeoutMs: o.timeoutMs ?? 120_000, intervalMs: 100, description: what });
+}
+
+function healthyAt(world: DemoWorld, tag: string): boolean {
+  const status = world.rollout()?.status as { phase?: string; stableRS?: string } | undefined;
+  const hash = world.hashOfTag(tag);
+  return status?.phase === 'Healthy' && hash !== undefined && status.stableRS === hash;
+}
+
+function vireoCommit(repo: ConfigRepo): CommitSummary | undefined {
+  return recentCommits(repo, 5).find((c) => c.author === 'Vireo');
+}
+
+/**
+ * Plays the scenario in `o.namespace`: v1.1.0 deployed from the Git config repo, traffic flowing, then the
+ * v1.2.0 release committed and synced; ends when v1.2.0 is promoted (healthy) or rolled back with stable
+ * traffic back at 100% (and, when asked, Vireo's commit in the repo and a notification received).
+ */
+export async function playDemo(o: DemoOptions): Promise<DemoResult> {
+  const timeline = new Timeline(o.out);
+  const repo = createConfigRepo(join(o.workDir, 'git'), MANIFESTS);
+  const servers: Record<string, VersionServer> = {};
+  for (const [tag, rate] of Object.entries(RATES[o.scenario])) {
+    servers[tag] = await startVersionServer('shop', tag, rate);
+  }
+  let observer: DemoObserver | undefined;
+  const world = new DemoWorld(o.kc, o.namespace, NAMES, () => {
+    registerScrapeTargets(o, world, servers);
+    observer?.observe();
+  });
+  observer = new DemoObserver(world, timeline);
+  await world.start();
+  const stopTraffic = sendTraffic(
+    () => world.weights(),
+    (host) => portFor(world, servers, host),
+    50,
+  );
+  try {
+    return await runScenario(o, { timeline, repo, world, observer });
+  } finally {
+    stopTraffic();
+    world.stop();
+    await Promise.all(Object.values(servers).map((s) => s.close()));
+  }
+}
+
+interface Stage {
+  timeline: Timeline;
+  repo: ConfigRepo;
+  world: DemoWorld;
+  observer: DemoObserver;
+}
+
+async function runScenario(o: DemoOptions, s: Stage): Promise<DemoResult> {
+  s.timeline.note(
+    `Git: production overlay at v1.1.0 (${s.repo.url}); syncing it into namespace ${o.namespace}`,
+  );
+  await sync(o, s.repo);
+  await until('v1.1.0 to be Healthy', o, () => healthyAt(s.world, 'v1.1.0'));
+  s.timeline.note(
+    'v1.1.0 is Healthy and serves 100% of the traffic (50 requests/s through the mesh stand-in)',
+  );
+  releaseTag(s.repo, 'v1.2.0');
+  s.timeline.note(
+    `Git: "shop: release v1.2.0" committed (v1.2.0 fails ${((RATES[o.scenario]['v1.2.0'] ?? 0) * 100).toFixed(1)}% of requests)`,
+  );
+  await sync(o, s.repo, ['Rollout']);
+  if (o.scenario === 'healthy') {
+    await until('v1.2.0 to be promoted', o, () => healthyAt(s.world, 'v1.2.0'));
+    s.timeline.note('v1.2.0 promoted: Healthy, 100% of the traffic');
+    return { milestones: s.observer.milestones, repo: s.repo, finalPhase: 'Healthy' };
+  }
+  await until('the rollback', o, () => s.observer.milestones.stableBackAt !== undefined);
+  const result: DemoResult = { milestones: s.observer.milestones, repo: s.repo, finalPhase: 'Degraded' };
+  if (o.expectCommit) {
+    result.rollbackCommit = await until("Vireo's rollback commit in the config repo", o, () =>
+      vireoCommit(s.repo),
+    );
+    s.timeline.note(
+      `Git: Vireo committed ${result.rollbackCommit.sha.slice(0, 8)} "${result.rollbackCommit.subject}"`,
+    );
+  }
+  if (o.receiver) {
+    const receiver = o.receiver;
+    await until('a notification', o, () => receiver.received.length > 0);
+  }
+  return result;
+}

@@ -1,0 +1,42 @@
+import { join } from 'node:path';
+import { repoRoot } from '../../test/cluster/crds.js';
+import type { EnvironmentInfo } from '../../test/cluster/environment.js';
+import type { DemoResult, ScenarioName } from './scenario.js';
+
+/** What the summary needs. */
+export interface SummaryInput {
+  result: DemoResult;
+  scenario: ScenarioName;
+  namespace: string;
+  info: EnvironmentInfo;
+  controllerLog: string;
+}
+
+/** The closing lines: what happened, the latency from `failureLimit` to stable traffic, how to look and stop. */
+export function demoSummary(s: SummaryInput): string[] {
+  const { crossedAt, stableBackAt } = s.result.milestones;
+  const lines =
+    s.scenario === 'rollback'
+      ? [
+          'Result: v1.2.0 was rolled back automatically; v1.1.0 serves 100% of the traffic.',
+          crossedAt !== undefined && stableBackAt !== undefined
+            ? `  failureLimit crossed → stable traffic 100%: ${stableBackAt - crossedAt} ms (as observed by the demo's watches)`
+            : '',
+          s.result.rollbackCommit
+            ? `  rollback commit: ${s.result.rollbackCommit.sha.slice(0, 8)} "${s.result.rollbackCommit.subject}"`
+            : '',
+        ]
+      : ['Result: v1.2.0 passed its analysis and was promoted to 100% of the traffic.'];
+  return [
+    ...lines.filter(Boolean),
+    '',
+    'Inspect it (the environment is still running):',
+    `  export KUBECONFIG=${s.info.kubeconfigPath}`,
+    `  export PATH=${join(repoRoot, 'bin')}:$PATH`,
+    `  kubectl vireo get rollout shop -n ${s.namespace} --watch`,
+    `  git --git-dir ${s.result.repo.bareDir} log --stat -3`,
+    `  controller log: ${s.controllerLog}`,
+    '',
+    'Stop everything:  npm run env:down',
+  ];
+}

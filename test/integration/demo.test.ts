@@ -1,0 +1,68 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, describe, expect, it } from 'vitest';
+import { type DemoResult, playDemo, type ScenarioName } from '../../scripts/demo/scenario.js';
+import {
+  type ControllerProcess,
+  serviceAccountKubeconfig,
+  startControllerProcess,
+} from '../cluster/controller.js';
+import { adminKubeConfig, clusterInfo } from './support/cluster.js';
+import { createNamespace, deleteNamespace } from './support/objects.js';
+
+const kc = adminKubeConfig();
+const dir = mkdtempSync(join(tmpdir(), 'vireo-demo-'));
+const cleanups: (() => Promise<void>)[] = [];
+
+afterAll(async () => {
+  for (const cleanup of cleanups) await cleanup();
+  if (process.env.VIREO_KEEP_TEST_ENV !== '1') rmSync(dir, { recursive: true, force: true });
+});
+
+/** A namespace and a controller (as the deploy ServiceAccount) watching it, as `npm run demo` runs it. */
+async function demoController(namespace: string): Promise<ControllerProcess> {
+  const kubeconfig = await serviceAccountKubeconfig(kc, join(dir, `${namespace}.kubeconfig`));
+  return startControllerProcess({
+    kubeconfigPath: kubeconfig,
+    logPath: join(dir, `${namespace}.log`),
+    args: [`--namespace=${namespace}`, '--no-leader-elect', '--log-level=debug'],
+    env: { ARGO_ROLLOUTS_PROMETHEUS_ADDRESS: clusterInfo().prometheusUrl },
+  });
+}
+
+async function play(scenario: ScenarioName): Promise<{ result: DemoResult; lines: string[] }> {
+  const namespace = await createNamespace(kc, `demo-${scenario}`);
+  const controller = await demoController(namespace);
+  cleanups.push(async () => {
+    await controller.process.stop();
+    await deleteNamespace(kc, namespace);
+  });
+  const lines: string[] = [];
+  const result = await playDemo({
+    kc,
+    namespace,
+    prometheusTargetsDir: clusterInfo().prometheusTargetsDir,
+    workDir: join(dir, namespace),
+    scenario,
+    out: (line) => lines.push(line),
+  });
+  return { result, lines };
+}
+
+describe('npm run demo scenarios (the demo code against the real control plane and Prometheus)', () => {
+  it('rolls v1.2.0 back once its error rate fails the analysis more often than failureLimit allows', async () => {
+    const { result, lines } = await play('rollback');
+    const { crossedAt, stableBackAt } = result.milestones;
+    expect(crossedAt, lines.join('\n')).toBeDefined();
+    expect(stableBackAt).toBeGreaterThanOrEqual(crossedAt ?? Number.POSITIVE_INFINITY);
+    expect(lines.some((l) => /error-rate #\d+: [\d.]+% → Failed/.test(l))).toBe(true);
+    expect(lines.some((l) => l.includes('stable traffic back to 100%'))).toBe(true);
+  }, 240_000);
+
+  it('promotes v1.2.0 when its error rate stays under the threshold', async () => {
+    const { result, lines } = await play('healthy');
+    expect(result.finalPhase, lines.join('\n')).toBe('Healthy');
+    expect(result.milestones.crossedAt).toBeUndefined();
+  }, 240_000);
+});

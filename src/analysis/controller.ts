@@ -2,7 +2,7 @@ import type { KubeClient } from '../kube/client.js';
 import type { ResilientInformer } from '../kube/informer.js';
 import type { KubeObject } from '../kube/types.js';
 import { objectKey } from '../kube/types.js';
-import { WorkQueue } from '../kube/work-queue.js';
+import { WorkQueue, type WorkQueueHooks } from '../kube/work-queue.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import type { ProviderRegistry } from './providers/registry.js';
@@ -17,6 +17,8 @@ export interface AnalysisRunControllerOptions {
   logger: Logger;
   registry: ProviderRegistry;
   workers?: number;
+  /** Observers of the work queue (metrics); default none. */
+  queueHooks?: WorkQueueHooks;
 }
 
 /**
@@ -31,7 +33,7 @@ export class AnalysisRunController {
   private running: Promise<void> | undefined;
 
   constructor(private readonly opts: AnalysisRunControllerOptions) {
-    this.queue = new WorkQueue({ clock: opts.clock, logger: opts.logger });
+    this.queue = new WorkQueue({ clock: opts.clock, logger: opts.logger, hooks: opts.queueHooks });
     const enqueue = (obj: KubeObject) => this.queue.add(objectKey(obj));
     this.runs = opts.runs;
     this.runs.addHandlers({ onAdd: enqueue, onUpdate: enqueue, onResync: enqueue });

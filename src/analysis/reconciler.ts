@@ -5,14 +5,16 @@ import { Resources } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
 import { mergePatch } from '../kube/merge-patch.js';
 import type { KubeObject } from '../kube/types.js';
-import { splitKey } from '../kube/types.js';
+import { objectKey, splitKey } from '../kube/types.js';
 import type { ReconcileResult } from '../kube/work-queue.js';
 import type { ObjectCache } from '../rollout/reconciler.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { assessRun, isCompletedPhase, resolveArgs, toTimestamp } from './core/index.js';
+import { ttlExpiry } from './core/retention.js';
 import { takeDueMeasurements } from './measure.js';
 import type { ProviderRegistry } from './providers/registry.js';
+import { deleteAnalysisRun, pruneRunHistory } from './retention.js';
 import { secretArgValues } from './secret-args.js';
 
 /** Everything one AnalysisRun reconcile needs; no module state. */
@@ -61,15 +63,63 @@ async function nextStatus(
 }
 
 function requeueFor(run: AnalysisRun, status: AnalysisRunStatus, now: Date): ReconcileResult {
-  if (isCompletedPhase(status.phase)) return {};
+  if (isCompletedPhase(status.phase)) return untilExpiry(run, status, now);
   const next = assessRun({ ...run, status }, now).nextReconcileAt;
   return next === undefined ? {} : { requeueAfterMs: Math.max(0, next.getTime() - now.getTime()) };
+}
+
+function untilExpiry(run: Pick<AnalysisRun, 'spec'>, status: AnalysisRunStatus, now: Date): ReconcileResult {
+  const expiry = ttlExpiry({ spec: run.spec, status });
+  return expiry === undefined ? {} : { requeueAfterMs: Math.max(0, expiry.getTime() - now.getTime()) };
+}
+
+/** A completed run is only garbage-collected: deleted once its `ttlStrategy` expires, else requeued for then. */
+async function collectCompleted(
+  deps: AnalysisReconcilerDeps,
+  raw: KubeObject,
+  now: Date,
+): Promise<ReconcileResult> {
+  const parsed = AnalysisRunSchema.safeParse(raw);
+  if (!parsed.success) return {};
+  const wait = untilExpiry(parsed.data, parsed.data.status ?? {}, now);
+  if (wait.requeueAfterMs === undefined || wait.requeueAfterMs > 0) return wait;
+  await deleteAnalysisRun(deps.client, parsed.data.metadata.namespace ?? '', parsed.data.metadata.name ?? '');
+  deps.logger.info({ analysisRun: objectKey(raw) }, 'deleted after its ttlStrategy expired');
+  return {};
+}
+
+async function afterCompletion(deps: AnalysisReconcilerDeps, raw: KubeObject, phase: string): Promise<void> {
+  await pruneRunHistory(deps, raw, phase).catch((err: unknown) => {
+    deps.logger.warn({ analysisRun: objectKey(raw), err: (err as Error).message }, 'run history not pruned');
+  });
+}
+
+async function statusOrError(
+  deps: AnalysisReconcilerDeps,
+  parsed: ReturnType<typeof AnalysisRunSchema.safeParse>,
+  now: Date,
+): Promise<AnalysisRunStatus> {
+  if (!parsed.success) {
+    return errorStatus(
+      undefined,
+      `invalid AnalysisRun: ${parsed.error.issues[0]?.message ?? 'unknown'}`,
+      now,
+    );
+  }
+  try {
+    return await nextStatus(deps, parsed.data, now);
+  } catch (err) {
+    if (isApiError(err)) throw err;
+    return errorStatus(parsed.data, (err as Error).message, now);
+  }
 }
 
 /**
  * One reconcile of the AnalysisRun `key`: takes the measurements due now, assesses the run with Argo's
  * rules and writes `status` with one merge patch (none when unchanged). A run that does not parse, or
- * whose arguments cannot be resolved, ends in phase Error with the reason; a completed run is left alone.
+ * whose arguments cannot be resolved, ends in phase Error with the reason. When a run completes, the owning
+ * Rollout's run history limits are applied (`pruneRunHistory`); a completed run is only deleted once its
+ * `ttlStrategy` expires.
  */
 export async function reconcileAnalysisRun(
   deps: AnalysisReconcilerDeps,
@@ -79,18 +129,10 @@ export async function reconcileAnalysisRun(
   const raw = deps.runs.get(namespace, name);
   if (!raw || raw.metadata?.deletionTimestamp) return {};
   const before = (raw as { status?: AnalysisRunStatus }).status ?? {};
-  if (isCompletedPhase(before.phase)) return {};
   const now = deps.clock.now();
+  if (isCompletedPhase(before.phase)) return collectCompleted(deps, raw, now);
   const parsed = AnalysisRunSchema.safeParse(raw);
-  let status: AnalysisRunStatus;
-  try {
-    status = parsed.success
-      ? await nextStatus(deps, parsed.data, now)
-      : errorStatus(undefined, `invalid AnalysisRun: ${parsed.error.issues[0]?.message ?? 'unknown'}`, now);
-  } catch (err) {
-    if (isApiError(err)) throw err;
-    status = errorStatus(parsed.success ? parsed.data : undefined, (err as Error).message, now);
-  }
+  const status = await statusOrError(deps, parsed, now);
   const diff = mergePatch(before, status);
   if (diff !== undefined) {
     await deps.client.patchStatus(
@@ -99,6 +141,7 @@ export async function reconcileAnalysisRun(
       { type: 'merge', body: { status: diff } },
     );
     deps.logger.debug({ analysisRun: key, phase: status.phase }, 'status updated');
+    if (isCompletedPhase(status.phase)) await afterCompletion(deps, raw, status.phase ?? '');
   }
   return parsed.success ? requeueFor(parsed.data, status, now) : {};
 }

@@ -7,8 +7,13 @@ const INT64_MAX = 2n ** 63n - 1n;
 const DECIMAL_FLOAT = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/;
 const INFINITY = /^([+-]?)(inf|infinity)$/i;
 
+function shown(v: unknown): string {
+  if (Array.isArray(v)) return '[...]';
+  return v !== null && typeof v === 'object' ? '{...}' : String(v);
+}
+
 function notSupported(fn: string, v: unknown, pos: number): never {
-  return fail(`${fn}() not supported on ${typeName(v)} ${Array.isArray(v) ? '[...]' : String(v)}`, pos);
+  return fail(`${fn}() not supported on ${typeName(v)} ${shown(v)}`, pos);
 }
 
 /** Go's strconv.ParseInt(s, 10, 64): optional sign, decimal digits only, int64 range. */

@@ -78,15 +78,28 @@ export interface MeasurementTimes {
   readonly finishedAt: Date;
 }
 
+/** A Failed or Inconclusive verdict names the measured value, so the run (and abort) message shows it. */
+function withValue(phase: string, message: string, raw: string): string {
+  if (message === '' || (phase !== 'Failed' && phase !== 'Inconclusive')) return message;
+  return `${message} (measured value ${raw})`;
+}
+
 /**
  * The completed measurement for a provider's answer: an error is an Error measurement with that message;
  * a value is judged by the metric's conditions (`assessMeasurement`), stored as its `raw` text, with the
- * provider's metadata. `metric` has its arguments substituted. Messages are omitted when empty.
+ * provider's metadata; a Failed or Inconclusive message ends with `(measured value <raw>)`. `metric` has its arguments substituted. Messages are omitted when empty.
  */
 export function toMeasurement(metric: Metric, measured: MeasuredValue, times: MeasurementTimes): Measurement {
   const base = { startedAt: toTimestamp(times.startedAt), finishedAt: toTimestamp(times.finishedAt) };
   const metadata = measured.metadata === undefined ? {} : { metadata: { ...measured.metadata } };
   if (!measured.ok) return { phase: 'Error', message: measured.error, ...base, ...metadata };
-  const { phase, message } = assessMeasurement(metric, measured.value);
-  return { phase, ...(message === '' ? {} : { message }), ...base, value: measured.raw, ...metadata };
+  const assessed = assessMeasurement(metric, measured.value);
+  const message = withValue(assessed.phase, assessed.message, measured.raw);
+  return {
+    phase: assessed.phase,
+    ...(message === '' ? {} : { message }),
+    ...base,
+    value: measured.raw,
+    ...metadata,
+  };
 }

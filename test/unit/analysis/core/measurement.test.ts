@@ -173,7 +173,7 @@ describe('toMeasurement', () => {
     });
     expect(toMeasurement(metric, { ok: true, value: [0.08], raw: '[0.08]' }, times)).toEqual({
       phase: 'Failed',
-      message: 'successCondition "result[0] < 0.05" evaluated to false',
+      message: 'successCondition "result[0] < 0.05" evaluated to false (measured value [0.08])',
       startedAt: ts(1),
       finishedAt: ts(2),
       value: '[0.08]',

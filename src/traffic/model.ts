@@ -158,6 +158,8 @@ export interface ApplyResult {
  */
 export interface StagedApply {
   issues: readonly RouteIssue[];
+  /** How many writes `commit` would make (0: every object already shows the desired traffic). */
+  pendingWrites: number;
   commit(): Promise<boolean>;
 }
 

@@ -127,6 +127,7 @@ async function runWrites(writes: readonly Write[]): Promise<boolean> {
 export function stagedApply(edits: StagedEdits): StagedApply {
   return {
     issues: edits.issues,
+    pendingWrites: edits.writes.length,
     commit: async () => {
       if (edits.issues.length > 0) throw new Error('commit called on a staged apply that has issues');
       return runWrites(edits.writes);

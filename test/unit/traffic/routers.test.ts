@@ -47,6 +47,7 @@ const issue: RouteIssue = {
 function scripted(name: string, issues: RouteIssue[], log: string[], changed = true): TrafficRouter {
   const prepare = async (): Promise<StagedApply> => ({
     issues,
+    pendingWrites: changed ? 1 : 0,
     commit: async () => {
       log.push(name);
       return changed;

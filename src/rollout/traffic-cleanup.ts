@@ -1,0 +1,68 @@
+import type { Rollout } from '../api/index.js';
+import { checkRollout } from '../api/index.js';
+import { type KubeClient, Resources } from '../kube/client.js';
+import { isApiError } from '../kube/errors.js';
+import type { KubeObject } from '../kube/types.js';
+import { cleanupAll, createTrafficRouters, routeIssuesMessage } from '../traffic/routers.js';
+import type { Logger } from '../util/logger.js';
+import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+
+function routingOf(obj: KubeObject | undefined): unknown {
+  const spec = (obj as { spec?: { strategy?: { canary?: { trafficRouting?: unknown } } } } | undefined)?.spec;
+  return spec?.strategy?.canary?.trafficRouting;
+}
+
+/**
+ * The Rollout (parsed from `old`) whose traffic routing must be cleaned up: `old` routed traffic and
+ * `current` is gone (deleted) or routes no traffic any more. Otherwise, or when `old` does not parse,
+ * undefined. Pure.
+ */
+export function routingToCleanUp(
+  old: KubeObject | undefined,
+  current: KubeObject | undefined,
+): Rollout | undefined {
+  if (old === undefined || routingOf(old) === undefined) return undefined;
+  if (current !== undefined && routingOf(current) !== undefined) return undefined;
+  return checkRollout(old).rollout;
+}
+
+async function releaseService(client: KubeClient, namespace: string, name: string): Promise<void> {
+  const body = { spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: null } } };
+  try {
+    await client.patch(Resources.services, { namespace, name }, { type: 'merge', body });
+  } catch (err) {
+    if (!isApiError(err, 'NotFound')) throw err;
+  }
+}
+
+/**
+ * Best-effort clean-up of a Rollout that stopped routing traffic: every router sends all traffic to the
+ * stable Service, managed routes and DestinationRule hash labels are removed and canary Ingresses deleted
+ * (`cleanupAll`); with `releaseServices` (the Rollout was deleted) `canaryService` and `stableService` also
+ * lose the pod-hash key of their selector, getting back the selector their owner wrote. Objects with route
+ * issues are left untouched and logged; failures are logged, never thrown.
+ */
+export async function cleanUpRouting(
+  client: KubeClient,
+  logger: Logger,
+  rollout: Rollout,
+  releaseServices: boolean,
+): Promise<void> {
+  const key = `${rollout.metadata.namespace}/${rollout.metadata.name}`;
+  try {
+    const result = await cleanupAll(createTrafficRouters(client, rollout));
+    if (result.issues.length > 0)
+      logger.warn(
+        { rollout: key, issues: routeIssuesMessage(result.issues) },
+        'traffic clean-up left objects',
+      );
+    const canary = rollout.spec.strategy.canary;
+    const services = releaseServices ? [canary?.canaryService, canary?.stableService] : [];
+    for (const name of services.filter((n): n is string => Boolean(n))) {
+      await releaseService(client, rollout.metadata.namespace ?? 'default', name);
+    }
+    logger.info({ rollout: key, changed: result.changed }, 'traffic routing cleaned up');
+  } catch (err) {
+    logger.warn({ rollout: key, err }, 'traffic clean-up failed');
+  }
+}

@@ -1,6 +1,9 @@
 import { parseArgs } from 'node:util';
+import { z } from 'zod';
+import { parseGoDuration } from '../api/duration.js';
+import { CONFIG_OPTIONS, type ConfigOption } from './options.js';
 
-/** The controller's command-line configuration, parsed once in main. */
+/** The controller's configuration, parsed and validated once in main. */
 export interface ControllerFlags {
   kubeconfig?: string;
   context?: string;
@@ -8,56 +11,138 @@ export interface ControllerFlags {
   namespace?: string;
   healthHost: string;
   healthPort: number;
+  metricsHost: string;
+  metricsPort: number;
   leaderElect: boolean;
   leaderElectionNamespace: string;
+  leaseDurationMs: number;
+  renewDeadlineMs: number;
+  retryPeriodMs: number;
   workers: number;
-  logLevel: string;
+  logLevel: 'debug' | 'info' | 'warn' | 'error';
+  prometheusAddress?: string;
+  /** Accept `file://` remotes for Git write-back (tests, demo). */
+  allowFileGitRemotes: boolean;
+  /** Argo's `--instance-id`: only Rollouts carrying this controller-instance label (none: only unlabelled ones). */
+  instanceId?: string;
 }
 
-function splitAddress(flag: string, address: string): { host: string; port: number } {
-  const index = address.lastIndexOf(':');
-  const port = Number(address.slice(index + 1));
-  if (index < 0 || !Number.isInteger(port) || port < 0 || port > 65535) {
-    throw new Error(`--${flag}: expected host:port, got "${address}"`);
+/** A configuration error; its message names the flag or environment variable at fault. */
+export class ConfigError extends Error {
+  override readonly name = 'ConfigError';
+}
+
+const address = z.string().transform((text, ctx) => {
+  const index = text.lastIndexOf(':');
+  const port = Number(text.slice(index + 1));
+  if (index < 0 || text.slice(index + 1) === '' || !Number.isInteger(port) || port < 0 || port > 65535) {
+    ctx.addIssue({ code: 'custom', message: `expected host:port, got "${text}"` });
+    return z.NEVER;
   }
-  return { host: address.slice(0, index) || '0.0.0.0', port };
+  return { host: text.slice(0, index) || '0.0.0.0', port };
+});
+
+const duration = z.string().transform((text, ctx) => {
+  const ms = parseGoDuration(text);
+  if (ms === undefined || ms <= 0) {
+    ctx.addIssue({ code: 'custom', message: `expected a positive duration such as 15s, got "${text}"` });
+    return z.NEVER;
+  }
+  return ms;
+});
+
+const switchValue = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const optionalText = z
+  .string()
+  .optional()
+  .transform((v) => v || undefined);
+
+const schema = z.object({
+  kubeconfig: optionalText,
+  context: optionalText,
+  namespace: optionalText,
+  'health-addr': address,
+  'metrics-addr': address,
+  'leader-elect': switchValue,
+  'leader-election-namespace': z.string().min(1),
+  'leader-election-lease-duration': duration,
+  'leader-election-renew-deadline': duration,
+  'leader-election-retry-period': duration,
+  workers: z
+    .string()
+    .regex(/^[1-9]\d*$/, 'expected a positive integer')
+    .transform(Number),
+  'log-level': z.enum(['debug', 'info', 'warn', 'error']),
+  'prometheus-address': optionalText,
+  'instance-id': optionalText,
+  'allow-file-git-remotes': switchValue,
+});
+
+type RawValues = Record<string, string | undefined>;
+
+function readArgv(argv: string[]): Record<string, string | boolean | undefined> {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const o of CONFIG_OPTIONS) options[o.flag] = { type: o.boolean ? 'boolean' : 'string' };
+  for (const o of CONFIG_OPTIONS.filter((c) => c.boolean)) options[`no-${o.flag}`] = { type: 'boolean' };
+  try {
+    return parseArgs({ args: argv, options, strict: true, allowPositionals: false }).values;
+  } catch (err) {
+    throw new ConfigError(err instanceof Error ? err.message : String(err));
+  }
+}
+
+function rawValue(o: ConfigOption, flags: ReturnType<typeof readArgv>, env: RawValues): string | undefined {
+  if (o.boolean && flags[`no-${o.flag}`] === true) return 'false';
+  const flag = flags[o.flag];
+  if (flag !== undefined) return String(flag);
+  return env[o.env] ?? o.default;
+}
+
+function sourceOf(o: ConfigOption, flags: ReturnType<typeof readArgv>): string {
+  const fromFlag = flags[o.flag] !== undefined || flags[`no-${o.flag}`] !== undefined;
+  return fromFlag ? `--${o.flag}` : `${o.env} (environment)`;
+}
+
+function validate(raw: RawValues, flags: ReturnType<typeof readArgv>): z.output<typeof schema> {
+  const parsed = schema.safeParse(raw);
+  if (parsed.success) return parsed.data;
+  const messages = parsed.error.issues.map((issue) => {
+    const option = CONFIG_OPTIONS.find((o) => o.flag === issue.path[0]);
+    return `${option ? sourceOf(option, flags) : String(issue.path[0])}: ${issue.message}`;
+  });
+  throw new ConfigError(messages.join('; '));
 }
 
 /**
- * Parses argv (without node and script). Unknown flags are an error with the flag named; defaults fit an
- * in-cluster install: health on 0.0.0.0:8080, leader election on in `$POD_NAMESPACE` (else vireo-system).
+ * Parses argv (without node and script) and the environment into a validated configuration. Each setting
+ * comes from its flag, else its environment variable, else its default (see CONFIG_OPTIONS). Unknown flags
+ * and invalid values throw a {@link ConfigError} naming the flag or variable; nothing is partially applied.
  */
-export function parseControllerFlags(
-  argv: string[],
-  env: Record<string, string | undefined>,
-): ControllerFlags {
-  const { values } = parseArgs({
-    args: argv,
-    options: {
-      kubeconfig: { type: 'string' },
-      context: { type: 'string' },
-      namespace: { type: 'string' },
-      'health-addr': { type: 'string', default: '0.0.0.0:8080' },
-      'leader-elect': { type: 'boolean', default: true },
-      'no-leader-elect': { type: 'boolean', default: false },
-      'leader-election-namespace': { type: 'string' },
-      workers: { type: 'string', default: '4' },
-      'log-level': { type: 'string', default: env.VIREO_LOG_LEVEL ?? 'info' },
-    },
-  });
-  const health = splitAddress('health-addr', values['health-addr'] ?? '');
-  const workers = Number(values.workers);
-  if (!Number.isInteger(workers) || workers < 1)
-    throw new Error(`--workers: expected a positive integer, got "${values.workers}"`);
+export function parseControllerFlags(argv: string[], env: RawValues): ControllerFlags {
+  const flags = readArgv(argv);
+  const raw: RawValues = {};
+  for (const o of CONFIG_OPTIONS) raw[o.flag] = rawValue(o, flags, env);
+  const v = validate(raw, flags);
+  if (v['leader-election-renew-deadline'] >= v['leader-election-lease-duration']) {
+    throw new ConfigError('--leader-election-renew-deadline: must be shorter than the lease duration');
+  }
   return {
-    kubeconfig: values.kubeconfig,
-    context: values.context,
-    namespace: values.namespace || undefined,
-    healthHost: health.host,
-    healthPort: health.port,
-    leaderElect: Boolean(values['leader-elect']) && !values['no-leader-elect'],
-    leaderElectionNamespace: values['leader-election-namespace'] ?? env.POD_NAMESPACE ?? 'vireo-system',
-    workers,
-    logLevel: values['log-level'] ?? 'info',
+    kubeconfig: v.kubeconfig,
+    context: v.context,
+    namespace: v.namespace,
+    healthHost: v['health-addr'].host,
+    healthPort: v['health-addr'].port,
+    metricsHost: v['metrics-addr'].host,
+    metricsPort: v['metrics-addr'].port,
+    leaderElect: v['leader-elect'],
+    leaderElectionNamespace: v['leader-election-namespace'],
+    leaseDurationMs: v['leader-election-lease-duration'],
+    renewDeadlineMs: v['leader-election-renew-deadline'],
+    retryPeriodMs: v['leader-election-retry-period'],
+    workers: v.workers,
+    logLevel: v['log-level'],
+    prometheusAddress: v['prometheus-address'],
+    allowFileGitRemotes: v['allow-file-git-remotes'],
+    instanceId: v['instance-id'],
   };
 }

@@ -10,6 +10,18 @@ export interface WorkQueueOptions {
   baseDelayMs?: number;
   /** Cap of the rate-limited delay, in ms (default 10 000). */
   maxDelayMs?: number;
+  /** Observers of the queue's activity (metrics); default none. */
+  hooks?: WorkQueueHooks;
+}
+
+/** Observers of a queue's activity; called synchronously and must not throw. */
+export interface WorkQueueHooks {
+  /** A key entered the queue (an add of a key already queued is not counted). */
+  onAdd?(): void;
+  /** A key was requeued with backoff (a failure or a `requeue` result). */
+  onRetry?(): void;
+  /** A key was processed in `ms` milliseconds; `failed` when the handler threw. */
+  onProcessed?(ms: number, failed: boolean): void;
 }
 
 /** What a reconcile asks for on success: nothing, an immediate rate-limited retry, or a timed requeue. */
@@ -40,6 +52,7 @@ export class WorkQueue {
   private readonly logger: Logger;
   private readonly baseDelayMs: number;
   private readonly maxDelayMs: number;
+  private readonly hooks: WorkQueueHooks;
   private queue: string[] = [];
   private readonly dirty = new Set<string>();
   private readonly processing = new Set<string>();
@@ -54,12 +67,14 @@ export class WorkQueue {
     this.logger = opts.logger ?? silentLogger;
     this.baseDelayMs = opts.baseDelayMs ?? 5;
     this.maxDelayMs = opts.maxDelayMs ?? 10_000;
+    this.hooks = opts.hooks ?? {};
   }
 
   /** Queues `key` unless it is already queued; a no-op after shutdown. */
   add(key: string): void {
     if (this.shuttingDown || this.dirty.has(key)) return;
     this.dirty.add(key);
+    this.hooks.onAdd?.();
     if (this.processing.has(key)) return;
     this.queue.push(key);
     this.handOut();
@@ -87,6 +102,7 @@ export class WorkQueue {
   addRateLimited(key: string): void {
     const attempt = this.failures.get(key) ?? 0;
     this.failures.set(key, attempt + 1);
+    this.hooks.onRetry?.();
     this.addAfter(key, backoffDelay(attempt, { baseMs: this.baseDelayMs, maxMs: this.maxDelayMs }));
   }
 
@@ -160,6 +176,8 @@ export class WorkQueue {
   }
 
   private async processOne(key: string, handler: KeyHandler): Promise<void> {
+    const startedMs = this.clock.monotonicMs();
+    let failed = false;
     try {
       const result = await handler(key);
       if (result?.requeue) {
@@ -173,8 +191,10 @@ export class WorkQueue {
         { key, err, requeues: this.numRequeues(key) },
         'processing failed; requeueing with backoff',
       );
+      failed = true;
       this.addRateLimited(key);
     } finally {
+      this.hooks.onProcessed?.(this.clock.monotonicMs() - startedMs, failed);
       this.done(key);
     }
   }

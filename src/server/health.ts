@@ -1,43 +1,36 @@
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:http';
+import { type BoundServer, listenOn } from './listen.js';
 
 /** Liveness and readiness as the controller reports them. */
 export interface HealthState {
   /** True once informers are synced (and, with leader election, this replica can serve). */
   ready(): boolean;
+  /** A word on the body of a 200 `/readyz`, e.g. `leader` or `standby`; default `ok`. */
+  role?(): string;
 }
 
 /** A bound health server and the port it listens on. */
-export interface HealthServer {
-  port: number;
-  close(): Promise<void>;
-}
+export type HealthServer = BoundServer;
 
 /**
- * Serves `/healthz` (200 while the event loop runs) and `/readyz` (200 only when `state.ready()`);
- * everything else is 404. Binds `host:port` (port 0 = any free port).
+ * Serves `/healthz` (200 while the event loop runs) and `/readyz` (200 with `state.role()` only when
+ * `state.ready()`, else 503); everything else is 404. Binds `host:port` (port 0 = any free port).
  */
 export async function startHealthServer(
   host: string,
   port: number,
   state: HealthState,
 ): Promise<HealthServer> {
-  const server: Server = createServer((req, res) => {
-    if (req.url === '/healthz') {
+  const server = createServer((req, res) => {
+    const path = (req.url ?? '').split('?')[0];
+    if (path === '/healthz') {
       res.writeHead(200).end('ok');
-    } else if (req.url === '/readyz') {
+    } else if (path === '/readyz') {
       const ready = state.ready();
-      res.writeHead(ready ? 200 : 503).end(ready ? 'ok' : 'not ready');
+      res.writeHead(ready ? 200 : 503).end(ready ? (state.role?.() ?? 'ok') : 'not ready');
     } else {
       res.writeHead(404).end();
     }
   });
-  await new Promise<void>((resolve, reject) => {
-    server.once('error', reject);
-    server.listen(port, host, resolve);
-  });
-  return {
-    port: (server.address() as AddressInfo).port,
-    close: () => new Promise((resolve) => server.close(() => resolve())),
-  };
+  return listenOn(server, host, port);
 }

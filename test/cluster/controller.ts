@@ -21,10 +21,11 @@ export interface ControllerProcessOptions {
   env?: Record<string, string>;
 }
 
-/** A controller running as a separate OS process, with its health port. */
+/** A controller running as a separate OS process, with its health and metrics ports. */
 export interface ControllerProcess {
   process: ManagedProcess;
   healthPort: number;
+  metricsPort: number;
 }
 
 /**
@@ -77,6 +78,7 @@ export async function serviceAccountKubeconfig(admin: KubeConfig, outPath: strin
 /** Starts `src/main.ts` as its own process (several may run at once) and waits for /readyz. */
 export async function startControllerProcess(options: ControllerProcessOptions): Promise<ControllerProcess> {
   const healthPort = await freePort();
+  const metricsPort = await freePort();
   const proc = new ManagedProcess(
     'vireo-controller',
     process.execPath,
@@ -86,6 +88,7 @@ export async function startControllerProcess(options: ControllerProcessOptions):
       join(repoRoot, 'src', 'main.ts'),
       `--kubeconfig=${options.kubeconfigPath}`,
       `--health-addr=127.0.0.1:${healthPort}`,
+      `--metrics-addr=127.0.0.1:${metricsPort}`,
       ...(options.args ?? []),
     ],
     options.logPath,
@@ -103,5 +106,5 @@ export async function startControllerProcess(options: ControllerProcessOptions):
     await proc.stop();
     throw err instanceof ComponentStartError ? err : new ComponentStartError(proc, err.message);
   });
-  return { process: proc, healthPort };
+  return { process: proc, healthPort, metricsPort };
 }

@@ -1,5 +1,5 @@
 import { execFileSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -8,6 +8,10 @@ import {
   serviceAccountKubeconfig,
   startControllerProcess,
 } from '../cluster/controller.js';
+import { repoRoot } from '../cluster/crds.js';
+import { getHttp } from '../cluster/probes.js';
+import { ManagedProcess } from '../cluster/processes.js';
+import { pollUntil } from '../cluster/wait.js';
 import { adminKubeConfig, clusterInfo } from './support/cluster.js';
 
 function canI(kubeconfig: string, verb: string, resource: string): boolean {
@@ -57,5 +61,33 @@ describe('the controller as a separate process with deploy/ RBAC', () => {
     }
     expect(controllers.map((c) => c.process.running)).toEqual([true, true]);
     expect(new Set(controllers.map((c) => c.healthPort)).size).toBe(2);
+  });
+
+  it('exactly one of them leads; /readyz of the other says standby', async () => {
+    const roles = await pollUntil(
+      async () => {
+        const bodies = await Promise.all(
+          controllers.map(async (c) => (await getHttp(`http://127.0.0.1:${c.healthPort}/readyz`)).body),
+        );
+        return bodies.includes('leader') && bodies;
+      },
+      { timeoutMs: 30_000, description: 'a leader among the two' },
+    );
+    expect(roles.sort()).toEqual(['leader', 'standby']);
+  });
+
+  it('refuses an invalid flag with exit code 2 and a message naming the flag', async () => {
+    const logPath = join(dir, 'bad-flag.log');
+    const main = join(repoRoot, 'src', 'main.ts');
+    const proc = new ManagedProcess(
+      'vireo-bad-flag',
+      process.execPath,
+      ['--import', 'tsx', main, '--workers=0'],
+      logPath,
+    );
+    expect(await proc.exited()).toBe(2);
+    expect(readFileSync(logPath, 'utf8')).toContain(
+      'vireo: invalid configuration: --workers: expected a positive integer',
+    );
   });
 });

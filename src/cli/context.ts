@@ -1,9 +1,9 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import { createColors } from 'picocolors';
-import { ClientNodeKubeClient, loadKubeConfig } from '../kube/client.js';
-import { CliError } from './errors.js';
-import { RolloutsApi } from './kube.js';
+import { connect, type KubeAccess } from './connect.js';
+import { mark } from './timings.js';
 import { noPaint, type Paint } from './view/paint.js';
+
+export type { KubeAccess } from './connect.js';
 
 /** Where output goes; `process.stdout` and `process.stderr` satisfy it. */
 export interface Writer {
@@ -36,23 +36,17 @@ export interface GlobalOptions {
   color: boolean;
 }
 
-/** The connection a verb uses: the API wrapper for the chosen namespace and the loaded kubeconfig. */
-export interface KubeAccess {
-  api: RolloutsApi;
-  kc: KubeConfig;
-}
-
 /**
  * What every verb receives. Invariant: `paint` colours only when stdout is a TTY and colour is not disabled
- * (`--no-color`, `NO_COLOR`); `kube()` loads the kubeconfig once, on first use, so offline verbs
- * (`lint`, `version`) never need one.
+ * (`--no-color`, `NO_COLOR`); `kube()` connects once, on first use, so offline verbs (`lint`,
+ * `version`) never need a kubeconfig.
  */
 export interface CliContext {
   io: CliIO;
   opts: GlobalOptions;
   tty: boolean;
   paint: Paint;
-  kube(): KubeAccess;
+  kube(): Promise<KubeAccess>;
   /** Writes lines (or one text) to stdout, each ending in a newline. */
   print(lines: string | readonly string[]): void;
 }
@@ -65,32 +59,21 @@ export function colorEnabled(tty: boolean, opts: GlobalOptions, env: CliIO['env'
   return tty;
 }
 
-function connect(opts: GlobalOptions): KubeAccess {
-  let kc: KubeConfig;
-  try {
-    kc = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context });
-  } catch (err) {
-    throw new CliError(`cannot load kubeconfig: ${err instanceof Error ? err.message : String(err)}`);
-  }
-  if (!kc.getCurrentCluster())
-    throw new CliError('kubeconfig has no current cluster (set --context or KUBECONFIG)');
-  const fromContext = kc.getContextObject(kc.getCurrentContext())?.namespace;
-  const namespace = opts.namespace ?? (fromContext || 'default');
-  return { api: new RolloutsApi(new ClientNodeKubeClient(kc), namespace), kc };
-}
-
 /** Builds the {@link CliContext} for one invocation. */
 export function createContext(io: CliIO, opts: GlobalOptions): CliContext {
   const tty = io.out.isTTY === true;
   const paint = colorEnabled(tty, opts, io.env) ? createColors(true) : noPaint;
-  let access: KubeAccess | undefined;
+  let access: Promise<KubeAccess> | undefined;
   return {
     io,
     opts,
     tty,
     paint,
     kube: () => {
-      access ??= connect(opts);
+      access ??= connect({ opts, env: io.env }).then((ready) => {
+        mark('connected');
+        return ready;
+      });
       return access;
     },
     print: (lines) => {

@@ -1,8 +1,9 @@
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { AnalysisRun, Rollout } from '../api/index.js';
-import { type JsonPatchOp, type KubeClient, Resources, type ResourceType } from '../kube/client.js';
+import type { JsonPatchOp, KubeClient } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
+import { Resources, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
 import { type RequestDescription, toCliError } from './errors.js';
 import type { RolloutPatch } from './patches.js';

@@ -100,9 +100,15 @@ export function resumePatch(rollout: Rollout): RolloutPatch {
 
 /**
  * `skip-current-step NAME` (Argo CD's action): status `{pauseConditions:null, currentStepIndex:i+1}`.
- * Throws a {@link CliError} for a Rollout without canary steps or already past its last step.
+ * Throws a {@link CliError} for a blue-green Rollout (no steps: use `promote`), a canary without steps or one
+ * already past its last step.
  */
 export function skipCurrentStepPatch(rollout: Rollout): RolloutPatch {
+  if (rollout.spec.strategy.blueGreen !== undefined) {
+    throw new CliError(
+      `rollout "${rollout.metadata.name}" uses the blueGreen strategy, which has no steps to skip; use promote`,
+    );
+  }
   const index = stepIndex(rollout);
   const total = canarySteps(rollout)?.length ?? 0;
   if (index === undefined)

@@ -21,6 +21,7 @@ import {
   type OutputFormat,
 } from './context.js';
 import { toCliError } from './errors.js';
+import { mark } from './timings.js';
 
 /** Anything whose options merge with its parents' (every commander command). */
 export interface OptionsSource {
@@ -95,6 +96,7 @@ export async function runCli(argv: readonly string[], io: CliIO): Promise<number
   let exitCode = 0;
   const app: CliApp = {
     run: async (cmd, verb) => {
+      mark('parsed');
       const ctx = createContext(io, globalOptions(cmd.optsWithGlobals() as Record<string, unknown>));
       try {
         exitCode = await verb(ctx);

@@ -1,4 +1,4 @@
-import { type KubeConfig, Watch } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 
 /** One collection to watch: its REST path and query (e.g. a field or label selector). */
 export interface WatchTarget {
@@ -14,8 +14,10 @@ function watchOne(kc: KubeConfig, target: WatchTarget, onChange: () => void, sig
     const restart = () => {
       if (!signal.aborted) setTimeout(start, RESTART_DELAY_MS).unref();
     };
-    new Watch(kc)
-      .watch(target.path, { ...target.query, allowWatchBookmarks: false }, () => onChange(), restart)
+    import('./watch-client.js')
+      .then(({ Watch }) =>
+        new Watch(kc).watch(target.path, { ...target.query, allowWatchBookmarks: false }, onChange, restart),
+      )
       .then((controller) => {
         if (signal.aborted) controller.abort();
         else signal.addEventListener('abort', () => controller.abort(), { once: true });

@@ -6,33 +6,10 @@ import {
   ServerConfiguration,
 } from '@kubernetes/client-node';
 import { ApiError, apiErrorFromResponse, toApiError } from './errors.js';
+import { type ResourceType, resourcePath } from './resources.js';
 import type { KubeList, KubeObject } from './types.js';
 
-/** Identifies a REST collection. `group: ''` means the core group (`/api/v1`). */
-export interface ResourceType {
-  group: string;
-  version: string;
-  plural: string;
-}
-
-/** Collections the controllers use. */
-export const Resources = {
-  pods: { group: '', version: 'v1', plural: 'pods' },
-  services: { group: '', version: 'v1', plural: 'services' },
-  configMaps: { group: '', version: 'v1', plural: 'configmaps' },
-  secrets: { group: '', version: 'v1', plural: 'secrets' },
-  events: { group: '', version: 'v1', plural: 'events' },
-  replicaSets: { group: 'apps', version: 'v1', plural: 'replicasets' },
-  ingresses: { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' },
-  leases: { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' },
-  rollouts: { group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts' },
-  analysisRuns: { group: 'argoproj.io', version: 'v1alpha1', plural: 'analysisruns' },
-  analysisTemplates: { group: 'argoproj.io', version: 'v1alpha1', plural: 'analysistemplates' },
-  clusterAnalysisTemplates: { group: 'argoproj.io', version: 'v1alpha1', plural: 'clusteranalysistemplates' },
-  virtualServices: { group: 'networking.istio.io', version: 'v1beta1', plural: 'virtualservices' },
-  destinationRules: { group: 'networking.istio.io', version: 'v1beta1', plural: 'destinationrules' },
-  httpRoutes: { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes' },
-} as const satisfies Record<string, ResourceType>;
+export { Resources, type ResourceType, resourcePath } from './resources.js';
 
 /** One RFC 6902 operation. */
 export interface JsonPatchOp {
@@ -84,14 +61,6 @@ export interface KubeClient {
 export interface ObjectRef {
   namespace?: string;
   name: string;
-}
-
-/** REST path of a collection or object: `/apis/apps/v1/namespaces/ns/replicasets/name/status`. */
-export function resourcePath(res: ResourceType, namespace?: string, name?: string, sub?: string): string {
-  const base = res.group === '' ? `/api/${res.version}` : `/apis/${res.group}/${res.version}`;
-  const ns = namespace ? `/namespaces/${encodeURIComponent(namespace)}` : '';
-  const obj = name ? `/${encodeURIComponent(name)}${sub ? `/${sub}` : ''}` : '';
-  return `${base}${ns}/${res.plural}${obj}`;
 }
 
 const CONTENT_TYPE: Record<Patch['type'], string> = {

@@ -1,10 +1,16 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CoreV1Api, type KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControllerProcess } from '../cluster/controller.js';
-import { ensurePluginBuilt, runKubectl, startNamespaceController, webRollout } from './support/cli.js';
+import {
+  ensurePluginBuilt,
+  readOnlyKubeconfig,
+  runKubectl,
+  startNamespaceController,
+  webRollout,
+} from './support/cli.js';
 import { adminKubeConfig } from './support/cluster.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';
 import { RolloutApi, type RolloutObject } from './support/rollouts.js';
@@ -19,33 +25,6 @@ const imageOf = (r: RolloutObject) =>
 
 const rollout = () =>
   webRollout(IMAGE('1'), [{ setWeight: 25 }, { pause: {} }, { setWeight: 50 }, { pause: {} }]);
-
-/** A kubeconfig for a ServiceAccount that may only read Rollouts in `namespace`. */
-async function readOnlyKubeconfig(kc: KubeConfig, namespace: string, path: string): Promise<string> {
-  const core = kc.makeApiClient(CoreV1Api);
-  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
-  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'viewer' } } });
-  const rules = [{ apiGroups: ['argoproj.io'], resources: ['rollouts'], verbs: ['get', 'list'] }];
-  await rbac.createNamespacedRole({ namespace, body: { metadata: { name: 'viewer' }, rules } });
-  await rbac.createNamespacedRoleBinding({
-    namespace,
-    body: {
-      metadata: { name: 'viewer' },
-      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'viewer' },
-      subjects: [{ kind: 'ServiceAccount', name: 'viewer', namespace }],
-    },
-  });
-  const token = await core.createNamespacedServiceAccountToken({
-    name: 'viewer',
-    namespace,
-    body: { spec: { audiences: [] } },
-  });
-  const cluster = kc.getCurrentCluster();
-  const ca = cluster?.caFile ? `certificate-authority: ${cluster.caFile}` : 'insecure-skip-tls-verify: true';
-  const yaml = `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${cluster?.server}", ${ca}}}]\nusers: [{name: u, user: {token: "${token.status?.token}"}}]\ncontexts: [{name: x, context: {cluster: c, user: u, namespace: ${namespace}}}]\ncurrent-context: x\n`;
-  writeFileSync(path, yaml, { mode: 0o600 });
-  return path;
-}
 
 describe('kubectl vireo verbs change the Rollout as Argo’s plugin does, and the controller follows', () => {
   let kc: KubeConfig;

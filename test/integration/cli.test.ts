@@ -1,15 +1,21 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { delimiter, join } from 'node:path';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ControllerProcess } from '../cluster/controller.js';
 import { repoRoot } from '../cluster/crds.js';
 import { pollUntil } from '../cluster/wait.js';
-import { ensurePluginBuilt, runKubectl, startNamespaceController, webRollout } from './support/cli.js';
-import { adminKubeConfig } from './support/cluster.js';
+import {
+  ensurePluginBuilt,
+  readOnlyKubeconfig,
+  runKubectl,
+  startNamespaceController,
+  webRollout,
+} from './support/cli.js';
+import { adminKubeConfig, clusterInfo } from './support/cluster.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';
 import { RolloutApi, type RolloutObject } from './support/rollouts.js';
 
@@ -196,13 +202,38 @@ describe('kubectl vireo: discovery, get, list, lint, errors (the built binary th
     });
   });
 
+  it('reads through client-node when the kubeconfig needs it: exec credentials, a merged KUBECONFIG', async () => {
+    const sa = readFileSync(saKubeconfig, 'utf8');
+    const status = { token: /token: (\S+)/.exec(sa)?.[1] ?? '' };
+    const credential = { apiVersion: 'client.authentication.k8s.io/v1', kind: 'ExecCredential', status };
+    const plugin = join(dir, 'credential.sh');
+    writeFileSync(plugin, `#!/bin/sh\nprintf '%s' '${JSON.stringify(credential)}'\n`, { mode: 0o700 });
+    const exec = [
+      '    exec:',
+      '      apiVersion: client.authentication.k8s.io/v1',
+      `      command: ${plugin}`,
+      '      interactiveMode: Never',
+    ];
+    const execConfig = join(dir, 'exec-kubeconfig.yaml');
+    writeFileSync(execConfig, sa.replace(/^ {4}token: \S+$/m, exec.join('\n')), { mode: 0o600 });
+    const viaExec = await vireo('--kubeconfig', execConfig, 'get', 'rollout', 'web', '-n', ns, '-o', 'json');
+    expect(viaExec).toMatchObject({ code: 0, stderr: '' });
+    expect(JSON.parse(viaExec.stdout)).toMatchObject({ name: 'web', namespace: ns });
+    const merged = await kubectl(['vireo', 'get', 'rollout', 'web', '-n', ns], {
+      KUBECONFIG: `${execConfig}${delimiter}${clusterInfo().kubeconfigPath}`,
+    }).done;
+    expect(merged).toMatchObject({ code: 0, stderr: '' });
+    expect(merged.stdout).toMatch(/⟳ web\s+Rollout\s/);
+  });
+
   it('fails with one clear line: a missing rollout, and a 403 naming the verb and resource', async () => {
     const missing = await vireo('get', 'rollout', 'nope', '-n', ns);
     expect(missing).toMatchObject({
       code: 1,
       stderr: `error: rollout "nope" not found in namespace ${ns}\n`,
     });
-    const denied = await vireo('--kubeconfig', saKubeconfig, 'pause', 'web', '-n', ns);
+    const viewer = await readOnlyKubeconfig(kc, ns, join(dir, 'viewer.yaml'));
+    const denied = await vireo('--kubeconfig', viewer, 'pause', 'web', '-n', ns);
     expect(denied).toMatchObject({
       code: 1,
       stderr: `error: forbidden: cannot patch rollouts in namespace ${ns}\n`,

@@ -1,28 +1,33 @@
 import type { Command } from '@commander-js/extra-typings';
-import { Resources, resourcePath } from '../../kube/client.js';
+import { Resources, resourcePath } from '../../kube/resources.js';
 import { type CliContext, printData } from '../context.js';
 import { CliError } from '../errors.js';
 import { matchLabelsSelector, type RolloutsApi } from '../kube.js';
 import type { CliApp } from '../program.js';
+import { mark } from '../timings.js';
 import { renderHeader } from '../view/header.js';
 import { rolloutInfo } from '../view/rollout-info.js';
 import type { RolloutSnapshot } from '../view/snapshot.js';
 import { renderTree, rolloutTree } from '../view/tree.js';
 import { coalesce, untilAborted, type WatchTarget, watchChanges } from '../watch.js';
 
-/** Reads everything `get rollout` shows in parallel (one GET and three LISTs). */
+/**
+ * Reads everything `get rollout` shows: the Rollout GET and the ReplicaSet and AnalysisRun LISTs go out
+ * together, the pod LIST (which needs the Rollout's selector) as soon as the Rollout arrives. Invariant:
+ * a failure of the Rollout GET is the one reported, whatever the other requests do.
+ */
 export async function readSnapshot(
   api: RolloutsApi,
   name: string,
   now: () => Date,
 ): Promise<RolloutSnapshot> {
-  const rollout = await api.getRollout(name);
-  const selector = matchLabelsSelector(rollout.spec.selector);
-  const [replicaSets, pods, analysisRuns] = await Promise.all([
-    api.replicaSets(),
-    api.pods(selector),
-    api.analysisRuns(),
-  ]);
+  const rolloutRead = api.getRollout(name);
+  const replicaSetsRead = api.replicaSets();
+  const analysisRunsRead = api.analysisRuns();
+  for (const read of [replicaSetsRead, analysisRunsRead]) read.catch(() => undefined);
+  const rollout = await rolloutRead;
+  const pods = await api.pods(matchLabelsSelector(rollout.spec.selector));
+  const [replicaSets, analysisRuns] = await Promise.all([replicaSetsRead, analysisRunsRead]);
   return { rollout, replicaSets, pods, analysisRuns, now: now() };
 }
 
@@ -70,7 +75,7 @@ async function frameWriter(ctx: CliContext): Promise<{ write(text: string): void
  * the whole view again, after a blank line, only when the text changed.
  */
 async function watchGet(ctx: CliContext, name: string): Promise<number> {
-  const { api, kc } = ctx.kube();
+  const { api, kubeConfig } = await ctx.kube();
   const frames = await frameWriter(ctx);
   let snap: RolloutSnapshot | undefined;
   const show = async (fresh: boolean) => {
@@ -84,7 +89,7 @@ async function watchGet(ctx: CliContext, name: string): Promise<number> {
   await show(true);
   const warn = (err: unknown) => ctx.io.err.write(`warning: ${(err as Error).message}\n`);
   watchChanges(
-    kc,
+    await kubeConfig(),
     getWatchTargets(api.namespace, name),
     coalesce(() => show(true), warn),
     ctx.io.signal,
@@ -99,8 +104,10 @@ async function watchGet(ctx: CliContext, name: string): Promise<number> {
 /** `get rollout NAME [--watch]`. */
 export async function runGet(ctx: CliContext, name: string, watch: boolean): Promise<number> {
   if (watch) return watchGet(ctx, name);
-  const { api } = ctx.kube();
-  await printOnce(ctx, await readSnapshot(api, name, ctx.io.now));
+  const { api } = await ctx.kube();
+  const snap = await readSnapshot(api, name, ctx.io.now);
+  mark('read');
+  await printOnce(ctx, snap);
   return 0;
 }
 

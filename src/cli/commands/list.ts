@@ -9,7 +9,7 @@ import { decorateStatus, renderPlainTable, rolloutRows, rowCells } from '../view
  * there are none (exit 0).
  */
 export async function runList(ctx: CliContext): Promise<number> {
-  const { api } = ctx.kube();
+  const { api } = await ctx.kube();
   const all = ctx.opts.allNamespaces;
   const rows = rolloutRows(await api.listRollouts(all));
   if (await printData(ctx, rows)) return 0;

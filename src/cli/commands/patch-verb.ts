@@ -14,7 +14,7 @@ export interface PatchVerb {
  * nothing and prints `nothing`. Returns the exit code (0).
  */
 export async function runPatchVerb(ctx: CliContext, name: string, verb: PatchVerb): Promise<number> {
-  const { api } = ctx.kube();
+  const { api } = await ctx.kube();
   const rollout = await api.getRollout(name);
   const patch = verb.build(rollout);
   const empty = patch.spec === undefined && patch.status === undefined;

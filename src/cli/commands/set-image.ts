@@ -18,7 +18,7 @@ function stale(err: unknown): boolean {
  */
 export async function runSetImage(ctx: CliContext, name: string, assignment: string): Promise<number> {
   const { container, image } = parseImageAssignment(assignment);
-  const { api } = ctx.kube();
+  const { api } = await ctx.kube();
   let result: Rollout | undefined;
   for (let attempt = 1; result === undefined; attempt++) {
     const rollout = await api.getRollout(name);

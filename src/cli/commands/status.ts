@@ -1,6 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
+import type { KubeConfig } from '@kubernetes/client-node';
 import type { Rollout } from '../../api/index.js';
-import { Resources, resourcePath } from '../../kube/client.js';
+import { Resources, resourcePath } from '../../kube/resources.js';
 import type { CliContext, KubeAccess } from '../context.js';
 import { clientPhase, phaseLine, statusVerdict } from '../phase.js';
 import type { CliApp } from '../program.js';
@@ -58,7 +59,7 @@ function armTimers(
 
 function watchUntilDone(
   ctx: CliContext,
-  { api, kc }: KubeAccess,
+  { api, kc }: { api: KubeAccess['api']; kc: KubeConfig },
   name: string,
   opts: StatusOptions,
   { state, observe }: ReturnType<typeof observer>,
@@ -99,11 +100,11 @@ function watchUntilDone(
  * unless Degraded. Changes arrive by watch, with a slow poll as a safety net.
  */
 export async function runStatus(ctx: CliContext, name: string, opts: StatusOptions): Promise<number> {
-  const access = ctx.kube();
+  const access = await ctx.kube();
   const watcher = observer(ctx, name, opts);
   const first = watcher.observe(await access.api.getRollout(name));
   if (first.done) return first.exitCode;
-  return watchUntilDone(ctx, access, name, opts, watcher);
+  return watchUntilDone(ctx, { api: access.api, kc: await access.kubeConfig() }, name, opts, watcher);
 }
 
 /** Registers `status`. */

@@ -12,7 +12,7 @@ import { ownedBy } from '../view/snapshot.js';
  * revision) minus its pod-template-hash label. Prints "skipped rollback" when the template already matches.
  */
 export async function runUndo(ctx: CliContext, name: string, toRevision: number): Promise<number> {
-  const { api } = ctx.kube();
+  const { api } = await ctx.kube();
   const rollout = await api.getRollout(name);
   const owner = { kind: 'Rollout', name, uid: rollout.metadata.uid };
   const owned = (await api.replicaSets()).filter((rs) => ownedBy(rs, owner));

@@ -10,9 +10,13 @@ export interface MetricInfo {
   failed: number;
 }
 
-/** One AnalysisRun: phase (Pending when unset), success and failure counts, and its metrics. */
+/**
+ * One AnalysisRun: phase (Pending when unset), success and failure counts, and its metrics; `type` is its
+ * `rollout-type` label (`Step`, `Background`, `PrePromotion`, `PostPromotion`) when it has one.
+ */
 export interface AnalysisRunInfo {
   name: string;
+  type?: string;
   phase: string;
   successful: number;
   failed: number;
@@ -46,8 +50,10 @@ function metricInfo(result: MetricResult): MetricInfo {
  */
 export function analysisRunInfo(run: AnalysisRun, now: Date): AnalysisRunInfo {
   const metrics = (run.status?.metricResults ?? []).map(metricInfo);
+  const type = run.metadata.labels?.['rollout-type'];
   return {
     name: run.metadata.name ?? '',
+    ...(type === undefined ? {} : { type }),
     phase: run.status?.phase ?? 'Pending',
     successful: metrics.reduce((sum, m) => sum + m.successful, 0),
     failed: metrics.reduce((sum, m) => sum + m.failed, 0),

@@ -25,7 +25,8 @@ function canaryLines(info: RolloutInfo): string[] {
 
 /**
  * The header `get rollout` prints above the tree (Argo's layout): name, namespace, status with icon, message,
- * strategy with step i/N and set/actual weight, images tagged stable/canary, replica counts.
+ * strategy with step i/N and set/actual weight (canary only), images tagged stable/canary/active/preview,
+ * replica counts.
  */
 export function renderHeader(info: RolloutInfo, paint: Paint): string[] {
   const r = info.replicas;

@@ -24,7 +24,7 @@ export interface ReplicaSetInfo {
   hash: string | undefined;
   revision: number;
   status: 'ScaledDown' | 'Healthy' | 'Progressing';
-  /** `stable` and/or `canary`. */
+  /** `stable` plus `canary` (canary strategy) or `active` / `preview` (blue-green), as Argo's plugin tags them. */
   tags: string[];
   desired: number;
   ready: number;
@@ -41,7 +41,7 @@ export interface RevisionInfo {
   analysisRuns: AnalysisRunInfo[];
 }
 
-/** An image and the roles (`stable`, `canary`) of the ReplicaSets running it. */
+/** An image and the roles (`stable`, `canary`, `active`, `preview`) of the ReplicaSets running it. */
 export interface ImageInfo {
   image: string;
   tags: string[];
@@ -49,7 +49,8 @@ export interface ImageInfo {
 
 /**
  * The `get rollout` view model (Argo's header plus tree). Invariants: `revisions` is newest first; `step`
- * is `i/N` only for a canary with steps; weights are 0–100; `setWeight`/`actualWeight` only for canary.
+ * is `i/N` only for a canary with steps; weights are 0–100; `setWeight`/`actualWeight` only for canary;
+ * `activeSelector`/`previewSelector` (the hashes the Services select) only for blue-green.
  */
 export interface RolloutInfo {
   name: string;
@@ -60,6 +61,8 @@ export interface RolloutInfo {
   step?: string;
   setWeight?: number;
   actualWeight?: number;
+  activeSelector?: string;
+  previewSelector?: string;
   images: ImageInfo[];
   replicas: { desired: number; current: number; updated: number; ready: number; available: number };
   age: string;
@@ -119,11 +122,20 @@ function podInfo(pod: Pod, now: Date): PodInfo {
   };
 }
 
+/**
+ * Argo's tags: `stable` for `status.stableRS`; blue-green adds `active` for the active selector, else
+ * `preview` for the preview selector; canary adds `canary` for a desired RS that is not stable.
+ */
 function tagsOf(rollout: Rollout, hash: string | undefined): string[] {
   const status = rollout.status;
   if (hash === undefined) return [];
   const tags: string[] = [];
   if (hash === status?.stableRS) tags.push('stable');
+  if (rollout.spec.strategy.blueGreen !== undefined) {
+    if (hash === status?.blueGreen?.activeSelector) tags.push('active');
+    else if (hash === status?.blueGreen?.previewSelector) tags.push('preview');
+    return tags;
+  }
   if (hash === status?.currentPodHash && hash !== status?.stableRS) tags.push('canary');
   return tags;
 }
@@ -170,7 +182,7 @@ function groupRevisions(sets: ReplicaSetInfo[], runs: readonly AnalysisRun[], no
   return [...byRevision.values()].sort((a, b) => b.revision - a.revision);
 }
 
-/** Images of ReplicaSets that are stable, canary or still have available pods: stable first, then canary. */
+/** Images of tagged ReplicaSets or ones with available pods: stable/active first, then canary/preview. */
 function images(sets: readonly ReplicaSetInfo[]): ImageInfo[] {
   const byImage = new Map<string, Set<string>>();
   for (const set of sets) {
@@ -181,7 +193,8 @@ function images(sets: readonly ReplicaSetInfo[]): ImageInfo[] {
       byImage.set(image, tags);
     }
   }
-  const rank = (tags: readonly string[]) => (tags.includes('stable') ? 0 : tags.includes('canary') ? 1 : 2);
+  const rank = (tags: readonly string[]) =>
+    tags.includes('stable') || tags.includes('active') ? 0 : tags.length > 0 ? 1 : 2;
   return [...byImage.entries()]
     .map(([image, tags]) => ({ image, tags: [...tags].sort().reverse() }))
     .sort((a, b) => rank(a.tags) - rank(b.tags));
@@ -195,6 +208,15 @@ function canaryFields(rollout: Rollout, sets: readonly ReplicaSet[]): Partial<Ro
     ...(total > 0 ? { step: `${index}/${total}` } : {}),
     setWeight: currentSetWeight(rollout),
     actualWeight: actualWeight(rollout, sets),
+  };
+}
+
+function blueGreenFields(rollout: Rollout): Partial<RolloutInfo> {
+  const selectors = rollout.status?.blueGreen;
+  if (rollout.spec.strategy.blueGreen === undefined) return {};
+  return {
+    ...(selectors?.activeSelector ? { activeSelector: selectors.activeSelector } : {}),
+    ...(selectors?.previewSelector ? { previewSelector: selectors.previewSelector } : {}),
   };
 }
 
@@ -214,6 +236,7 @@ export function rolloutInfo(snap: RolloutSnapshot): RolloutInfo {
     message,
     strategy: rollout.spec.strategy.blueGreen !== undefined ? 'BlueGreen' : 'Canary',
     ...canaryFields(rollout, owned),
+    ...blueGreenFields(rollout),
     images: images(sets),
     replicas: {
       desired: rollout.spec.replicas ?? 1,

@@ -1,7 +1,7 @@
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, writeFileSync } from 'node:fs';
 import { delimiter, dirname, join } from 'node:path';
-import type { KubeConfig } from '@kubernetes/client-node';
+import { CoreV1Api, type KubeConfig, RbacAuthorizationV1Api } from '@kubernetes/client-node';
 import {
   type ControllerProcess,
   serviceAccountKubeconfig,
@@ -30,9 +30,9 @@ export function pluginPath(): string {
   return [join(repoRoot, 'bin'), dirname(process.execPath), process.env.PATH ?? ''].join(delimiter);
 }
 
-/** Builds the plugin (`npm run build`) unless dist/ already holds it. */
-export function ensurePluginBuilt(): void {
-  if (!existsSync(join(repoRoot, 'dist', 'kubectl-vireo.mjs'))) {
+/** Builds the plugin (`npm run build`) unless dist/ already holds it (always when `rebuild`). */
+export function ensurePluginBuilt(rebuild = false): void {
+  if (rebuild || !existsSync(join(repoRoot, 'dist', 'kubectl-vireo.mjs'))) {
     execFileSync('npm', ['run', 'build'], { cwd: repoRoot, stdio: 'ignore' });
   }
 }
@@ -95,4 +95,31 @@ export async function startNamespaceController(
     args: [`--namespace=${namespace}`, '--no-leader-elect'],
   });
   return { controller, kubeconfigPath };
+}
+
+/** A kubeconfig for a ServiceAccount that may only read Rollouts in `namespace`. */
+export async function readOnlyKubeconfig(kc: KubeConfig, namespace: string, path: string): Promise<string> {
+  const core = kc.makeApiClient(CoreV1Api);
+  const rbac = kc.makeApiClient(RbacAuthorizationV1Api);
+  await core.createNamespacedServiceAccount({ namespace, body: { metadata: { name: 'viewer' } } });
+  const rules = [{ apiGroups: ['argoproj.io'], resources: ['rollouts'], verbs: ['get', 'list'] }];
+  await rbac.createNamespacedRole({ namespace, body: { metadata: { name: 'viewer' }, rules } });
+  await rbac.createNamespacedRoleBinding({
+    namespace,
+    body: {
+      metadata: { name: 'viewer' },
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'Role', name: 'viewer' },
+      subjects: [{ kind: 'ServiceAccount', name: 'viewer', namespace }],
+    },
+  });
+  const token = await core.createNamespacedServiceAccountToken({
+    name: 'viewer',
+    namespace,
+    body: { spec: { audiences: [] } },
+  });
+  const cluster = kc.getCurrentCluster();
+  const ca = cluster?.caFile ? `certificate-authority: ${cluster.caFile}` : 'insecure-skip-tls-verify: true';
+  const yaml = `apiVersion: v1\nkind: Config\nclusters: [{name: c, cluster: {server: "${cluster?.server}", ${ca}}}]\nusers: [{name: u, user: {token: "${token.status?.token}"}}]\ncontexts: [{name: x, context: {cluster: c, user: u, namespace: ${namespace}}}]\ncurrent-context: x\n`;
+  writeFileSync(path, yaml, { mode: 0o600 });
+  return path;
 }

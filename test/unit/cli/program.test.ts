@@ -38,7 +38,7 @@ describe('runCli (in process, offline verbs)', () => {
     const out = io();
     expect(await runCli(['lint', file], out)).toBe(1);
     expect(out.stdout()).toMatch(new RegExp(`^${file}:5: spec\\.replicas: `));
-  });
+  }, 30_000); // the first lint loads the controller's validators (zod) through vitest's transform
 
   it('reports usage errors and unknown verbs on stderr with exit 1', async () => {
     const missing = io();

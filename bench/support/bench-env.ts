@@ -1,4 +1,5 @@
 import { join } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import {
   type ControllerProcess,
@@ -10,6 +11,8 @@ import { pollUntil } from '../../test/cluster/wait.js';
 import { createNamespace } from '../../test/integration/support/objects.js';
 import { RolloutApi, type RolloutObject } from '../../test/integration/support/rollouts.js';
 import { AuditLog } from './audit-log.js';
+import { BUNDLES, startBundledController } from './controller-bundle.js';
+import { REQUEST_COUNTS_ENV } from './request-kinds.js';
 
 /** A control plane, one namespace and the controller running in it as its ServiceAccount. */
 export interface BenchEnv {
@@ -20,6 +23,8 @@ export interface BenchEnv {
   controller: ControllerProcess;
   /** The controller's writes, when started with `audit: true`. */
   audit?: AuditLog;
+  /** The file the controller's request counts go to, when started with `countRequests: true`. */
+  requestCountsPath?: string;
   /** Stops the controller and the environment (the run directory is kept with VIREO_KEEP_TEST_ENV=1). */
   stop(): Promise<void>;
 }
@@ -30,14 +35,41 @@ export interface BenchEnvOptions {
   audit?: boolean;
   /** Controller log level (default `info`). */
   logLevel?: string;
+  /** Count the controller's API requests by verb and resource (the request-counter preload). */
+  countRequests?: boolean;
+  /**
+   * Run the controller bundled by esbuild under plain `node` (as deployed) instead of `src/main.ts` under
+   * tsx, whose loader adds ~90 MB of RSS (default false).
+   */
+  bundled?: boolean;
 }
 
-async function startController(env: Environment, kc: KubeConfig, namespace: string, level: string) {
+/** NODE_OPTIONS and the counts file that load the request-counter preload into the controller. */
+function requestCounterEnv(countsPath: string, bundled: boolean): Record<string, string> {
+  const preload = bundled
+    ? pathToFileURL(BUNDLES.requestCounter).href
+    : new URL('./request-counter.ts', import.meta.url).href;
+  const tsx = bundled ? '' : `--import=${import.meta.resolve('tsx')} `;
+  const inherited = process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ` : '';
+  return { NODE_OPTIONS: `${inherited}${tsx}--import=${preload}`, [REQUEST_COUNTS_ENV]: countsPath };
+}
+
+async function startController(
+  env: Environment,
+  kc: KubeConfig,
+  namespace: string,
+  options: BenchEnvOptions,
+) {
   const kubeconfig = await serviceAccountKubeconfig(kc, join(env.dir, 'controller-kubeconfig.yaml'));
-  return startControllerProcess({
+  const level = options.logLevel ?? 'info';
+  const bundled = options.bundled ?? false;
+  const start = bundled ? startBundledController : startControllerProcess;
+  const counts = join(env.dir, 'request-counts.json');
+  return start({
     kubeconfigPath: kubeconfig,
     logPath: join(env.dir, 'controller.log'),
     args: [`--namespace=${namespace}`, '--no-leader-elect', `--log-level=${level}`],
+    env: options.countRequests ? requestCounterEnv(counts, bundled) : undefined,
   });
 }
 
@@ -60,10 +92,11 @@ export async function startBenchEnv(prefix: string, options: BenchEnvOptions = {
     const kc = new KubeConfig();
     kc.loadFromFile(env.info.kubeconfigPath);
     const namespace = await createNamespace(kc, prefix);
-    controller = await startController(env, kc, namespace, options.logLevel ?? 'info');
+    controller = await startController(env, kc, namespace, options);
     const api = new RolloutApi(kc, namespace);
     const audit = auditLogPath ? new AuditLog(auditLogPath) : undefined;
-    return { env, kc, namespace, api, controller, audit, stop };
+    const requestCountsPath = options.countRequests ? join(env.dir, 'request-counts.json') : undefined;
+    return { env, kc, namespace, api, controller, audit, requestCountsPath, stop };
   } catch (err) {
     await stop();
     throw err;

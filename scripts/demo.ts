@@ -4,6 +4,8 @@ import { KubeConfig } from '@kubernetes/client-node';
 import { applyObjects } from '../test/cluster/apply.js';
 import { serviceAccountKubeconfig, startControllerProcess } from '../test/cluster/controller.js';
 import { envDir } from '../test/cluster/env-state.js';
+import { demoAnnotations, notificationConfig } from './demo/integrations.js';
+import { startReceiver } from './demo/receiver.js';
 import { type DemoResult, playDemo, type ScenarioName } from './demo/scenario.js';
 import { demoSummary } from './demo/summary.js';
 import { envDown, envUp, recordExtraProcess, stopExtraProcesses } from './env.js';
@@ -37,10 +39,13 @@ async function demo(argv: string[]): Promise<void> {
   const controller = await startControllerProcess({
     kubeconfigPath: kubeconfig,
     logPath: controllerLog,
+    args: ['--allow-file-git-remotes'],
     env: { ARGO_ROLLOUTS_PROMETHEUS_ADDRESS: state.info.prometheusUrl },
   });
   if (controller.process.pid) recordExtraProcess(controller.process.pid);
-  await applyObjects(admin, [{ apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } }]);
+  const receiver = await startReceiver();
+  const namespaceObject = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: namespace } };
+  await applyObjects(admin, [namespaceObject, ...notificationConfig(receiver.url)]);
   const out = (line: string) => process.stdout.write(`${line}\n`);
   out(`Vireo demo (${scenario}): time scales are shortened to seconds (analysis every 2 s, pauses of 3 s).`);
   const result: DemoResult = await playDemo({
@@ -49,8 +54,12 @@ async function demo(argv: string[]): Promise<void> {
     prometheusTargetsDir: state.info.prometheusTargetsDir,
     workDir,
     scenario,
+    rolloutAnnotations: demoAnnotations,
+    expectCommit: scenario === 'rollback',
+    receiver,
     out,
   });
+  await receiver.close();
   out('');
   out(demoSummary({ result, scenario, namespace, info: state.info, controllerLog }).join('\n'));
   if (argv.includes('--teardown')) {

@@ -11,12 +11,15 @@ export interface Received {
 export interface Receiver {
   url: string;
   received: Received[];
+  /** Called for every notification received (replaceable). */
+  onReceive: (r: Received) => void;
   close(): Promise<void>;
 }
 
-/** Starts a receiver on 127.0.0.1 (a free port); every POST is answered 200 and kept. */
-export async function startReceiver(onReceive: (r: Received) => void = () => {}): Promise<Receiver> {
+/** Starts a receiver on 127.0.0.1 (a free port); every POST is answered 200, kept, and passed to `onReceive`. */
+export async function startReceiver(): Promise<Receiver> {
   const received: Received[] = [];
+  let receiver: Receiver | undefined;
   const server: Server = createServer((req, res) => {
     let text = '';
     req.setEncoding('utf8');
@@ -30,15 +33,17 @@ export async function startReceiver(onReceive: (r: Received) => void = () => {})
       } catch {}
       const entry = { at: Date.now(), body };
       received.push(entry);
-      onReceive(entry);
+      receiver?.onReceive(entry);
       res.end('ok\n');
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   const { port } = server.address() as AddressInfo;
-  return {
+  receiver = {
     url: `http://127.0.0.1:${port}/hooks/vireo`,
     received,
+    onReceive: () => {},
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+  return receiver;
 }

@@ -12,6 +12,7 @@ import {
   recentCommits,
   releaseTag,
 } from './config-repo.js';
+import { payloadSummary } from './integrations.js';
 import { type Manifest, renderKustomization } from './kustomize.js';
 import { sendTraffic } from './mesh.js';
 import { DemoObserver, type Milestones } from './observer.js';
@@ -33,7 +34,7 @@ export interface DemoOptions {
   rolloutAnnotations?: (repo: ConfigRepo) => Record<string, string>;
   /** Wait for Vireo's rollback commit in the config repo. */
   expectCommit?: boolean;
-  /** Wait for a notification at this receiver after the abort. */
+  /** Wait for the notification of the outcome (aborted or completed) at this receiver. */
   receiver?: Receiver;
   out: (line: string) => void;
   timeoutMs?: number;
@@ -103,6 +104,12 @@ function healthyAt(world: DemoWorld, tag: string): boolean {
   return status?.phase === 'Healthy' && hash !== undefined && status.stableRS === hash;
 }
 
+async function awaitNotification(o: DemoOptions, receiver: Receiver, trigger: string): Promise<void> {
+  await until(`the ${trigger} notification`, o, () =>
+    receiver.received.some((r) => payloadSummary(r.body)?.trigger === trigger),
+  );
+}
+
 function vireoCommit(repo: ConfigRepo): CommitSummary | undefined {
   return recentCommits(repo, 5).find((c) => c.author === 'Vireo');
 }
@@ -125,6 +132,12 @@ export async function playDemo(o: DemoOptions): Promise<DemoResult> {
     observer?.observe();
   });
   observer = new DemoObserver(world, timeline);
+  if (o.receiver) {
+    o.receiver.onReceive = (r) => {
+      const payload = payloadSummary(r.body);
+      if (payload) timeline.note(`notification delivered: ${payload.trigger} (event id ${payload.eventId})`);
+    };
+  }
   await world.start();
   const stopTraffic = sendTraffic(
     () => world.weights(),
@@ -164,6 +177,7 @@ async function runScenario(o: DemoOptions, s: Stage): Promise<DemoResult> {
   if (o.scenario === 'healthy') {
     await until('v1.2.0 to be promoted', o, () => healthyAt(s.world, 'v1.2.0'));
     s.timeline.note('v1.2.0 promoted: Healthy, 100% of the traffic');
+    if (o.receiver) await awaitNotification(o, o.receiver, 'on-rollout-completed');
     return { milestones: s.observer.milestones, repo: s.repo, finalPhase: 'Healthy' };
   }
   await until('the rollback', o, () => s.observer.milestones.stableBackAt !== undefined);
@@ -176,9 +190,6 @@ async function runScenario(o: DemoOptions, s: Stage): Promise<DemoResult> {
       `Git: Vireo committed ${result.rollbackCommit.sha.slice(0, 8)} "${result.rollbackCommit.subject}"`,
     );
   }
-  if (o.receiver) {
-    const receiver = o.receiver;
-    await until('a notification', o, () => receiver.received.length > 0);
-  }
+  if (o.receiver) await awaitNotification(o, o.receiver, 'on-rollout-aborted');
   return result;
 }

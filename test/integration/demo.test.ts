@@ -2,6 +2,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { recentCommits, remoteImageTag } from '../../scripts/demo/config-repo.js';
+import { demoAnnotations, notificationConfig, payloadSummary } from '../../scripts/demo/integrations.js';
+import { type Receiver, startReceiver } from '../../scripts/demo/receiver.js';
 import { type DemoResult, playDemo, type ScenarioName } from '../../scripts/demo/scenario.js';
 import {
   type ControllerProcess,
@@ -9,7 +12,7 @@ import {
   startControllerProcess,
 } from '../cluster/controller.js';
 import { adminKubeConfig, clusterInfo } from './support/cluster.js';
-import { createNamespace, deleteNamespace } from './support/objects.js';
+import { applyServerSide, createNamespace, deleteNamespace } from './support/objects.js';
 
 const kc = adminKubeConfig();
 const dir = mkdtempSync(join(tmpdir(), 'vireo-demo-'));
@@ -26,18 +29,23 @@ async function demoController(namespace: string): Promise<ControllerProcess> {
   return startControllerProcess({
     kubeconfigPath: kubeconfig,
     logPath: join(dir, `${namespace}.log`),
-    args: [`--namespace=${namespace}`, '--no-leader-elect', '--log-level=debug'],
+    args: [`--namespace=${namespace}`, '--no-leader-elect', '--log-level=debug', '--allow-file-git-remotes'],
     env: { ARGO_ROLLOUTS_PROMETHEUS_ADDRESS: clusterInfo().prometheusUrl },
   });
 }
 
-async function play(scenario: ScenarioName): Promise<{ result: DemoResult; lines: string[] }> {
+async function play(
+  scenario: ScenarioName,
+): Promise<{ result: DemoResult; lines: string[]; receiver: Receiver }> {
   const namespace = await createNamespace(kc, `demo-${scenario}`);
   const controller = await demoController(namespace);
   cleanups.push(async () => {
     await controller.process.stop();
     await deleteNamespace(kc, namespace);
   });
+  const receiver = await startReceiver();
+  cleanups.push(() => receiver.close());
+  await applyServerSide(kc, notificationConfig(receiver.url));
   const lines: string[] = [];
   const result = await playDemo({
     kc,
@@ -45,24 +53,34 @@ async function play(scenario: ScenarioName): Promise<{ result: DemoResult; lines
     prometheusTargetsDir: clusterInfo().prometheusTargetsDir,
     workDir: join(dir, namespace),
     scenario,
+    rolloutAnnotations: demoAnnotations,
+    expectCommit: scenario === 'rollback',
+    receiver,
     out: (line) => lines.push(line),
   });
-  return { result, lines };
+  return { result, lines, receiver };
 }
 
 describe('npm run demo scenarios (the demo code against the real control plane and Prometheus)', () => {
   it('rolls v1.2.0 back once its error rate fails the analysis more often than failureLimit allows', async () => {
-    const { result, lines } = await play('rollback');
+    const { result, lines, receiver } = await play('rollback');
     const { crossedAt, stableBackAt } = result.milestones;
     expect(crossedAt, lines.join('\n')).toBeDefined();
     expect(stableBackAt).toBeGreaterThanOrEqual(crossedAt ?? Number.POSITIVE_INFINITY);
     expect(lines.some((l) => /error-rate #\d+: [\d.]+% → Failed/.test(l))).toBe(true);
     expect(lines.some((l) => l.includes('stable traffic back to 100%'))).toBe(true);
+    expect(remoteImageTag(result.repo)).toBe('v1.1.0');
+    const vireoCommits = recentCommits(result.repo, 10).filter((c) => c.author === 'Vireo');
+    expect(vireoCommits).toHaveLength(1);
+    const triggers = receiver.received.map((r) => payloadSummary(r.body)?.trigger);
+    expect(triggers).toContain('on-rollout-aborted');
   }, 240_000);
 
   it('promotes v1.2.0 when its error rate stays under the threshold', async () => {
-    const { result, lines } = await play('healthy');
+    const { result, lines, receiver } = await play('healthy');
     expect(result.finalPhase, lines.join('\n')).toBe('Healthy');
     expect(result.milestones.crossedAt).toBeUndefined();
+    expect(remoteImageTag(result.repo)).toBe('v1.2.0');
+    expect(receiver.received.map((r) => payloadSummary(r.body)?.trigger)).toContain('on-rollout-completed');
   }, 240_000);
 });

@@ -1,85 +1,204 @@
 import { hostname } from 'node:os';
-import { pino } from 'pino';
+import { type Logger, pino } from 'pino';
 import { AnalysisRunController } from './analysis/controller.js';
 import { createProviderRegistry } from './analysis/providers/registry.js';
-import { parseControllerFlags } from './config/flags.js';
+import { ConfigError, type ControllerFlags, parseControllerFlags } from './config/flags.js';
+import { crashAfterPushHook, GitWriteBackController } from './gitops/controller.js';
 import { ClientNodeKubeClient, loadKubeConfig } from './kube/client.js';
 import { apiEventSink, EventRecorder } from './kube/events.js';
 import { LeaderElector } from './kube/leader-election.js';
 import { coordinationLeaseApi } from './kube/lease-api.js';
+import { NotificationController } from './notify/controller.js';
 import { RolloutController } from './rollout/controller.js';
 import { startHealthServer } from './server/health.js';
+import type { BoundServer } from './server/listen.js';
+import { ControllerMetrics, startMetricsServer } from './server/metrics.js';
 import { systemClock } from './util/clock.js';
 
+/** Something main starts while leading and stops, in reverse order, on shutdown. */
+interface Runnable {
+  start(): Promise<void>;
+  stop(): Promise<void>;
+  hasSynced(): boolean;
+}
+
+/** Leadership as main tracks it: standby replicas are ready but start nothing. */
+interface Leadership {
+  leading: boolean;
+  stopping: boolean;
+}
+
+const LEASE_NAME = 'vireo-controller-lock';
+/** Upper bound for a graceful shutdown before the process exits anyway (1). */
+const SHUTDOWN_GRACE_MS = 25_000;
+
+function readConfig(): ControllerFlags {
+  try {
+    return parseControllerFlags(process.argv.slice(2), process.env);
+  } catch (err) {
+    if (!(err instanceof ConfigError)) throw err;
+    process.stderr.write(`vireo: invalid configuration: ${err.message}\n`);
+    process.exit(2);
+  }
+}
+
 /**
- * The controller's composition root: parses flags, serves health, elects a leader and runs the Rollout
- * controller while leading. Losing leadership exits the process (a fresh start re-syncs from the API).
+ * Builds the controllers, in start order. Each feature adds its controller here (one `push`), sharing the
+ * client, the event recorder and the Rollout informer (`rollouts.rolloutInformer`).
  */
-async function main(): Promise<void> {
-  const flags = parseControllerFlags(process.argv.slice(2), process.env);
-  const logger = pino({ name: 'vireo', level: flags.logLevel });
+function buildControllers(flags: ControllerFlags, logger: Logger, metrics: ControllerMetrics) {
   const kc = loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
   const client = new ClientNodeKubeClient(kc);
   const events = new EventRecorder({ sink: apiEventSink(client), logger });
-  const controller = new RolloutController({
+  const common = { client, clock: systemClock, logger, workers: flags.workers };
+  const rollouts = new RolloutController({
+    ...common,
     kc,
-    client,
     events,
-    clock: systemClock,
-    logger,
     namespace: flags.namespace,
-    workers: flags.workers,
+    instanceId: flags.instanceId,
+    queueHooks: metrics.queueHooks('rollouts'),
   });
   const analysis = new AnalysisRunController({
-    client,
-    runs: controller.analysisRunInformer,
-    clock: systemClock,
-    logger,
-    registry: createProviderRegistry({ prometheusAddress: process.env.ARGO_ROLLOUTS_PROMETHEUS_ADDRESS }),
-    workers: flags.workers,
+    ...common,
+    runs: rollouts.analysisRunInformer,
+    registry: createProviderRegistry({ prometheusAddress: flags.prometheusAddress }),
+    queueHooks: metrics.queueHooks('analysisruns'),
   });
-  const startControllers = () => Promise.all([controller.start(), analysis.start()]);
-  let leading = !flags.leaderElect;
-  const health = await startHealthServer(flags.healthHost, flags.healthPort, {
-    ready: () => (controller.hasSynced() && analysis.hasSynced()) || (flags.leaderElect && !leading),
+  const notifications = new NotificationController({
+    ...common,
+    events,
+    rollouts: rollouts.rolloutInformer,
+    analysisRuns: rollouts.analysisRunInformer,
+    configNamespace: flags.leaderElectionNamespace,
   });
+  const gitWriteBack = new GitWriteBackController({
+    ...common,
+    events,
+    rollouts: rollouts.rolloutInformer,
+    analysisRuns: rollouts.analysisRunInformer,
+    allowFileRemotes: flags.allowFileGitRemotes,
+    afterPush: crashAfterPushHook(process.env),
+  });
+  const controllers: Runnable[] = [rollouts, analysis, notifications, gitWriteBack];
+  return { kc, rollouts, analysis, controllers };
+}
+
+function electLeader(
+  flags: ControllerFlags,
+  deps: { kc: Parameters<typeof coordinationLeaseApi>[0]; logger: Logger; state: Leadership },
+  startAll: () => Promise<void>,
+): LeaderElector {
+  const { logger, state } = deps;
   const identity = `${hostname()}_${process.pid}`;
-  const elector = new LeaderElector({
-    leaseApi: coordinationLeaseApi(kc),
+  return new LeaderElector({
+    leaseApi: coordinationLeaseApi(deps.kc),
     namespace: flags.leaderElectionNamespace,
-    name: 'vireo-controller-lock',
+    name: flags.instanceId ? `${LEASE_NAME}-${flags.instanceId}` : LEASE_NAME,
     identity,
+    leaseDurationMs: flags.leaseDurationMs,
+    renewDeadlineMs: flags.renewDeadlineMs,
+    retryPeriodMs: flags.retryPeriodMs,
     logger,
+    onNewLeader: (leader) => {
+      if (leader !== identity) logger.info({ identity, leader }, 'standby: another replica leads');
+    },
     onStartedLeading: async () => {
-      leading = true;
+      state.leading = true;
       logger.info({ identity }, 'leading; starting the controllers');
-      await startControllers();
+      await startAll();
     },
     onStoppedLeading: () => {
+      if (state.stopping) return;
       logger.error({ identity }, 'lost leadership; exiting');
       process.exit(1);
     },
   });
+}
+
+async function shutdown(
+  signal: string,
+  logger: Logger,
+  parts: { controllers: Runnable[]; elector?: LeaderElector; servers: BoundServer[] },
+): Promise<never> {
+  logger.info({ signal }, 'shutting down');
+  setTimeout(() => process.exit(1), SHUTDOWN_GRACE_MS).unref();
+  for (const controller of [...parts.controllers].reverse()) {
+    await controller.stop().catch((err: unknown) => logger.warn({ err }, 'stopping a controller failed'));
+  }
+  await parts.elector?.stop().catch((err: unknown) => logger.warn({ err }, 'releasing the Lease failed'));
+  await Promise.all(parts.servers.map((s) => s.close()));
+  logger.info({ signal }, 'stopped');
+  process.exit(0);
+}
+
+/** The metrics of this process; the sources read the controllers' caches and queues once they exist. */
+function controllerMetrics(
+  built: () => ReturnType<typeof buildControllers> | undefined,
+  state: Leadership,
+): ControllerMetrics {
+  return new ControllerMetrics({
+    rollouts: () => built()?.rollouts.rolloutInformer.list() ?? [],
+    analysisRuns: () => built()?.rollouts.analysisRunInformer.list() ?? [],
+    queueDepths: () => ({
+      rollouts: built()?.rollouts.queue.len() ?? 0,
+      analysisruns: built()?.analysis.queue.len() ?? 0,
+    }),
+    isLeader: () => state.leading,
+  });
+}
+
+/** Health (ready: the leader once synced, a standby at once) and metrics servers, in that order. */
+async function startServers(
+  flags: ControllerFlags,
+  metrics: ControllerMetrics,
+  controllers: Runnable[],
+  state: Leadership,
+): Promise<BoundServer[]> {
+  const health = await startHealthServer(flags.healthHost, flags.healthPort, {
+    ready: () => !state.stopping && (!state.leading || controllers.every((c) => c.hasSynced())),
+    role: () => (state.leading ? 'leader' : 'standby'),
+  });
+  return [health, await startMetricsServer(flags.metricsHost, flags.metricsPort, metrics.registry)];
+}
+
+/**
+ * The controller's composition root: validated configuration, JSON logs, health and metrics servers, leader
+ * election on the Lease `vireo-controller-lock` (only the leader starts controllers; a standby is ready but
+ * idle), and a graceful SIGTERM/SIGINT shutdown (queues drained, Lease released, servers closed, exit 0).
+ * Losing leadership exits the process (1): a fresh start re-syncs from the API.
+ */
+async function main(): Promise<void> {
+  const flags = readConfig();
+  const logger = pino({ name: 'vireo', level: flags.logLevel });
+  const state: Leadership = { leading: !flags.leaderElect, stopping: false };
+  let built: ReturnType<typeof buildControllers> | undefined;
+  const metrics = controllerMetrics(() => built, state);
+  built = buildControllers(flags, logger, metrics);
+  const { kc, controllers } = built;
+  const startAll = async () => {
+    for (const controller of controllers) await controller.start();
+  };
+  const servers = await startServers(flags, metrics, controllers, state);
+  const elector = flags.leaderElect ? electLeader(flags, { kc, logger, state }, startAll) : undefined;
   logger.info(
     {
       server: kc.getCurrentCluster()?.server,
       namespace: flags.namespace ?? '(all)',
-      healthPort: health.port,
+      healthPort: servers[0]?.port,
+      metricsPort: servers[1]?.port,
     },
     'starting',
   );
-  if (flags.leaderElect) elector.start();
-  else await startControllers();
-  const stop = async (signal: string): Promise<void> => {
-    logger.info({ signal }, 'shutting down');
-    await analysis.stop();
-    await controller.stop();
-    if (flags.leaderElect) await elector.stop();
-    await health.close();
-    process.exit(0);
+  const parts = { controllers, elector, servers };
+  const onSignal = (signal: string) => {
+    state.stopping = true;
+    void shutdown(signal, logger, parts);
   };
-  process.once('SIGTERM', () => void stop('SIGTERM'));
-  process.once('SIGINT', () => void stop('SIGINT'));
+  process.once('SIGTERM', () => onSignal('SIGTERM'));
+  process.once('SIGINT', () => onSignal('SIGINT'));
+  if (elector) elector.start();
+  else await startAll();
 }
 
 main().catch((err: unknown) => {

@@ -6,11 +6,11 @@ import { type FieldPath, formatPath, type Issue } from './issues.js';
  * lists is reported as "… is not supported by Vireo (supported: …)", never silently ignored.
  */
 export const SUPPORTED = {
-  strategies: ['canary'],
+  strategies: ['canary', 'blueGreen'],
   trafficRouters: ['istio', 'nginx', 'plugins'],
   trafficRouterPlugins: ['argoproj-labs/gatewayAPI'],
   gatewayApiConfigKeys: ['httpRoute', 'httpRoutes', 'namespace', 'configMap'],
-  stepKinds: ['setWeight', 'pause', 'analysis', 'setCanaryScale'],
+  stepKinds: ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'],
   metricProviders: ['prometheus', 'web', 'job'],
 } as const satisfies Record<string, readonly string[]>;
 
@@ -23,11 +23,13 @@ export type SupportedGroup = keyof typeof SUPPORTED;
  */
 export const UNSUPPORTED_FIELDS: Readonly<Record<string, string>> = {
   'spec.workloadRef': 'spec.template with spec.selector',
-  'spec.rollbackWindow': 'a normal update through the canary steps',
   'spec.strategy.canary.pingPong': 'canaryService and stableService',
   'spec.strategy.canary.dynamicStableScale': 'the default: stable keeps full size until promotion',
   'spec.strategy.canary.antiAffinity': 'affinity rules in spec.template',
-  'spec.strategy.canary.analysis': 'an analysis step in spec.strategy.canary.steps',
+  'spec.strategy.blueGreen.antiAffinity': 'affinity rules in spec.template',
+  'spec.strategy.blueGreen.previewMetadata': 'labels in spec.template',
+  'spec.strategy.blueGreen.activeMetadata': 'labels in spec.template',
+  'spec.strategy.blueGreen.scaleDownDelayRevisionLimit': 'scaleDownDelaySeconds',
 };
 
 /** True when `name` (a strategy, router, plugin, step kind or provider) is in the `group` list of `SUPPORTED`. */

@@ -4,6 +4,7 @@ import { type Rollout, RolloutSchema } from './rollout.js';
 import type { RolloutSpec } from './rollout-spec.js';
 import { isEmptySelector, SELECTOR_OPERATORS, selectorMatches } from './selector.js';
 import { isSupported, unsupportedFieldIssues, unsupportedIn } from './unsupported.js';
+import { validateBlueGreen } from './validate-blue-green.js';
 import { validateCanary } from './validate-canary.js';
 
 const SPEC: FieldPath = ['spec'];
@@ -16,6 +17,7 @@ function strategyIssues(spec: RolloutSpec, revisionHistoryLimit: number): Issue[
   if (blueGreen !== undefined && !isSupported('strategies', 'blueGreen')) {
     return [unsupportedIn('strategies', [...SPEC, 'strategy', 'blueGreen'])];
   }
+  if (blueGreen !== undefined) return validateBlueGreen(blueGreen, [...SPEC, 'strategy', 'blueGreen']);
   return canary ? validateCanary(canary, revisionHistoryLimit, [...SPEC, 'strategy', 'canary']) : [];
 }
 

@@ -69,13 +69,13 @@ export interface ApplyTrafficAction {
   stableHash: string;
 }
 
-/** Create the AnalysisRun of an `analysis` step (placeholder until the analysis controller lands). */
+/** Create the AnalysisRun of an `analysis` step, or the background run (`stepIndex` absent). */
 export interface CreateAnalysisRunAction {
   kind: 'createAnalysisRun';
   name: string;
   podTemplateHash: string;
   revision: number;
-  stepIndex: number;
+  stepIndex?: number;
   labels: Record<string, string>;
   analysis: RolloutAnalysis;
 }

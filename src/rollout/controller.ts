@@ -6,12 +6,13 @@ import type { ResilientInformer } from '../kube/informer.js';
 import { createInformer } from '../kube/informers.js';
 import type { KubeObject } from '../kube/types.js';
 import { objectKey } from '../kube/types.js';
-import { WorkQueue } from '../kube/work-queue.js';
+import { WorkQueue, type WorkQueueHooks } from '../kube/work-queue.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+import { instanceSelector, POD_TEMPLATE_HASH_LABEL } from './constants.js';
 import { WriteExpectations } from './expectations.js';
 import { reconcileRollout } from './reconciler.js';
+import { TrafficWatch } from './traffic-watch.js';
 
 /** How the Rollout controller is wired. */
 export interface RolloutControllerOptions {
@@ -24,6 +25,10 @@ export interface RolloutControllerOptions {
   namespace?: string;
   /** Concurrent reconciles over distinct Rollouts (default 4). */
   workers?: number;
+  /** Observers of the work queue (metrics); default none. */
+  queueHooks?: WorkQueueHooks;
+  /** Argo's `--instance-id`: Rollouts and AnalysisRuns are watched through `instanceSelector`. */
+  instanceId?: string;
 }
 
 function ownerRolloutKey(obj: KubeObject): string | undefined {
@@ -34,10 +39,12 @@ function ownerRolloutKey(obj: KubeObject): string | undefined {
 
 /**
  * Watches Rollouts and what they own (ReplicaSets carrying the pod-template-hash label, AnalysisRuns)
- * and reconciles each Rollout key through one de-duplicating work queue. Owned objects map to their
- * owner's key, so every change of the world leads to a level-based reconcile of the Rollout. One
- * expectations store is shared by the workers, so no pass plans from caches that have not yet shown the
- * writes (ReplicaSets, status) of the previous pass of the same Rollout.
+ * and what they route through (Services, Ingresses, VirtualServices, DestinationRules, HTTPRoutes:
+ * `TrafficWatch`), and reconciles each Rollout key through one de-duplicating work queue. Owned objects
+ * map to their owner's key, routed objects to the keys of the Rollouts naming them, so every change of the
+ * world leads to a level-based reconcile of the Rollout. One expectations store is shared by the workers,
+ * so no pass plans from caches that have not yet shown the writes (ReplicaSets, status) of the previous
+ * pass of the same Rollout.
  */
 export class RolloutController {
   readonly queue: WorkQueue;
@@ -45,19 +52,32 @@ export class RolloutController {
   private readonly rollouts: ResilientInformer<KubeObject>;
   private readonly replicaSets: ResilientInformer<KubeObject>;
   private readonly analysisRuns: ResilientInformer<KubeObject>;
+  private readonly traffic: TrafficWatch;
   private running: Promise<void> | undefined;
 
   constructor(private readonly opts: RolloutControllerOptions) {
-    this.queue = new WorkQueue({ clock: opts.clock, logger: opts.logger });
+    this.queue = new WorkQueue({ clock: opts.clock, logger: opts.logger, hooks: opts.queueHooks });
     const enqueueSelf = (obj: KubeObject) => this.queue.add(objectKey(obj));
     const enqueueOwner = (obj: KubeObject) => {
       const key = ownerRolloutKey(obj);
       if (key) this.queue.add(key);
     };
-    this.rollouts = this.informer(Resources.rollouts, enqueueSelf);
+    const instance = instanceSelector(opts.instanceId);
+    this.rollouts = this.informer(Resources.rollouts, enqueueSelf, instance);
     this.replicaSets = this.informer(Resources.replicaSets, enqueueOwner, POD_TEMPLATE_HASH_LABEL);
-    this.analysisRuns = this.informer(Resources.analysisRuns, enqueueOwner);
+    this.analysisRuns = this.informer(Resources.analysisRuns, enqueueOwner, instance);
     this.informers = [this.rollouts, this.replicaSets, this.analysisRuns];
+    const { kc, client, clock, logger, namespace } = opts;
+    const enqueue = (key: string) => this.queue.add(key);
+    this.traffic = new TrafficWatch({
+      kc,
+      client,
+      clock,
+      logger,
+      namespace,
+      rollouts: this.rollouts,
+      enqueue,
+    });
   }
 
   private informer(
@@ -88,7 +108,7 @@ export class RolloutController {
   /** Starts the informers, waits until they have synced, then starts the workers. */
   async start(): Promise<void> {
     await Promise.all(this.informers.map((i) => i.start()));
-    await Promise.all(this.informers.map((i) => i.waitForSync()));
+    await Promise.all([...this.informers.map((i) => i.waitForSync()), this.traffic.start()]);
     const deps = {
       client: this.opts.client,
       events: this.opts.events,
@@ -98,20 +118,21 @@ export class RolloutController {
       replicaSets: this.replicaSets,
       analysisRuns: this.analysisRuns,
       expectations: new WriteExpectations({ clock: this.opts.clock }),
+      routeCaches: this.traffic,
     };
     this.running = this.queue.run((key) => reconcileRollout(deps, key), this.opts.workers ?? 4);
   }
 
   /** True once every informer has listed its collection. */
   hasSynced(): boolean {
-    return this.informers.every((i) => i.hasSynced());
+    return this.informers.every((i) => i.hasSynced()) && this.traffic.hasSynced();
   }
 
   /** Stops accepting work, drains the queue, stops the informers and flushes pending events. */
   async stop(): Promise<void> {
     await this.queue.shutdown();
     await this.running;
-    await Promise.all(this.informers.map((i) => i.stop()));
+    await Promise.all([...this.informers.map((i) => i.stop()), this.traffic.stop()]);
     await this.opts.events.flush();
   }
 }

@@ -4,6 +4,8 @@ import type { KubeClient } from '../kube/client.js';
 import { desiredTrafficOf } from '../traffic/model.js';
 import { applyTrafficToAll, createTrafficRouters, routeIssuesMessage } from '../traffic/routers.js';
 import type { ApplyTrafficAction, CreateAnalysisRunAction } from './actions.js';
+import { CONTROLLER_INSTANCE_LABEL } from './constants.js';
+import { managedRoutesOf } from './traffic-routes.js';
 
 /**
  * A traffic router refused to move weights (a route it cannot edit safely). Nothing was written by any
@@ -16,13 +18,17 @@ export class TrafficRoutingError extends Error {
   }
 }
 
-/** Moves every router of the Rollout to the action's weights and hashes (all routers or none). */
+/**
+ * Moves every router of the Rollout to the action's weights and hashes, with the managed header/mirror
+ * routes in force for the Rollout's recorded step (all routers or none).
+ */
 export async function applyTraffic(
   client: KubeClient,
   rollout: Rollout,
   action: ApplyTrafficAction,
 ): Promise<void> {
   const desired = desiredTrafficOf({
+    ...managedRoutesOf(rollout),
     canaryWeight: action.canaryWeight,
     maxTrafficWeight: action.canaryWeight + action.stableWeight,
     ...(action.canaryHash ? { canaryHash: action.canaryHash } : {}),
@@ -32,15 +38,19 @@ export async function applyTraffic(
   if (result.issues.length > 0) throw new TrafficRoutingError(routeIssuesMessage(result.issues));
 }
 
-/** Creates the step's AnalysisRun from its templates; an existing run of that name counts as done. */
+/**
+ * Creates the AnalysisRun from its templates, labelled with the Rollout's controller-instance label (so the
+ * same controller instance watches it); an existing run of that name counts as done.
+ */
 export async function startAnalysisRun(
   client: KubeClient,
   rollout: Rollout,
   action: CreateAnalysisRunAction,
 ): Promise<void> {
+  const instance = rollout.metadata.labels?.[CONTROLLER_INSTANCE_LABEL];
   await createAnalysisRun(client, rollout, {
     name: action.name,
-    labels: action.labels,
+    labels: instance ? { ...action.labels, [CONTROLLER_INSTANCE_LABEL]: instance } : action.labels,
     analysis: action.analysis,
     latestHash: action.podTemplateHash,
     stableHash: rollout.status?.stableRS,

@@ -10,10 +10,40 @@ function resetForNewRevision(ctx: PlanContext, draft: Draft): void {
   if (ctx.steps.length > 0) status.currentStepIndex = 0;
 }
 
+function createdAt(rs: { creationTimestamp?: string } | undefined): number {
+  return Date.parse(rs?.creationTimestamp ?? '');
+}
+
+/**
+ * Argo `isRollbackWithinWindow`: the desired ReplicaSet was created before the stable one and fewer than
+ * `spec.rollbackWindow.revisions` ReplicaSets were created between them.
+ */
+export function withinRollbackWindow(ctx: PlanContext, stableHash: string | undefined): boolean {
+  const revisions = ctx.rollout.spec.rollbackWindow?.revisions ?? 0;
+  const desired = createdAt(ctx.sets.desired);
+  const stable = createdAt(ctx.snapshot.replicaSets.find((rs) => rs.podTemplateHash === stableHash));
+  if (revisions <= 0 || !(desired < stable)) return false;
+  const between = ctx.snapshot.replicaSets.filter((rs) => desired < createdAt(rs) && createdAt(rs) < stable);
+  return between.length < revisions;
+}
+
+/** A new template that is the stable one, or an older one inside `rollbackWindow`, skips all steps. */
+function skipStepsOnRollback(ctx: PlanContext, draft: Draft): void {
+  const status = draft.status;
+  if (status.stableRS === ctx.sets.currentHash) {
+    if (ctx.steps.length > 0) status.currentStepIndex = ctx.steps.length;
+    emit(draft, 'Normal', 'SkipSteps', 'Rollback to stable ReplicaSet: skipping all steps');
+  } else if (ctx.steps.length > 0 && withinRollbackWindow(ctx, status.stableRS)) {
+    status.currentStepIndex = ctx.steps.length;
+    emit(draft, 'Normal', 'SkipSteps', 'Rollback within window: skipping all steps');
+  }
+}
+
 /**
  * Argo `resetRolloutStatus` and the initial-deploy rule, applied first in every pass:
  * - a changed template or step list restarts the steps and clears pauses, abort and `promoteFull`;
- * - a template equal to the stable one (rollback) skips all steps (`SkipSteps`);
+ * - a template equal to the stable one (rollback) skips all steps (`SkipSteps`), and so does a template of an
+ *   older ReplicaSet inside `spec.rollbackWindow` (canary);
  * - no stable yet (`status.stableRS` unset: first deploy): the desired one becomes stable at once, steps
  *   skipped ("Initial deploy");
  * - a recorded stable whose ReplicaSet is gone (deleted by hand) while the template differs: NOT promoted
@@ -47,8 +77,5 @@ export function syncRevision(ctx: PlanContext, draft: Draft): void {
     );
     return;
   }
-  if (changed && status.stableRS === currentHash && ctx.old.currentPodHash !== currentHash) {
-    if (ctx.steps.length > 0) status.currentStepIndex = ctx.steps.length;
-    emit(draft, 'Normal', 'SkipSteps', 'Rollback to stable ReplicaSet: skipping all steps');
-  }
+  if (changed && ctx.old.currentPodHash !== currentHash) skipStepsOnRollback(ctx, draft);
 }

@@ -29,7 +29,8 @@ function podTemplate(ctx: PlanContext, roles: Roles): PodTemplateSpec {
   return { ...template, metadata };
 }
 
-function createDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: number): void {
+/** Creates the desired ReplicaSet `<rollout>-<hash>` with `replicas` (emits `NewReplicaSetCreated`). */
+export function createDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: number): void {
   const hash = ctx.sets.currentHash;
   const name = replicaSetName(ctx.name, hash);
   const selector = ctx.rollout.spec.selector ?? {};
@@ -59,12 +60,16 @@ function createDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: n
 }
 
 /** Bookkeeping only the desired ReplicaSet keeps in sync: its revision and `minReadySeconds`. */
-interface DesiredSync {
+export interface DesiredSync {
   revision: number;
   minReadySeconds: number;
 }
 
-function scale(draft: Draft, rs: ReplicaSetView, replicas: number, sync?: DesiredSync): void {
+/**
+ * Scales `rs` to `replicas` (and, with `sync`, keeps its revision annotation and `minReadySeconds` in step);
+ * no action when nothing differs.
+ */
+export function scale(draft: Draft, rs: ReplicaSetView, replicas: number, sync?: DesiredSync): void {
   const stale = sync !== undefined && revisionOf(rs) !== sync.revision;
   const slow = sync !== undefined && (rs.minReadySeconds ?? 0) !== sync.minReadySeconds;
   if (rs.specReplicas === replicas && !stale && !slow) return;

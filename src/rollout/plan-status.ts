@@ -44,6 +44,11 @@ function setObservedCounts(ctx: PlanContext, status: RolloutStatus): void {
   status.HPAReplicas = status.replicas;
   status.selector = selectorString(ctx.rollout.spec.selector);
   status.observedGeneration = String(ctx.rollout.metadata.generation ?? 0);
+  if (ctx.rollout.spec.strategy.blueGreen) {
+    const active = all.find((rs) => rs.podTemplateHash === status.blueGreen?.activeSelector);
+    status.availableReplicas = active?.availableReplicas ?? 0;
+    status.HPAReplicas = active?.replicas ?? 0;
+  }
 }
 
 function indefiniteStep(ctx: PlanContext, status: RolloutStatus): boolean {

@@ -48,17 +48,25 @@ function weightsFor(ctx: PlanContext, draft: Draft, canaryWeight: number): Traff
   };
 }
 
+/** True when the routers observed in the snapshot differ from the record (a hand edit); no observation → false. */
+function drifted(ctx: PlanContext): boolean {
+  return ctx.snapshot.traffic?.drifted === true;
+}
+
 /**
  * With traffic routing, moves the router to `desiredTrafficWeight` and records it in
- * `status.canary.weights` (the record later passes trust). Skipped while the stable ReplicaSet lacks the
- * available pods for its share, so stable never receives more traffic than it can serve; an abort is never
- * held back (a partly available stable beats a failing canary).
+ * `status.canary.weights`. The move is planned when the record differs, or when the routers observed in
+ * the snapshot show other weights (self-healing: the same absolute weights are written back, with a
+ * `TrafficWeightRestored` event). Skipped while the stable ReplicaSet lacks the available pods for its
+ * share, so stable never receives more traffic than it can serve; an abort is never held back (a partly
+ * available stable beats a failing canary).
  */
 export function planTraffic(ctx: PlanContext, draft: Draft, roles: Roles): void {
   if (!ctx.routed) return;
   const weight = desiredTrafficWeight(ctx, draft, roles);
   const next = weightsFor(ctx, draft, weight);
-  if (sameWeights(ctx.old.canary?.weights, next)) return;
+  const recorded = sameWeights(ctx.old.canary?.weights, next);
+  if (recorded && !drifted(ctx)) return;
   const stableRs = roles.promoted ? roles.desired : roles.stable;
   const needed = trafficWeightToReplicas(ctx.settings.replicas, ctx.maxWeight - weight, ctx.maxWeight);
   if (!isAborted(ctx, draft) && (stableRs?.availableReplicas ?? 0) < needed) return;
@@ -70,6 +78,26 @@ export function planTraffic(ctx: PlanContext, draft: Draft, roles: Roles): void 
     stableHash: next.stable.podTemplateHash ?? '',
   });
   draft.status.canary = { ...draft.status.canary, weights: next };
+  if (recorded) {
+    const seen = ctx.snapshot.traffic;
+    if (seen?.canaryWeight === weight && seen.stableWeight === ctx.maxWeight - weight) {
+      emit(
+        draft,
+        'Normal',
+        'TrafficRoutesSynced',
+        'Managed routes and pod hashes brought in line with the current step',
+      );
+      return;
+    }
+    const was = `${seen?.canaryWeight ?? '?'}/${seen?.stableWeight ?? '?'}`;
+    emit(
+      draft,
+      'Normal',
+      'TrafficWeightRestored',
+      `Traffic weights ${was} restored to ${weight}/${ctx.maxWeight - weight}`,
+    );
+    return;
+  }
   emit(
     draft,
     'Normal',

@@ -1,9 +1,11 @@
 import type { Issue } from '../api/index.js';
 import { validateRollout } from '../api/index.js';
 import type { RolloutPlan } from './actions.js';
+import { planBlueGreen } from './bluegreen/plan-bluegreen.js';
 import { CONDITION, REASON, setCondition } from './conditions.js';
 import { rolloutPhase } from './phase.js';
 import { applyUserIntents } from './plan-abort.js';
+import { planBackgroundAnalysis } from './plan-background-analysis.js';
 import { type Draft, isAborted, type PlanContext, planContext, rolesOf, startDraft } from './plan-context.js';
 import { planEphemeral } from './plan-ephemeral.js';
 import { planRestart } from './plan-restart.js';
@@ -59,11 +61,15 @@ export function planRollout(snapshot: RolloutSnapshot): RolloutPlan {
   syncRevision(ctx, draft);
   applyUserIntents(ctx, draft);
   if (draft.stableMissing) planMissingStable(ctx, draft);
-  else if (!ctx.settings.paused || isAborted(ctx, draft)) planWorld(ctx, draft);
+  else if (!ctx.settings.paused || isAborted(ctx, draft)) {
+    if (ctx.rollout.spec.strategy.blueGreen) planBlueGreen(ctx, draft);
+    else planWorld(ctx, draft);
+  }
   return finishPlan(ctx, draft);
 }
 
 function planWorld(ctx: PlanContext, draft: Draft): void {
+  planBackgroundAnalysis(ctx, draft);
   const roles = rolesOf(ctx, draft);
   planServices(ctx, draft);
   planTraffic(ctx, draft, roles);

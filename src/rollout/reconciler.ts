@@ -14,10 +14,12 @@ import type { RolloutPlan } from './actions.js';
 import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
 import { executeActions } from './executor.js';
 import type { ObjectWrite, WriteExpectations } from './expectations.js';
-import { planInvalidSpec, planRollout } from './plan.js';
+import { planInvalidSpec } from './plan.js';
 import { needsPods } from './plan-restart.js';
 import type { AnalysisRunView, PodView, ReplicaSetLike, RolloutSnapshot, ServiceView } from './snapshot.js';
 import { replicaSetView } from './snapshot.js';
+import { cachedRouteReader, observeTraffic, type RouteCaches } from './traffic-observe.js';
+import { planWithTrafficReferences } from './traffic-references.js';
 
 /** Read-only caches the reconciler observes (informer-backed in production). */
 export interface ObjectCache<T extends KubeObject> {
@@ -36,6 +38,8 @@ export interface RolloutReconcilerDeps {
   analysisRuns?: ObjectCache<KubeObject>;
   /** The writes of earlier passes (ReplicaSets, Rollout status) the caches have not shown yet, per key. */
   expectations: WriteExpectations;
+  /** Caches of Services and routed objects; absent → they are read from the API. */
+  routeCaches?: RouteCaches;
 }
 
 /**
@@ -66,7 +70,13 @@ function analysisRunView(run: KubeObject): AnalysisRunView {
 
 async function serviceViews(client: KubeClient, rollout: Rollout): Promise<ServiceView[]> {
   const canary = rollout.spec.strategy?.canary;
-  const names = [canary?.canaryService, canary?.stableService].filter((n): n is string => Boolean(n));
+  const blueGreen = rollout.spec.strategy?.blueGreen;
+  const names = [
+    canary?.canaryService,
+    canary?.stableService,
+    blueGreen?.activeService,
+    blueGreen?.previewService,
+  ].filter((n): n is string => Boolean(n));
   const views: ServiceView[] = [];
   for (const name of names) {
     try {
@@ -114,8 +124,9 @@ async function podViews(client: KubeClient, namespace: string | undefined, owner
 }
 
 /**
- * Gathers the snapshot of one parsed Rollout from the caches (its Services, and while a restart is pending
- * the pods of its ReplicaSets, from the API).
+ * Gathers the snapshot of one parsed Rollout from the caches: its ReplicaSets and AnalysisRuns, its
+ * Services and (with traffic routing) what its routers show, from the route caches when given (else the
+ * API), and while a restart is pending the pods of its ReplicaSets, from the API.
  */
 export async function observeRollout(
   deps: RolloutReconcilerDeps,
@@ -130,10 +141,13 @@ export async function observeRollout(
   const analysisRuns = (deps.analysisRuns?.list(ns) ?? [])
     .filter((r) => ownedBy(r, uid))
     .map(analysisRunView);
-  const services = await serviceViews(deps.client, rollout);
+  const reader = deps.routeCaches ? cachedRouteReader(deps.client, deps.routeCaches) : deps.client;
+  const services = await serviceViews(reader, rollout);
+  const traffic = await observeTraffic(reader, rollout);
   const owners = new Set(replicaSets.map((rs) => rs.name));
   const pods = needsPods(rollout) ? { pods: await podViews(deps.client, ns, owners) } : {};
-  return { rollout, replicaSets, analysisRuns, services, ...pods, now: deps.clock.now() };
+  const observed = { rollout, replicaSets, analysisRuns, services, ...pods, now: deps.clock.now() };
+  return traffic === undefined ? observed : { ...observed, traffic };
 }
 
 /** The status merge patch for a plan, or undefined when the status is unchanged (no write). */
@@ -181,7 +195,7 @@ function cacheCaughtUp(deps: RolloutReconcilerDeps, key: string, namespace: stri
 
 /** Plans from the snapshot and acts; the ReplicaSet writes made (even before a failure) become expectations. */
 async function planAndAct(deps: RolloutReconcilerDeps, key: string, rollout: Rollout): Promise<RolloutPlan> {
-  const plan = planRollout(await observeRollout(deps, rollout));
+  const plan = planWithTrafficReferences(await observeRollout(deps, rollout));
   const written: ObjectWrite[] = [];
   try {
     await executeActions(deps, rollout, plan.actions, written);

@@ -1,5 +1,5 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { Rollout } from '../api/index.js';
+import type { Issue, Rollout } from '../api/index.js';
 import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
 
 /**
@@ -49,6 +49,19 @@ export interface ServiceView {
 }
 
 /**
+ * What the Rollout's traffic routers show now (read from caches): the canary/stable weights every router
+ * agrees on (absent when not reported or not agreed); `drifted` when the routed objects differ from the
+ * traffic `status.canary.weights` records (edited by hand); and `reference` issues that would stop an edit
+ * (missing VirtualService or route, a route without both destinations…).
+ */
+export interface TrafficView {
+  canaryWeight?: number;
+  stableWeight?: number;
+  drifted: boolean;
+  issues: readonly Issue[];
+}
+
+/**
  * Everything one planning pass may look at, read once per reconcile. Invariant: the planner is a pure
  * function of this value; `now` is the only time source. `services` is optional: a Service absent from it
  * is treated as unknown and never written.
@@ -60,6 +73,8 @@ export interface RolloutSnapshot {
   services?: readonly ServiceView[];
   /** The pods of the owned ReplicaSets; present only when `needsPods(rollout)` (restart pending). */
   pods?: readonly PodView[];
+  /** Observed traffic; present only with traffic routing. Absent → weights are trusted from status. */
+  traffic?: TrafficView;
   now: Date;
 }
 

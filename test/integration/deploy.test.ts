@@ -27,30 +27,48 @@ const CLUSTER_RULES: PolicyRule[] = [
     verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
   },
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'patch', 'delete'] },
-  { apiGroups: [''], resources: ['services'], verbs: ['get', 'patch'] },
+  { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
-  { apiGroups: ['argoproj.io'], resources: ['analysisruns'], verbs: ['create', 'patch'] },
+  { apiGroups: ['argoproj.io'], resources: ['analysisruns'], verbs: ['create', 'patch', 'delete'] },
   {
     apiGroups: ['networking.istio.io'],
     resources: ['virtualservices', 'destinationrules'],
-    verbs: ['get', 'update'],
+    verbs: ['get', 'list', 'watch', 'update'],
   },
-  { apiGroups: ['gateway.networking.k8s.io'], resources: ['httproutes'], verbs: ['get', 'update'] },
+  {
+    apiGroups: ['gateway.networking.k8s.io'],
+    resources: ['httproutes'],
+    verbs: ['get', 'list', 'watch', 'update'],
+  },
   {
     apiGroups: ['networking.k8s.io'],
     resources: ['ingresses'],
-    verbs: ['get', 'list', 'create', 'update', 'delete'],
+    verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
   },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },
+  { apiGroups: ['argoproj.io'], resources: ['rollouts'], verbs: ['patch'] },
+];
+
+/** Notifications: the one ConfigMap they read, in the controller's namespace only (a Role). */
+const NOTIFICATION_CONFIG_RULES: PolicyRule[] = [
+  {
+    apiGroups: [''],
+    resources: ['configmaps'],
+    resourceNames: ['argo-rollouts-notification-configmap'],
+    verbs: ['get'],
+  },
 ];
 
 /** The namespaced Role: the same rules without the cluster-scoped ClusterAnalysisTemplates. */
-const NAMESPACED_RULES: PolicyRule[] = CLUSTER_RULES.map((rule) => ({
-  ...rule,
-  resources: rule.resources?.filter((r) => r !== 'clusteranalysistemplates'),
-}));
+const NAMESPACED_RULES: PolicyRule[] = [
+  ...CLUSTER_RULES.map((rule) => ({
+    ...rule,
+    resources: rule.resources?.filter((r) => r !== 'clusteranalysistemplates'),
+  })),
+  ...NOTIFICATION_CONFIG_RULES,
+];
 
 /** Runs kubectl against the test cluster; throws with its stderr unless it exits 0. */
 function kubectl(args: string[], input?: string): { stdout: string; stderr: string } {
@@ -160,6 +178,8 @@ describe('install manifests (deploy/)', () => {
       ...Array<string>(5).fill('CustomResourceDefinition'),
       'Deployment',
       'Namespace',
+      'Role',
+      'RoleBinding',
       'Service',
       'ServiceAccount',
     ]);
@@ -203,7 +223,11 @@ describe('install manifests (deploy/)', () => {
   });
 
   it('grants exactly what the controller uses today, cluster-wide and in the namespaced Role', () => {
-    expect(rulesOf(cluster())).toEqual(CLUSTER_RULES);
+    expect(rulesOf(ofKind(cluster(), 'ClusterRole'))).toEqual(CLUSTER_RULES);
+    expect(rulesOf(ofKind(cluster(), 'Role'))).toEqual(NOTIFICATION_CONFIG_RULES);
+    expect(new Set(ofKind<KubernetesObject>(cluster(), 'Role').map((r) => r.metadata?.namespace))).toEqual(
+      new Set(['vireo-system']),
+    );
     expect(rulesOf(namespaced())).toEqual(NAMESPACED_RULES);
     const [role] = ofKind<{ metadata: { name: string } }>(namespaced(), 'Role');
     const [binding] = ofKind<{ roleRef: { kind: string; name: string } }>(namespaced(), 'RoleBinding');

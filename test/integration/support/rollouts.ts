@@ -45,6 +45,12 @@ export interface RolloutObject {
     availableReplicas?: number;
     HPAReplicas?: number;
     selector?: string;
+    blueGreen?: {
+      activeSelector?: string;
+      previewSelector?: string;
+      prePromotionAnalysisRunStatus?: { name: string; status: string };
+      postPromotionAnalysisRunStatus?: { name: string; status: string };
+    };
   };
 }
 

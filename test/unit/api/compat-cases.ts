@@ -48,11 +48,29 @@ const router = (name: string, config: Json): Edits => ({ [c(`trafficRouting.${na
 
 const validRollouts: Record<string, Edits> = {
   'valid baseline': {},
+  rollbackWindow: { 'spec.rollbackWindow': { revisions: 3 } },
   'dynamicStableScale: false': { [c('dynamicStableScale')]: false },
+  'background analysis': {
+    [c('analysis')]: { templates: [{ templateName: 'error-rate' }], startingStep: 2 },
+  },
+  'setHeaderRoute step': { [c('steps.4')]: headerStep },
+  'setMirrorRoute step': { [c('steps.4')]: { setMirrorRoute: { name: 'header', percentage: 10 } } },
 };
 
 /** validate-rollout.test.ts */
 const malformedRollouts: Record<string, Edits> = {
+  'header route not in managedRoutes': {
+    [c('steps.4')]: { setHeaderRoute: { ...headerStep.setHeaderRoute, name: 'other' } },
+  },
+  'header match with two string matches': {
+    [c('steps.4')]: headerStep,
+    [c('steps.4.setHeaderRoute.match.0.headerValue')]: { exact: 'a', prefix: 'b' },
+  },
+  'header route with nginx': {
+    [c('trafficRouting')]: { nginx: { stableIngress: 'demo' }, managedRoutes: [{ name: 'header' }] },
+    [c('steps.4')]: headerStep,
+  },
+  'mirror percentage above 100': { [c('steps.4')]: { setMirrorRoute: { name: 'header', percentage: 150 } } },
   'setWeight as a string': { [c('steps.2.setWeight')]: '40' },
   'setWeight above 100': { [c('steps.2.setWeight')]: 120 },
   'negative setWeight': { [c('steps.0.setWeight')]: -5 },
@@ -115,17 +133,15 @@ const malformedRollouts: Record<string, Edits> = {
   'wrong apiVersion': { apiVersion: 'argoproj.io/v1' },
 };
 
-/**
- * unsupported.test.ts (header/mirror steps, malformed ones included, and background analysis are
- * unsupported until the controller drives them)
- */
+/** unsupported.test.ts */
 const unsupportedRollouts: Record<string, Edits> = {
-  blueGreen: { 'spec.strategy': { blueGreen: { activeService: 'a' } } },
+  'blueGreen previewMetadata': {
+    'spec.strategy': { blueGreen: { activeService: 'a', previewMetadata: { labels: { role: 'preview' } } } },
+  },
   workloadRef: {
     'spec.template': undefined,
     'spec.workloadRef': { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' },
   },
-  rollbackWindow: { 'spec.rollbackWindow': { revisions: 3 } },
   pingPong: { [c('pingPong')]: { pingService: 'a', pongService: 'b' } },
   dynamicStableScale: { [c('dynamicStableScale')]: true },
   antiAffinity: { [c('antiAffinity')]: { requiredDuringSchedulingIgnoredDuringExecution: {} } },
@@ -139,29 +155,13 @@ const unsupportedRollouts: Record<string, Edits> = {
   'gatewayAPI grpcRoute': gateway({ httpRoute: 'h', grpcRoute: 'g' }),
   'experiment step': { [c('steps.4')]: { experiment: { templates: [{ name: 'c', specRef: 'canary' }] } } },
   'plugin step': { [c('steps.4')]: { plugin: { name: 'argoproj-labs/step-exec', config: {} } } },
-  'setHeaderRoute step': { [c('steps.4')]: headerStep },
-  'setMirrorRoute step': { [c('steps.4')]: { setMirrorRoute: { name: 'header', percentage: 10 } } },
-  'background analysis': {
-    [c('analysis')]: { templates: [{ templateName: 'error-rate' }], startingStep: 2 },
-  },
-  'header route not in managedRoutes': {
-    [c('steps.4')]: { setHeaderRoute: { ...headerStep.setHeaderRoute, name: 'other' } },
-  },
-  'header match with two string matches': {
-    [c('steps.4')]: headerStep,
-    [c('steps.4.setHeaderRoute.match.0.headerValue')]: { exact: 'a', prefix: 'b' },
-  },
-  'header route with nginx': {
-    [c('trafficRouting')]: { nginx: { stableIngress: 'demo' }, managedRoutes: [{ name: 'header' }] },
-    [c('steps.4')]: headerStep,
-  },
-  'mirror percentage above 100': { [c('steps.4')]: { setMirrorRoute: { name: 'header', percentage: 150 } } },
 };
 
 const metric0 = aTemplate().spec.metrics[0];
 
 const validTemplates: Record<string, Edits> = {
   'valid baseline': {},
+  rollbackWindow: { 'spec.rollbackWindow': { revisions: 3 } },
   ClusterAnalysisTemplate: { kind: 'ClusterAnalysisTemplate' },
   '{{args}} placeholders': {
     [m('count')]: '{{args.count}}',

@@ -25,6 +25,8 @@ import { type Json, loadYaml, repoRoot } from './fixtures.js';
 
 /** Rollout fixtures that Argo's model accepts and Vireo rejects as `invalid`. */
 const deliberateRollout: Readonly<Record<string, string>> = {
+  'background analysis startingStep out of range':
+    'vireo: a startingStep past the last step would never start the background run',
   'setWeight above 100': 'argo: InvalidSetWeightMessage (0..maxTrafficWeight); the model has no bounds',
   'negative setWeight': 'argo: InvalidSetWeightMessage (0..maxTrafficWeight); the model has no bounds',
   'negative replicas': 'argo: ValidateNonnegativeField(spec.replicas); the model has no minimum',
@@ -62,6 +64,10 @@ const deliberateRollout: Readonly<Record<string, string>> = {
   'gatewayAPI plugin without route':
     'vireo: plugin config is opaque JSON to the model; the plugin needs a route',
   'gatewayAPI httpRoutes entry without name': 'vireo: plugin config is opaque JSON to the model',
+  'header route not in managedRoutes': 'argo: the step name must be listed in trafficRouting.managedRoutes',
+  'header match with two string matches': 'argo: InvalidStringMatchMultipleValuePolicy',
+  'header route with nginx': 'argo: setHeaderRoute needs a router that supports it (istio, plugins)',
+  'mirror percentage above 100': 'vireo: a mirrored share above 100% means nothing; the model has no bounds',
 };
 
 /** (Cluster)AnalysisTemplate fixtures that Argo's model accepts and Vireo rejects as `invalid`. */

@@ -170,6 +170,7 @@ export class World {
         availableReplicas: 0,
         annotations: action.annotations,
         template: action.template,
+        creationTimestamp: new Date(this.nowMs).toISOString(),
         ...(action.minReadySeconds ? { minReadySeconds: action.minReadySeconds } : {}),
       },
     });

@@ -1,12 +1,16 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './constants.js';
-import { type Draft, emit, type PlanContext, type Roles } from './plan-context.js';
+import { type Draft, emit, isAborted, type PlanContext, type Roles } from './plan-context.js';
 import { type Ephemeral, ephemeralOf, ephemeralRecord } from './plan-ephemeral.js';
+import { clearScaleDownDeadline, scaleDownAfterDelay } from './plan-scale-delay.js';
 import { stableRecordAnnotation } from './plan-stable.js';
 import { targetCounts } from './plan-targets.js';
 import { drainOthers } from './replica-counts.js';
 import { replicaSetName, revisionOf } from './replicasets.js';
 import type { ReplicaSetView } from './snapshot.js';
+
+/** Argo's default for `scaleDownDelaySeconds` and `abortScaleDownDelaySeconds` (traffic-routed canaries). */
+const DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;
 
 function injected(ctx: PlanContext, roles: Roles): Ephemeral {
   return ephemeralOf(roles.stable ? ctx.canary.canaryMetadata : ctx.canary.stableMetadata);
@@ -108,19 +112,38 @@ function othersTargets(ctx: PlanContext, draft: Draft, roles: Roles): number[] {
  * Scales towards `targetCounts`, in the order stable → desired (created if missing) → older ReplicaSets, so
  * stable capacity is restored before the canary shrinks; the desired ReplicaSet's revision annotation and
  * `minReadySeconds` follow the Rollout (Argo syncs the new ReplicaSet the same way). Older ReplicaSets are drained within
- * maxUnavailable, or, with traffic routing, only once no recorded traffic weight points at them.
+ * maxUnavailable, or, with traffic routing, only once no recorded traffic weight points at them and their
+ * `scaleDownDelaySeconds` (default 30) has passed.
  */
 export function planScaling(ctx: PlanContext, draft: Draft, roles: Roles): void {
   const counts = targetCounts(ctx, draft, roles);
   if (roles.stable) scale(draft, roles.stable, counts.stable);
-  const sync = { revision: ctx.revision, minReadySeconds: ctx.settings.minReadySeconds };
-  if (roles.desired) scale(draft, roles.desired, counts.canary, sync);
+  if (roles.desired) scaleCanary(ctx, draft, roles.desired, counts.canary);
   else createDesired(ctx, draft, roles, counts.canary);
   const targets = othersTargets(ctx, draft, roles);
+  const delay = ctx.canary.scaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS;
   roles.others.forEach((rs, i) => {
     const target = targets[i];
-    if (target !== undefined && target < rs.specReplicas) scale(draft, rs, target);
+    if (target === undefined || target >= rs.specReplicas) return;
+    if (ctx.routed) scaleDownAfterDelay(ctx, draft, rs, target, delay);
+    else scale(draft, rs, target);
   });
+}
+
+/**
+ * The desired ReplicaSet towards `replicas`. With traffic routing, an aborted canary is scaled down only after
+ * `abortScaleDownDelaySeconds` (default 30; 0 keeps it), as Argo does; otherwise a stale scale-down deadline
+ * is cleared (a retried or rolled-back-to ReplicaSet).
+ */
+function scaleCanary(ctx: PlanContext, draft: Draft, desired: ReplicaSetView, replicas: number): void {
+  const sync = { revision: ctx.revision, minReadySeconds: ctx.settings.minReadySeconds };
+  if (ctx.routed && isAborted(ctx, draft) && replicas < desired.specReplicas) {
+    const delay = ctx.canary.abortScaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS;
+    if (delay > 0) scaleDownAfterDelay(ctx, draft, desired, replicas, delay);
+    return;
+  }
+  scale(draft, desired, replicas, sync);
+  if (!isAborted(ctx, draft)) clearScaleDownDeadline(draft, desired, replicas);
 }
 
 /**

@@ -147,6 +147,7 @@ describe('Istio canary with a Prometheus analysis step, end to end', () => {
       ...imagePatch('registry.example/shop:1.3.0'),
       strategy: {
         canary: {
+          abortScaleDownDelaySeconds: 2,
           steps: [
             { setWeight: 25 },
             {

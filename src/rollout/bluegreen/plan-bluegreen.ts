@@ -1,7 +1,7 @@
 import type { BlueGreenStrategy } from '../../api/index.js';
-import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../constants.js';
 import { type Draft, isAborted, type PlanContext, type Roles, rolesOf } from '../plan-context.js';
 import { createDesired, planHistory, scale } from '../plan-scale.js';
+import { clearScaleDownDeadline, scaleDownAfterDelay } from '../plan-scale-delay.js';
 import { promoteStable } from '../plan-steps.js';
 import type { ReplicaSetView } from '../snapshot.js';
 import { stopPromotionRuns } from './bg-analysis.js';
@@ -9,25 +9,6 @@ import { analysisGate, pauseGate } from './bg-gates.js';
 import { planBlueGreenServices } from './bg-services.js';
 
 const DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;
-
-function isoAfter(ctx: PlanContext, seconds: number): string {
-  return new Date(ctx.nowMs + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
-/**
- * Scales `rs` to 0 once its `scale-down-deadline` has passed; without a deadline, writes one `seconds`
- * from now first. The pass is requeued for the deadline.
- */
-function scaleDownAfterDelay(ctx: PlanContext, draft: Draft, rs: ReplicaSetView, seconds: number): void {
-  if (rs.specReplicas === 0) return;
-  const deadline = Date.parse(rs.annotations[SCALE_DOWN_DEADLINE_ANNOTATION] ?? '');
-  if (Number.isNaN(deadline)) {
-    const annotations = { [SCALE_DOWN_DEADLINE_ANNOTATION]: isoAfter(ctx, seconds) };
-    draft.actions.push({ kind: 'scaleReplicaSet', name: rs.name, replicas: rs.specReplicas, annotations });
-    draft.requeueMs.push(seconds * 1000);
-  } else if (ctx.nowMs >= deadline) scale(draft, rs, 0);
-  else draft.requeueMs.push(deadline - ctx.nowMs);
-}
 
 /** The desired ReplicaSet at `replicas` (created if missing), without a stale scale-down deadline. */
 function scaleDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: number): void {
@@ -37,10 +18,7 @@ function scaleDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: nu
     return;
   }
   scale(draft, roles.desired, replicas, sync);
-  if (roles.desired.annotations[SCALE_DOWN_DEADLINE_ANNOTATION]) {
-    const annotations = { [SCALE_DOWN_DEADLINE_ANNOTATION]: '' };
-    draft.actions.push({ kind: 'scaleReplicaSet', name: roles.desired.name, replicas, annotations });
-  }
+  clearScaleDownDeadline(draft, roles.desired, replicas);
 }
 
 function saturated(rs: ReplicaSetView | undefined, replicas: number): boolean {
@@ -52,7 +30,7 @@ function planPromoted(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy, rol
   scaleDesired(ctx, draft, roles, ctx.settings.replicas);
   planBlueGreenServices(ctx, draft, bg, { active: hash, preview: hash });
   const delay = bg.scaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS;
-  for (const rs of roles.others) scaleDownAfterDelay(ctx, draft, rs, delay);
+  for (const rs of roles.others) scaleDownAfterDelay(ctx, draft, rs, 0, delay);
   if (draft.status.blueGreen) delete draft.status.blueGreen.scaleUpPreviewCheckPoint;
 }
 
@@ -64,7 +42,7 @@ function planAbort(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy, roles:
   const active = ctx.snapshot.services?.find((s) => s.name === bg.activeService);
   const delay = bg.abortScaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS;
   if (active?.podTemplateHash !== draft.status.stableRS || delay === 0 || !roles.desired) return;
-  scaleDownAfterDelay(ctx, draft, roles.desired, delay);
+  scaleDownAfterDelay(ctx, draft, roles.desired, 0, delay);
 }
 
 function previewReplicas(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy): number {
@@ -94,7 +72,7 @@ function planCutover(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy, role
 
 function planUpdate(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy, roles: Roles): void {
   if (roles.stable) scale(draft, roles.stable, ctx.settings.replicas);
-  for (const rs of roles.others) scaleDownAfterDelay(ctx, draft, rs, 0);
+  for (const rs of roles.others) scaleDownAfterDelay(ctx, draft, rs, 0, 0);
   if (draft.status.blueGreen?.activeSelector !== ctx.sets.currentHash) {
     planCutover(ctx, draft, bg, roles);
     return;

@@ -75,6 +75,9 @@ describe('background analysis', () => {
       'RolloutAborted: Rollout aborted update to revision 2: Background analysis phase failed: Metric "error-rate" assessed Failed',
     );
     expect(world.traffic?.canaryWeight).toBe(0);
+    expect(world.rs(canary)?.specReplicas, 'canary kept for abortScaleDownDelaySeconds').toBeGreaterThan(0);
+    world.advance(30_000);
+    converge(world, allInvariants(world));
     expect([world.rs(canary)?.specReplicas, world.rs(stable)?.specReplicas]).toEqual([0, 10]);
     expect(world.rollout.status?.canary?.currentBackgroundAnalysisRunStatus).toBeUndefined();
   });

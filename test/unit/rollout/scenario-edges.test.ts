@@ -147,8 +147,35 @@ describe('traffic-routed canary', () => {
       canaryHash: canary,
       stableHash: canary,
     });
+    expect(world.rs(stable)?.specReplicas, 'old stable kept for scaleDownDelaySeconds').toBe(10);
+    world.advance(30_000);
+    converge(world, inv);
     expect(world.rs(stable)?.specReplicas).toBe(0);
     expect(world.services.size).toBe(0);
+  });
+
+  it('abortScaleDownDelaySeconds 0 keeps the aborted canary; scaleDownDelaySeconds sets the old stable deadline', () => {
+    const base = aRollout({ steps, trafficRouting: ISTIO });
+    const canaryStrategy = {
+      ...base.spec.strategy.canary,
+      abortScaleDownDelaySeconds: 0,
+      scaleDownDelaySeconds: 5,
+    };
+    const world = deployed({ ...base, spec: { ...base.spec, strategy: { canary: canaryStrategy } } });
+    const inv = allInvariants(world);
+    const { canary } = update(world, 'demo:v2');
+    converge(world, inv);
+    world.rollout = abort(world.rollout);
+    converge(world, inv);
+    world.advance(600_000);
+    converge(world, inv);
+    expect(world.traffic?.canaryWeight).toBe(0);
+    expect(world.rs(canary)?.specReplicas).toBe(2);
+    const retried = { ...world.rollout, status: { ...world.rollout.status, abort: false } };
+    world.rollout = { ...promote(retried), status: { ...retried.status, promoteFull: true } };
+    converge(world, inv);
+    const old = [...world.replicaSets.values()].find((rs) => rs.view.podTemplateHash !== canary)?.view;
+    expect(Date.parse(old?.annotations['scale-down-deadline'] ?? '') - world.nowMs).toBe(5_000);
   });
 
   it('on abort moves traffic back to stable before scaling the canary down', () => {
@@ -168,6 +195,9 @@ describe('traffic-routed canary', () => {
     expect(first.actions.some((a) => a.kind === 'scaleReplicaSet' && a.name === `demo-${canary}`)).toBe(
       false,
     );
+    converge(world, inv);
+    expect(world.rs(canary)?.specReplicas, 'canary kept for abortScaleDownDelaySeconds').toBe(6);
+    world.advance(30_000);
     converge(world, inv);
     expect(world.rs(canary)?.specReplicas).toBe(0);
     expect(world.rs(stable)?.specReplicas).toBe(10);

@@ -26,6 +26,9 @@ export const UNSUPPORTED_FIELDS: Readonly<Record<string, string>> = {
   'spec.strategy.canary.pingPong': 'canaryService and stableService',
   'spec.strategy.canary.dynamicStableScale': 'the default: stable keeps full size until promotion',
   'spec.strategy.canary.antiAffinity': 'affinity rules in spec.template',
+  'spec.strategy.canary.scaleDownDelayRevisionLimit': 'scaleDownDelaySeconds',
+  'spec.strategy.canary.replicaProgressThreshold':
+    'the default: every canary pod available before the step moves on',
   'spec.strategy.blueGreen.antiAffinity': 'affinity rules in spec.template',
   'spec.strategy.blueGreen.previewMetadata': 'labels in spec.template',
   'spec.strategy.blueGreen.activeMetadata': 'labels in spec.template',

@@ -124,10 +124,6 @@ const malformedRollouts: Record<string, Edits> = {
   'background analysis startingStep out of range': {
     [c('analysis')]: { templates: [{ templateName: 'x' }], startingStep: 9 },
   },
-  'scaleDownDelayRevisionLimit above revisionHistoryLimit': {
-    'spec.revisionHistoryLimit': 2,
-    [c('scaleDownDelayRevisionLimit')]: 3,
-  },
   'gatewayAPI plugin without route': gateway({ namespace: 'x' }),
   'gatewayAPI httpRoutes entry without name': gateway({ httpRoutes: [{ useHeaderRoutes: true }] }),
   'wrong apiVersion': { apiVersion: 'argoproj.io/v1' },
@@ -135,6 +131,8 @@ const malformedRollouts: Record<string, Edits> = {
 
 /** unsupported.test.ts */
 const unsupportedRollouts: Record<string, Edits> = {
+  scaleDownDelayRevisionLimit: { [c('scaleDownDelayRevisionLimit')]: 1 },
+  replicaProgressThreshold: { [c('replicaProgressThreshold')]: { type: 'Percent', value: 90 } },
   'blueGreen previewMetadata': {
     'spec.strategy': { blueGreen: { activeService: 'a', previewMetadata: { labels: { role: 'preview' } } } },
   },

@@ -59,8 +59,6 @@ const deliberateRollout: Readonly<Record<string, string>> = {
   'analysis step without templates': 'vireo: an analysis step without templates has nothing to measure',
   'duplicate analysis arg': 'argo: MergeArgs fails at AnalysisRun creation ("specified multiple times")',
   'bad podTemplateHashValue': 'vireo: only Stable and Latest exist; the model types it as a free string',
-  'scaleDownDelayRevisionLimit above revisionHistoryLimit':
-    'vireo: Argo checks ScaleDownLimitLargerThanRevisionLimit for blueGreen only; Vireo for canary too',
   'gatewayAPI plugin without route':
     'vireo: plugin config is opaque JSON to the model; the plugin needs a route',
   'gatewayAPI httpRoutes entry without name': 'vireo: plugin config is opaque JSON to the model',

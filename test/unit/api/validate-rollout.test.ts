@@ -301,15 +301,6 @@ const malformed: Case[] = [
     'must be between 0 and the number of steps (4), got 9',
   ],
   [
-    'scaleDownDelayRevisionLimit above revisionHistoryLimit',
-    (r) => {
-      r.spec.revisionHistoryLimit = 2;
-      canary(r).scaleDownDelayRevisionLimit = 3;
-    },
-    'spec.strategy.canary.scaleDownDelayRevisionLimit',
-    'must not exceed revisionHistoryLimit (2)',
-  ],
-  [
     'gatewayAPI plugin without route',
     (r) => {
       canary(r).trafficRouting = { plugins: { 'argoproj-labs/gatewayAPI': { namespace: 'x' } } };

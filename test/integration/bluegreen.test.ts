@@ -47,11 +47,14 @@ async function selectorHash(service: string): Promise<string | undefined> {
   return svc.spec?.selector?.['rollouts-pod-template-hash'];
 }
 
-/** On every observation: the active Service selects a ReplicaSet with available pods. */
-async function activeServes(name: string, sets: V1ReplicaSet[]): Promise<void> {
+/**
+ * On every observation: the active Service selects a ReplicaSet with available pods. The Service is read
+ * before the ReplicaSets (a new ReplicaSet's availability only grows), so a stale read cannot fake a violation.
+ */
+async function activeServes(name: string): Promise<void> {
   const hash = await selectorHash(`${name}-active`);
   if (hash === undefined) return;
-  const rs = sets.find((s) => hashOf(s) === hash);
+  const rs = (await env.api.replicaSets(name)).find((s) => hashOf(s) === hash);
   expect(rs && available(rs), `active → ${hash}`).toBeGreaterThan(0);
 }
 
@@ -61,8 +64,8 @@ async function waitFor(
   predicate: (r: RolloutObject, sets: V1ReplicaSet[]) => boolean,
 ) {
   let checks: Promise<void> = Promise.resolve();
-  const r = await env.api.waitFor(name, what, predicate, (_r, sets) => {
-    checks = checks.then(() => activeServes(name, sets));
+  const r = await env.api.waitFor(name, what, predicate, () => {
+    checks = checks.then(() => activeServes(name));
   });
   await checks;
   return r;

@@ -40,28 +40,44 @@ function trackedRun(ctx: PlanContext, draft: Draft, index: number): AnalysisRunV
   return newest && !FAILED_PHASES.includes(newest.phase ?? '') ? newest : undefined;
 }
 
-function freeName(ctx: PlanContext, base: string): string {
-  const taken = new Set(ctx.snapshot.analysisRuns.map((run) => run.name));
-  let name = base;
-  for (let n = 1; taken.has(name); n++) name = `${base}.${n}`;
+/**
+ * Plans the creation of an AnalysisRun of the desired ReplicaSet: named `base` (`.N` appended while the name
+ * is taken), labelled `labels` plus `analysisRunMetadata.labels`, with an `AnalysisRunCreated` event naming
+ * `what` (e.g. "Step"). Returns the name.
+ */
+export function planRunCreation(
+  ctx: PlanContext,
+  draft: Draft,
+  run: {
+    base: string;
+    labels: Record<string, string>;
+    analysis: RolloutAnalysis;
+    what: string;
+    stepIndex?: number;
+  },
+): string {
+  const taken = new Set(ctx.snapshot.analysisRuns.map((existing) => existing.name));
+  let name = run.base;
+  for (let n = 1; taken.has(name); n++) name = `${run.base}.${n}`;
+  draft.actions.push({
+    kind: 'createAnalysisRun',
+    name,
+    podTemplateHash: ctx.sets.currentHash,
+    revision: ctx.revision,
+    ...(run.stepIndex === undefined ? {} : { stepIndex: run.stepIndex }),
+    labels: { ...run.labels, ...run.analysis.analysisRunMetadata?.labels },
+    analysis: run.analysis,
+  });
+  emit(draft, 'Normal', 'AnalysisRunCreated', `${run.what} analysis run "${name}" created`);
   return name;
 }
 
 function createRun(ctx: PlanContext, draft: Draft, index: number, analysis: RolloutAnalysis): void {
   const hash = ctx.sets.currentHash;
-  const name = freeName(ctx, `${ctx.name}-${hash}-${ctx.revision}-${index}`);
-  const labels = { ...stepRunLabels(hash, index), ...analysis.analysisRunMetadata?.labels };
-  draft.actions.push({
-    kind: 'createAnalysisRun',
-    name,
-    podTemplateHash: hash,
-    revision: ctx.revision,
-    stepIndex: index,
-    labels,
-    analysis,
-  });
+  const base = `${ctx.name}-${hash}-${ctx.revision}-${index}`;
+  const labels = stepRunLabels(hash, index);
+  const name = planRunCreation(ctx, draft, { base, labels, analysis, what: 'Step', stepIndex: index });
   draft.status.canary = { ...draft.status.canary, currentStepAnalysisRunStatus: { name, status: 'Pending' } };
-  emit(draft, 'Normal', 'AnalysisRunCreated', `Step analysis run "${name}" created`);
 }
 
 /**

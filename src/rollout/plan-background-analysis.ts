@@ -2,6 +2,7 @@ import { isCompletedPhase } from '../analysis/core/index.js';
 import type { RolloutAnalysis, RolloutStatus } from '../api/index.js';
 import { BACKGROUND_ROLLOUT_TYPE, POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE_LABEL } from './constants.js';
 import { markAborted } from './plan-abort.js';
+import { planRunCreation } from './plan-analysis.js';
 import { type Draft, emit, isAborted, type PlanContext } from './plan-context.js';
 import type { AnalysisRunView } from './snapshot.js';
 import { INCONCLUSIVE_ANALYSIS } from './steps.js';
@@ -27,13 +28,6 @@ function trackedRun(ctx: PlanContext, draft: Draft): AnalysisRunView | undefined
   return healthy.sort((a, b) => a.name.length - b.name.length || a.name.localeCompare(b.name)).at(-1);
 }
 
-function freeName(ctx: PlanContext, base: string): string {
-  const taken = new Set(ctx.snapshot.analysisRuns.map((run) => run.name));
-  let name = base;
-  for (let n = 1; taken.has(name); n++) name = `${base}.${n}`;
-  return name;
-}
-
 type RunRecord = NonNullable<RolloutStatus['canary']>['currentBackgroundAnalysisRunStatus'];
 
 function record(draft: Draft, value: RunRecord): void {
@@ -44,18 +38,10 @@ function record(draft: Draft, value: RunRecord): void {
 
 function createRun(ctx: PlanContext, draft: Draft, analysis: RolloutAnalysis): void {
   const hash = ctx.sets.currentHash;
-  const name = freeName(ctx, `${ctx.name}-${hash}-${ctx.revision}`);
-  const labels = { ...backgroundRunLabels(hash), ...analysis.analysisRunMetadata?.labels };
-  draft.actions.push({
-    kind: 'createAnalysisRun',
-    name,
-    podTemplateHash: hash,
-    revision: ctx.revision,
-    labels,
-    analysis,
-  });
+  const base = `${ctx.name}-${hash}-${ctx.revision}`;
+  const labels = backgroundRunLabels(hash);
+  const name = planRunCreation(ctx, draft, { base, labels, analysis, what: 'Background' });
   record(draft, { name, status: 'Pending' });
-  emit(draft, 'Normal', 'AnalysisRunCreated', `Background analysis run "${name}" created`);
 }
 
 /**

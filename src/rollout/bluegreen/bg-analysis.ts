@@ -1,8 +1,8 @@
 import { isCompletedPhase } from '../../analysis/core/index.js';
 import type { RolloutAnalysis } from '../../api/index.js';
 import { POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE_LABEL } from '../constants.js';
-import type { AnalysisVerdict } from '../plan-analysis.js';
-import { type Draft, emit, type PlanContext } from '../plan-context.js';
+import { type AnalysisVerdict, planRunCreation } from '../plan-analysis.js';
+import type { Draft, PlanContext } from '../plan-context.js';
 import type { AnalysisRunView } from '../snapshot.js';
 
 /** The two analyses of a blue-green update, named by their `rollout-type` label as Argo labels them. */
@@ -33,21 +33,9 @@ function trackedRun(ctx: PlanContext, draft: Draft, type: PromotionAnalysis): An
 
 function createRun(ctx: PlanContext, draft: Draft, type: PromotionAnalysis, analysis: RolloutAnalysis): void {
   const hash = ctx.sets.currentHash;
-  const taken = new Set(ctx.snapshot.analysisRuns.map((run) => run.name));
   const base = `${ctx.name}-${hash}-${ctx.revision}-${SUFFIX[type]}`;
-  let name = base;
-  for (let n = 1; taken.has(name); n++) name = `${base}.${n}`;
-  const labels = { ...labelsFor(hash, type), ...analysis.analysisRunMetadata?.labels };
-  draft.actions.push({
-    kind: 'createAnalysisRun',
-    name,
-    podTemplateHash: hash,
-    revision: ctx.revision,
-    labels,
-    analysis,
-  });
+  const name = planRunCreation(ctx, draft, { base, labels: labelsFor(hash, type), analysis, what: type });
   draft.status.blueGreen = { ...draft.status.blueGreen, [STATUS_FIELD[type]]: { name, status: 'Pending' } };
-  emit(draft, 'Normal', 'AnalysisRunCreated', `${type} analysis run "${name}" created`);
 }
 
 /**

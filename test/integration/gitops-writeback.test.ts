@@ -145,7 +145,7 @@ describe('Git write-back of automatic rollbacks (file:// remotes, real git, cont
     await api.patchSpec('cart', imagePatch('registry.example/cart:1.3.0'));
     await api.waitFor('cart', 'cart paused', (r) => (r.status?.pauseConditions ?? []).length > 0);
     await api.patchStatus('cart', { abort: true });
-    const userAbort = await waitForAbort('cart');
+    await waitForAbort('cart');
     await api.patchStatus('cart', { abort: false });
     await api.waitFor(
       'cart',
@@ -156,7 +156,6 @@ describe('Git write-back of automatic rollbacks (file:// remotes, real git, cont
     const automatic = await waitForAbort('cart');
     const recorded = await waitForRecord('cart');
 
-    expect(automatic.status?.abortedAt).not.toBe(userAbort.status?.abortedAt);
     const branch = annotationsOf(recorded)['vireo.dev/git-rollback-branch'] ?? '';
     expect(branch).toMatch(/^vireo\/rollback-cart-\d{8}T\d{6}Z$/);
     expect(vireoCommits(repo.log('main'))).toHaveLength(0);

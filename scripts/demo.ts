@@ -61,8 +61,9 @@ async function demo(argv: string[]): Promise<void> {
   });
   await receiver.close();
   out('');
-  out(demoSummary({ result, scenario, namespace, info: state.info, controllerLog }).join('\n'));
-  if (argv.includes('--teardown')) {
+  const teardown = argv.includes('--teardown');
+  out(demoSummary({ result, scenario, namespace, info: state.info, controllerLog, teardown }).join('\n'));
+  if (teardown) {
     await envDown();
     out('vireo: environment stopped (--teardown)');
   }

@@ -10,6 +10,8 @@ export interface SummaryInput {
   namespace: string;
   info: EnvironmentInfo;
   controllerLog: string;
+  /** The environment is stopped at the end (--teardown): no "inspect it" lines. */
+  teardown?: boolean;
 }
 
 /** The closing lines: what happened, the latency from `failureLimit` to stable traffic, how to look and stop. */
@@ -27,6 +29,7 @@ export function demoSummary(s: SummaryInput): string[] {
             : '',
         ]
       : ['Result: v1.2.0 passed its analysis and was promoted to 100% of the traffic.'];
+  if (s.teardown) return lines.filter(Boolean);
   return [
     ...lines.filter(Boolean),
     '',

@@ -1,38 +1,14 @@
 import { readFileSync } from 'node:fs';
 import { Agent, request } from 'node:https';
-import type { DeleteOptions, KubeClient, ListOptions, ObjectRef, Patch } from '../kube/client.js';
 import { ApiError, apiErrorFromResponse } from '../kube/errors.js';
-import { type ResourceType, resourcePath } from '../kube/resources.js';
-import type { KubeList, KubeObject } from '../kube/types.js';
+import { type KubeRequest, RequestKubeClient } from '../kube/verb-client.js';
 import type { DirectConnection } from './kubeconfig.js';
 
-const PATCH_TYPES: Record<Patch['type'], string> = {
-  merge: 'application/merge-patch+json',
-  json: 'application/json-patch+json',
-  apply: 'application/apply-patch+yaml',
-};
-
-interface Call {
-  method: string;
-  path: string;
-  query?: Record<string, string | undefined>;
-  body?: unknown;
-  contentType?: string;
-}
-
-function withQuery(path: string, query: Call['query']): string {
+function withQuery(path: string, query: KubeRequest['query']): string {
   const params = new URLSearchParams();
   for (const [key, value] of Object.entries(query ?? {})) if (value !== undefined) params.set(key, value);
   const qs = params.toString();
   return qs === '' ? path : `${path}?${qs}`;
-}
-
-function patchCall(path: string, patch: Patch): Call {
-  const contentType = PATCH_TYPES[patch.type];
-  if (patch.type === 'json') return { method: 'PATCH', path, body: patch.ops, contentType };
-  if (patch.type === 'merge') return { method: 'PATCH', path, body: patch.body, contentType };
-  const query = { fieldManager: patch.fieldManager, force: patch.force ? 'true' : undefined };
-  return { method: 'PATCH', path, body: patch.body, contentType, query };
 }
 
 /**
@@ -41,11 +17,12 @@ function patchCall(path: string, patch: Patch): Call {
  * {@link DirectConnection}. Behaves as `ClientNodeKubeClient` does: raw JSON in and out, every failure an
  * {@link ApiError} (code 0 when no response arrived); credentials never appear in errors.
  */
-export class HttpsKubeClient implements KubeClient {
+export class HttpsKubeClient extends RequestKubeClient {
   private readonly agent: Agent;
   private readonly base: URL;
 
   constructor(private readonly conn: DirectConnection) {
+    super();
     this.base = new URL(conn.server);
     this.agent = new Agent({
       keepAlive: true,
@@ -58,42 +35,7 @@ export class HttpsKubeClient implements KubeClient {
     });
   }
 
-  get<T extends KubeObject>(res: ResourceType, namespace: string | undefined, name: string): Promise<T> {
-    return this.send<T>({ method: 'GET', path: resourcePath(res, namespace, name) });
-  }
-
-  list<T extends KubeObject>(
-    res: ResourceType,
-    namespace?: string,
-    opts: ListOptions = {},
-  ): Promise<KubeList<T>> {
-    const query = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
-    return this.send<KubeList<T>>({ method: 'GET', path: resourcePath(res, namespace), query });
-  }
-
-  create<T extends KubeObject>(res: ResourceType, namespace: string | undefined, body: T): Promise<T> {
-    return this.send<T>({ method: 'POST', path: resourcePath(res, namespace), body });
-  }
-
-  replace<T extends KubeObject>(res: ResourceType, namespace: string | undefined, body: T): Promise<T> {
-    const path = resourcePath(res, namespace, body.metadata?.name ?? '');
-    return this.send<T>({ method: 'PUT', path, body });
-  }
-
-  patch<T extends KubeObject>(res: ResourceType, ref: ObjectRef, patch: Patch): Promise<T> {
-    return this.send<T>(patchCall(resourcePath(res, ref.namespace, ref.name), patch));
-  }
-
-  patchStatus<T extends KubeObject>(res: ResourceType, ref: ObjectRef, patch: Patch): Promise<T> {
-    return this.send<T>(patchCall(resourcePath(res, ref.namespace, ref.name, 'status'), patch));
-  }
-
-  async delete(res: ResourceType, ref: ObjectRef, opts: DeleteOptions = {}): Promise<void> {
-    const body = { apiVersion: 'v1', kind: 'DeleteOptions', ...opts };
-    await this.send({ method: 'DELETE', path: resourcePath(res, ref.namespace, ref.name), body });
-  }
-
-  private headers(call: Call, payload: string | undefined): Record<string, string> {
+  private headers(call: KubeRequest, payload: string | undefined): Record<string, string> {
     const headers: Record<string, string> = { Accept: 'application/json' };
     const token = this.conn.tokenFile ? readFileSync(this.conn.tokenFile, 'utf8').trim() : this.conn.token;
     if (token) headers.Authorization = `Bearer ${token}`;
@@ -104,7 +46,7 @@ export class HttpsKubeClient implements KubeClient {
     return headers;
   }
 
-  private send<R>(call: Call): Promise<R> {
+  protected send<R>(call: KubeRequest): Promise<R> {
     const payload = call.body === undefined ? undefined : JSON.stringify(call.body);
     const prefix = this.base.pathname === '/' ? '' : this.base.pathname;
     return new Promise<R>((resolve, reject) => {

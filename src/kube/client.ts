@@ -6,8 +6,9 @@ import {
   ServerConfiguration,
 } from '@kubernetes/client-node';
 import { ApiError, apiErrorFromResponse, toApiError } from './errors.js';
-import { type ResourceType, resourcePath } from './resources.js';
+import type { ResourceType } from './resources.js';
 import type { KubeList, KubeObject } from './types.js';
+import { type KubeRequest, RequestKubeClient } from './verb-client.js';
 
 export { Resources, type ResourceType, resourcePath } from './resources.js';
 
@@ -63,70 +64,22 @@ export interface ObjectRef {
   name: string;
 }
 
-const CONTENT_TYPE: Record<Patch['type'], string> = {
-  merge: 'application/merge-patch+json',
-  json: 'application/json-patch+json',
-  apply: 'application/apply-patch+yaml',
-};
-
-interface RawRequest {
-  method: HttpMethod;
-  path: string;
-  query?: Record<string, string | undefined>;
-  body?: unknown;
-  contentType?: string;
-}
-
 /**
  * {@link KubeClient} over client-node's HTTP stack. Requests carry the kubeconfig's credentials; bodies
  * are sent and returned as raw JSON (no model (de)serialisation, so no dropped fields or `Date` objects).
  */
-export class ClientNodeKubeClient implements KubeClient {
+export class ClientNodeKubeClient extends RequestKubeClient {
   private readonly config: Configuration;
 
   constructor(private readonly kc: KubeConfig) {
+    super();
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     this.config = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}) });
   }
 
-  get<T extends KubeObject>(res: ResourceType, namespace: string | undefined, name: string): Promise<T> {
-    return this.send<T>({ method: HttpMethod.GET, path: resourcePath(res, namespace, name) });
-  }
-
-  list<T extends KubeObject>(
-    res: ResourceType,
-    namespace?: string,
-    opts: ListOptions = {},
-  ): Promise<KubeList<T>> {
-    const query = { labelSelector: opts.labelSelector, fieldSelector: opts.fieldSelector };
-    return this.send<KubeList<T>>({ method: HttpMethod.GET, path: resourcePath(res, namespace), query });
-  }
-
-  create<T extends KubeObject>(res: ResourceType, namespace: string | undefined, body: T): Promise<T> {
-    return this.send<T>({ method: HttpMethod.POST, path: resourcePath(res, namespace), body });
-  }
-
-  replace<T extends KubeObject>(res: ResourceType, namespace: string | undefined, body: T): Promise<T> {
-    const path = resourcePath(res, namespace, body.metadata?.name ?? '');
-    return this.send<T>({ method: HttpMethod.PUT, path, body });
-  }
-
-  patch<T extends KubeObject>(res: ResourceType, ref: ObjectRef, patch: Patch): Promise<T> {
-    return this.send<T>(patchRequest(resourcePath(res, ref.namespace, ref.name), patch));
-  }
-
-  patchStatus<T extends KubeObject>(res: ResourceType, ref: ObjectRef, patch: Patch): Promise<T> {
-    return this.send<T>(patchRequest(resourcePath(res, ref.namespace, ref.name, 'status'), patch));
-  }
-
-  async delete(res: ResourceType, ref: ObjectRef, opts: DeleteOptions = {}): Promise<void> {
-    const body = { apiVersion: 'v1', kind: 'DeleteOptions', ...opts };
-    await this.send({ method: HttpMethod.DELETE, path: resourcePath(res, ref.namespace, ref.name), body });
-  }
-
-  private async send<R>(req: RawRequest): Promise<R> {
-    const ctx = this.config.baseServer.makeRequestContext(req.path, req.method);
+  protected async send<R>(req: KubeRequest): Promise<R> {
+    const ctx = this.config.baseServer.makeRequestContext(req.path, HttpMethod[req.method]);
     ctx.setHeaderParam('Accept', 'application/json');
     for (const [key, value] of Object.entries(req.query ?? {})) {
       if (value !== undefined) ctx.setQueryParam(key, value);
@@ -147,14 +100,6 @@ export class ClientNodeKubeClient implements KubeClient {
       throw err instanceof ApiError ? err : toApiError(err);
     }
   }
-}
-
-function patchRequest(path: string, patch: Patch): RawRequest {
-  const contentType = CONTENT_TYPE[patch.type];
-  if (patch.type === 'json') return { method: HttpMethod.PATCH, path, body: patch.ops, contentType };
-  if (patch.type === 'merge') return { method: HttpMethod.PATCH, path, body: patch.body, contentType };
-  const query = { fieldManager: patch.fieldManager, force: patch.force ? 'true' : undefined };
-  return { method: HttpMethod.PATCH, path, body: patch.body, contentType, query };
 }
 
 /** Where to load credentials from; both fields optional. */

@@ -1,5 +1,6 @@
-import { CoreV1Api, CustomObjectsApi, type V1ReplicaSet } from '@kubernetes/client-node';
+import { CoreV1Api, type V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createTemplate } from './support/analysis.js';
 import { imagePatch } from './support/canary.js';
 import { clusterInfo } from './support/cluster.js';
 import {
@@ -85,39 +86,20 @@ async function deployAndUpdate(name: string, blueGreen: object) {
   return { stable: v1.status?.stableRS ?? '', next: v2.status?.currentPodHash ?? '' };
 }
 
-function analysisTemplate(name: string, value: number): object {
-  return {
-    apiVersion: 'argoproj.io/v1alpha1',
-    kind: 'AnalysisTemplate',
-    metadata: { name },
-    spec: {
-      metrics: [
-        {
-          name: 'smoke',
-          count: 1,
-          successCondition: 'result[0] == 1',
-          provider: { prometheus: { address: clusterInfo().prometheusUrl, query: `vector(${value})` } },
-        },
-      ],
-    },
-  };
+/** A one-measurement template passing when the PromQL constant `vector(value)` is 1. */
+function analysisTemplateSpec(value: number): object {
+  const provider = { prometheus: { address: clusterInfo().prometheusUrl, query: `vector(${value})` } };
+  return { metrics: [{ name: 'smoke', count: 1, successCondition: 'result[0] == 1', provider }] };
 }
 
 beforeAll(async () => {
   env = await startEngine('bluegreen');
   core = env.kc.makeApiClient(CoreV1Api);
-  const custom = env.kc.makeApiClient(CustomObjectsApi);
   for (const [name, value] of [
     ['passes', 1],
     ['fails', 0],
   ] as const) {
-    await custom.createNamespacedCustomObject({
-      group: 'argoproj.io',
-      version: 'v1alpha1',
-      namespace: env.namespace,
-      plural: 'analysistemplates',
-      body: analysisTemplate(name, value),
-    });
+    await createTemplate(env, name, analysisTemplateSpec(value));
   }
 });
 

@@ -2,6 +2,7 @@ import type { Server } from 'node:http';
 import { CoreV1Api, CustomObjectsApi, type V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../cluster/wait.js';
+import { createTemplate } from './support/analysis.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { errorRateMetric, scrapeExporter, startExporter } from './support/exporter.js';
 import { available, type EngineEnv, hashOf, type RolloutObject, startEngine } from './support/rollouts.js';
@@ -81,21 +82,7 @@ describe('Istio canary with a Prometheus analysis step, end to end', () => {
         },
       },
     });
-    await custom.createNamespacedCustomObject({
-      group: 'argoproj.io',
-      version: 'v1alpha1',
-      namespace: ns,
-      plural: 'analysistemplates',
-      body: {
-        apiVersion: 'argoproj.io/v1alpha1',
-        kind: 'AnalysisTemplate',
-        metadata: { name: 'error-rate' },
-        spec: {
-          args: [{ name: 'app' }],
-          metrics: [errorRateMetric()],
-        },
-      },
-    });
+    await createTemplate(env, 'error-rate', { args: [{ name: 'app' }], metrics: [errorRateMetric()] });
   });
   afterAll(async () => {
     await new Promise((resolve) => exporter?.close(resolve));

@@ -2,7 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   type ControllerProcess,
@@ -10,6 +10,7 @@ import {
   startControllerProcess,
 } from '../cluster/controller.js';
 import { pollUntil } from '../cluster/wait.js';
+import { createTemplate } from './support/analysis.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { adminKubeConfig } from './support/cluster.js';
 import { errorRateMetric } from './support/exporter.js';
@@ -106,17 +107,8 @@ describe('notifications from the controller process, to receivers on 127.0.0.1',
       '/hang/': { kind: 'hang' },
     });
     await writeNotificationConfig(kc, CONFIG_NAMESPACE, notificationConfig(receiver));
-    await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-      group: 'argoproj.io',
-      version: 'v1alpha1',
-      namespace,
-      plural: 'analysistemplates',
-      body: {
-        apiVersion: 'argoproj.io/v1alpha1',
-        kind: 'AnalysisTemplate',
-        metadata: { name: 'always-fails' },
-        spec: { metrics: [errorRateMetric({ query: 'vector(0.9)' }, { count: 2 })] },
-      },
+    await createTemplate({ kc, namespace }, 'always-fails', {
+      metrics: [errorRateMetric({ query: 'vector(0.9)' }, { count: 2 })],
     });
     api = new RolloutApi(kc, namespace);
     await startController();

@@ -1,4 +1,4 @@
-import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
+import { CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { expect } from 'vitest';
 import { canaryRollout } from './canary.js';
 import { clusterInfo } from './cluster.js';
@@ -107,10 +107,14 @@ export function promMetric(name: string, query: string, extra: object = {}, addr
   };
 }
 
-/** Creates AnalysisTemplate `name` with `metrics` (and `args`, `dryRun`). */
-export async function createTemplate(env: EngineEnv, name: string, spec: object): Promise<void> {
-  await env.kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    ...argo(env.namespace, 'analysistemplates'),
+/** Creates AnalysisTemplate `name` with `spec` (metrics, args, dryRun…) in `target.namespace`. */
+export async function createTemplate(
+  target: { kc: KubeConfig; namespace: string },
+  name: string,
+  spec: object,
+): Promise<void> {
+  await target.kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
+    ...argo(target.namespace, 'analysistemplates'),
     body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name }, spec },
   });
 }

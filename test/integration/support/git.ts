@@ -14,6 +14,7 @@ import {
   serviceAccountKubeconfig,
   startControllerProcess,
 } from '../../cluster/controller.js';
+import { createTemplate } from './analysis.js';
 import { RolloutApi } from './rollouts.js';
 
 const IDENTITY = ['-c', 'user.name=Test', '-c', 'user.email=test@example.invalid'];
@@ -195,18 +196,7 @@ export async function createFailingTemplate(
     successCondition: 'result[0] < 0.05',
     provider: { prometheus: { address: prometheusUrl, query: 'vector(0.5)' } },
   };
-  await kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
-    group: 'argoproj.io',
-    version: 'v1alpha1',
-    namespace,
-    plural: 'analysistemplates',
-    body: {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AnalysisTemplate',
-      metadata: { name: 'always-fails' },
-      spec: { metrics: [metric] },
-    },
-  });
+  await createTemplate({ kc, namespace }, 'always-fails', { metrics: [metric] });
 }
 
 /** Merge-patches the Rollout's annotations (what `kubectl annotate` does). */

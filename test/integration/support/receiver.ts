@@ -7,6 +7,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
+import type { NotificationPayload } from '../../../src/notify/payload.js';
 
 /** How one path answers: 200, `failures` × 500 then 200, or never (the request hangs until closed). */
 export type Behaviour = { kind: 'ok' } | { kind: 'fail-then-ok'; failures: number } | { kind: 'hang' };
@@ -79,20 +80,8 @@ export async function startReceiver(behaviours: Record<string, Behaviour>): Prom
   };
 }
 
-/** The webhook payload fields tests read (src/notify/payload.ts has the full shape). */
-export interface Payload {
-  eventId: string;
-  trigger: string;
-  rollout: { name: string; namespace: string; uid: string };
-  revision?: number;
-  podTemplateHash?: string;
-  step?: { index: number; count: number };
-  weights: { canary: number; stable: number };
-  images: { container: string; image: string }[];
-  message: string;
-  analysisRun?: { name: string; phase: string };
-  gitCommit?: string;
-}
+/** The webhook payload a receiver gets (Vireo's generic webhook body). */
+export type Payload = NotificationPayload;
 
 /**
  * Replaces `argo-rollouts-notification-configmap` (`data`) and `argo-rollouts-notification-secret`

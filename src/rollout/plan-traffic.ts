@@ -113,18 +113,28 @@ function selectorTarget(ctx: PlanContext, draft: Draft, service: string): string
 }
 
 /**
+ * Points Service `service` at `hash`: only a Service present in the snapshot that selects another hash, and
+ * only once the ReplicaSet of `hash` has an available pod (no Service ever selects a ReplicaSet without one).
+ */
+export function pointService(
+  ctx: PlanContext,
+  draft: Draft,
+  service: string | undefined,
+  hash: string | undefined,
+): void {
+  const observed = ctx.snapshot.services?.find((s) => s.name === service);
+  if (service === undefined || hash === undefined || observed === undefined) return;
+  const target = ctx.snapshot.replicaSets.find((rs) => rs.podTemplateHash === hash);
+  if (observed.podTemplateHash === hash || (target?.availableReplicas ?? 0) === 0) return;
+  draft.actions.push({ kind: 'setServiceSelector', service, podTemplateHash: hash });
+}
+
+/**
  * Points `stableService` at the stable hash and `canaryService` at the desired hash (the stable one while
- * aborted), only for Services present in the snapshot, and only once the target ReplicaSet has an
- * available pod.
+ * aborted), through `pointService`.
  */
 export function planServices(ctx: PlanContext, draft: Draft): void {
   for (const name of [ctx.canary.stableService, ctx.canary.canaryService]) {
-    const observed = ctx.snapshot.services?.find((service) => service.name === name);
-    if (name === undefined || observed === undefined) continue;
-    const hash = selectorTarget(ctx, draft, name);
-    const target = ctx.snapshot.replicaSets.find((rs) => rs.podTemplateHash === hash);
-    if (hash === undefined || observed.podTemplateHash === hash || (target?.availableReplicas ?? 0) === 0)
-      continue;
-    draft.actions.push({ kind: 'setServiceSelector', service: name, podTemplateHash: hash });
+    if (name !== undefined) pointService(ctx, draft, name, selectorTarget(ctx, draft, name));
   }
 }

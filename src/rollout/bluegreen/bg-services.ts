@@ -1,5 +1,6 @@
 import type { BlueGreenStrategy } from '../../api/index.js';
 import type { Draft, PlanContext } from '../plan-context.js';
+import { pointService } from '../plan-traffic.js';
 
 /** The hash each blue-green Service should select this pass; undefined leaves the Service as it is. */
 export interface SelectorTargets {
@@ -7,19 +8,9 @@ export interface SelectorTargets {
   preview: string | undefined;
 }
 
-function point(ctx: PlanContext, draft: Draft, service: string | undefined, hash: string | undefined): void {
-  if (service === undefined || hash === undefined) return;
-  const observed = ctx.snapshot.services?.find((s) => s.name === service);
-  if (observed === undefined || observed.podTemplateHash === hash) return;
-  const target = ctx.snapshot.replicaSets.find((rs) => rs.podTemplateHash === hash);
-  if ((target?.availableReplicas ?? 0) === 0) return;
-  draft.actions.push({ kind: 'setServiceSelector', service, podTemplateHash: hash });
-}
-
 /**
- * Points `activeService` and `previewService` at their target hashes (only Services present in the snapshot,
- * only at a ReplicaSet with an available pod) and records them in `status.blueGreen.activeSelector` /
- * `previewSelector` once the Service shows them or the selector action is planned.
+ * Points `activeService` and `previewService` at their target hashes (`pointService`) and records them in
+ * `status.blueGreen.activeSelector` / `previewSelector` once the Service shows them or the action is planned.
  */
 export function planBlueGreenServices(
   ctx: PlanContext,
@@ -27,8 +18,8 @@ export function planBlueGreenServices(
   bg: BlueGreenStrategy,
   targets: SelectorTargets,
 ): void {
-  point(ctx, draft, bg.activeService, targets.active);
-  point(ctx, draft, bg.previewService, targets.preview);
+  pointService(ctx, draft, bg.activeService, targets.active);
+  pointService(ctx, draft, bg.previewService, targets.preview);
   const planned = (service: string | undefined, hash: string | undefined) =>
     hash !== undefined &&
     (ctx.snapshot.services?.some((s) => s.name === service && s.podTemplateHash === hash) ||

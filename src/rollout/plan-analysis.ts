@@ -27,17 +27,40 @@ export function stepRunLabels(hash: string, index: number): Record<string, strin
   };
 }
 
-function isStepRun(run: AnalysisRunView, labels: Record<string, string>): boolean {
-  return Object.entries(labels).every(([key, value]) => run.labels[key] === value);
-}
-
-function trackedRun(ctx: PlanContext, draft: Draft, index: number): AnalysisRunView | undefined {
-  const labels = stepRunLabels(ctx.sets.currentHash, index);
-  const runs = ctx.snapshot.analysisRuns.filter((run) => isStepRun(run, labels));
-  const tracked = draft.status.canary?.currentStepAnalysisRunStatus?.name;
-  if (tracked !== undefined) return runs.find((run) => run.name === tracked);
+/**
+ * The run an analysis follows among those carrying all `labels`: the `recorded` one (by name) when the status
+ * names one, else the newest (longest, then last name: `.N` suffixes sort last) unless it already ended badly.
+ */
+export function trackedRunOf(
+  ctx: PlanContext,
+  labels: Record<string, string>,
+  recorded: string | undefined,
+): AnalysisRunView | undefined {
+  const runs = ctx.snapshot.analysisRuns.filter((run) =>
+    Object.entries(labels).every(([key, value]) => run.labels[key] === value),
+  );
+  if (recorded !== undefined) return runs.find((run) => run.name === recorded);
   const newest = runs.sort((a, b) => a.name.length - b.name.length || a.name.localeCompare(b.name)).at(-1);
   return newest && !FAILED_PHASES.includes(newest.phase ?? '') ? newest : undefined;
+}
+
+/** `{name, status, message}` of a run, as the Rollout status records the runs it follows. */
+export function runRecord(run: AnalysisRunView): { name: string; status: string; message?: string } {
+  return { name: run.name, status: run.phase ?? 'Pending', ...(run.message ? { message: run.message } : {}) };
+}
+
+/**
+ * The verdict of a run's phase: Successful → complete; Failed/Error → abort with the cause
+ * "`<what>` analysis phase failed|error: <message>"; Inconclusive → inconclusive; anything else → wait.
+ */
+export function verdictOf(run: AnalysisRunView, what: string): AnalysisVerdict {
+  const phase = run.phase ?? 'Pending';
+  if (phase === 'Successful') return { kind: 'complete' };
+  if (phase === 'Failed' || phase === 'Error') {
+    const detail = run.message ? `: ${run.message}` : '';
+    return { kind: 'abort', cause: `${what} analysis phase ${phase.toLowerCase()}${detail}` };
+  }
+  return phase === 'Inconclusive' ? { kind: 'inconclusive' } : { kind: 'wait' };
 }
 
 /**
@@ -92,20 +115,14 @@ export function analysisVerdict(
   index: number,
   analysis: RolloutAnalysis,
 ): AnalysisVerdict {
-  const run = trackedRun(ctx, draft, index);
+  const labels = stepRunLabels(ctx.sets.currentHash, index);
+  const run = trackedRunOf(ctx, labels, draft.status.canary?.currentStepAnalysisRunStatus?.name);
   if (run === undefined) {
     createRun(ctx, draft, index, analysis);
     return { kind: 'wait' };
   }
-  const phase = run.phase ?? 'Pending';
-  const record = { name: run.name, status: phase, ...(run.message ? { message: run.message } : {}) };
-  draft.status.canary = { ...draft.status.canary, currentStepAnalysisRunStatus: record };
-  if (phase === 'Successful') return { kind: 'complete' };
-  if (phase === 'Failed' || phase === 'Error') {
-    const detail = run.message ? `: ${run.message}` : '';
-    return { kind: 'abort', cause: `Step-based analysis phase ${phase.toLowerCase()}${detail}` };
-  }
-  return phase === 'Inconclusive' ? { kind: 'inconclusive' } : { kind: 'wait' };
+  draft.status.canary = { ...draft.status.canary, currentStepAnalysisRunStatus: runRecord(run) };
+  return verdictOf(run, 'Step-based');
 }
 
 /**

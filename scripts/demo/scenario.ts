@@ -148,7 +148,7 @@ export async function playDemo(o: DemoOptions): Promise<DemoResult> {
     return await runScenario(o, { timeline, repo, world, observer });
   } finally {
     stopTraffic();
-    world.stop();
+    await world.stop();
     await Promise.all(Object.values(servers).map((s) => s.close()));
   }
 }

@@ -1,32 +1,37 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { ClientNodeKubeClient } from '../../src/kube/client.js';
+import type { ResilientInformer } from '../../src/kube/informer.js';
+import { createInformer } from '../../src/kube/informers.js';
+import { Resources, type ResourceType } from '../../src/kube/resources.js';
+import type { KubeObject } from '../../src/kube/types.js';
 import { routeWeights, type WeightedHost } from './mesh.js';
 import type { MetricView, RolloutView } from './timeline.js';
-import { LiveCollection, type LiveObject } from './watch.js';
 
 const HASH_LABEL = 'rollouts-pod-template-hash';
 
-interface ReplicaSetObject extends LiveObject {
+interface ReplicaSetObject extends KubeObject {
   spec?: { template?: { spec?: { containers?: { image?: string }[] } } };
-  status?: { availableReplicas?: number };
 }
 
 /** The fields of an AnalysisRun the demo reads. */
-export interface AnalysisRunObject extends LiveObject {
-  metadata?: LiveObject['metadata'] & { creationTimestamp?: string };
+export interface AnalysisRunObject extends KubeObject {
   spec?: { metrics?: { name: string; failureLimit?: number }[] };
   status?: { phase?: string; message?: string; metricResults?: MetricView[] };
 }
 
+type RolloutObject = KubeObject & RolloutView;
+type SpecObject = KubeObject & { spec?: unknown };
+
 /**
- * What the demo sees of its namespace, kept live by watches: the Rollout, its ReplicaSets, the
- * Services, the VirtualService and the AnalysisRuns. `onChange` runs after every event.
+ * What the demo sees of its namespace, kept by the controller's own informers: the Rollout, its
+ * ReplicaSets, the Services, the VirtualService and the AnalysisRuns. `onChange` runs after every event.
  */
 export class DemoWorld {
-  readonly rollouts: LiveCollection<LiveObject & RolloutView>;
-  readonly replicaSets: LiveCollection<ReplicaSetObject>;
-  readonly services: LiveCollection;
-  readonly virtualServices: LiveCollection;
-  readonly analysisRuns: LiveCollection<AnalysisRunObject>;
+  readonly rollouts: ResilientInformer<RolloutObject>;
+  readonly replicaSets: ResilientInformer<ReplicaSetObject>;
+  readonly services: ResilientInformer<SpecObject>;
+  readonly virtualServices: ResilientInformer<SpecObject>;
+  readonly analysisRuns: ResilientInformer<AnalysisRunObject>;
 
   constructor(
     kc: KubeConfig,
@@ -34,45 +39,48 @@ export class DemoWorld {
     readonly names: { rollout: string; virtualService: string; route: string },
     onChange: () => void,
   ) {
-    const ns = `namespaces/${namespace}`;
-    this.rollouts = new LiveCollection(kc, `/apis/argoproj.io/v1alpha1/${ns}/rollouts`, onChange);
-    this.replicaSets = new LiveCollection(kc, `/apis/apps/v1/${ns}/replicasets`, onChange);
-    this.services = new LiveCollection(kc, `/api/v1/${ns}/services`, onChange);
-    this.virtualServices = new LiveCollection(
-      kc,
-      `/apis/networking.istio.io/v1/${ns}/virtualservices`,
-      onChange,
-    );
-    this.analysisRuns = new LiveCollection(kc, `/apis/argoproj.io/v1alpha1/${ns}/analysisruns`, onChange);
+    const client = new ClientNodeKubeClient(kc);
+    const handlers = { onAdd: onChange, onUpdate: onChange, onDelete: onChange };
+    const informer = <T extends KubeObject>(res: ResourceType) =>
+      createInformer<T>(kc, client, res, { namespace, handlers });
+    this.rollouts = informer(Resources.rollouts);
+    this.replicaSets = informer(Resources.replicaSets);
+    this.services = informer(Resources.services);
+    this.virtualServices = informer(Resources.virtualServices);
+    this.analysisRuns = informer(Resources.analysisRuns);
   }
 
-  private get all(): LiveCollection[] {
+  private get all(): ResilientInformer<KubeObject>[] {
     return [this.rollouts, this.replicaSets, this.services, this.virtualServices, this.analysisRuns];
   }
 
-  /** Starts every watch. */
+  /** Starts every informer and waits until each has listed its collection. */
   async start(): Promise<void> {
-    await Promise.all(this.all.map((c) => c.start()));
+    await Promise.all(this.all.map((i) => i.start()));
+    await Promise.all(this.all.map((i) => i.waitForSync()));
   }
 
-  /** Stops every watch. */
-  stop(): void {
-    for (const c of this.all) c.stop();
+  /** Stops every informer. */
+  async stop(): Promise<void> {
+    await Promise.all(this.all.map((i) => i.stop()));
   }
 
   /** The demo Rollout as last seen. */
-  rollout(): (LiveObject & RolloutView) | undefined {
-    return this.rollouts.get(this.names.rollout);
+  rollout(): RolloutObject | undefined {
+    return this.rollouts.get(this.namespace, this.names.rollout);
   }
 
   /** The live destinations of the managed route. */
   weights(): WeightedHost[] {
-    return routeWeights(this.virtualServices.get(this.names.virtualService)?.spec, this.names.route);
+    return routeWeights(
+      this.virtualServices.get(this.namespace, this.names.virtualService)?.spec,
+      this.names.route,
+    );
   }
 
   /** The pod-template hash of the ReplicaSet whose pods run image tag `tag`. */
   hashOfTag(tag: string): string | undefined {
-    for (const rs of this.replicaSets.items.values()) {
+    for (const rs of this.replicaSets.list(this.namespace)) {
       const images = rs.spec?.template?.spec?.containers?.map((c) => c.image ?? '') ?? [];
       if (images.some((image) => image.endsWith(`:${tag}`))) return rs.metadata?.labels?.[HASH_LABEL];
     }
@@ -81,14 +89,15 @@ export class DemoWorld {
 
   /** The pod-template hash a Service currently selects (Vireo injects it), if any. */
   serviceHash(host: string): string | undefined {
-    const spec = this.services.get(host)?.spec as { selector?: Record<string, string> } | undefined;
+    const spec = this.services.get(this.namespace, host)?.spec as
+      | { selector?: Record<string, string> }
+      | undefined;
     return spec?.selector?.[HASH_LABEL];
   }
 
   /** The AnalysisRuns, oldest first. */
   runs(): AnalysisRunObject[] {
-    return [...this.analysisRuns.items.values()].sort((a, b) =>
-      (a.metadata?.creationTimestamp ?? '').localeCompare(b.metadata?.creationTimestamp ?? ''),
-    );
+    const created = (run: AnalysisRunObject) => String(run.metadata?.creationTimestamp ?? '');
+    return this.analysisRuns.list(this.namespace).sort((a, b) => created(a).localeCompare(created(b)));
   }
 }

@@ -10,7 +10,10 @@ export const AntiAffinitySchema = z.object({
   requiredDuringSchedulingIgnoredDuringExecution: z.object({}).optional(),
 });
 
-/** Ping-pong services used instead of canary/stable selector swaps (unsupported for now). */
+/**
+ * Two Services that swap the stable and canary roles at each promotion, instead of `canaryService` and
+ * `stableService` (no selector switch on the Service carrying the stable traffic).
+ */
 export const PingPongSchema = z.object({ pingService: z.string(), pongService: z.string() });
 
 /** Share of canary pods that must be available before a step counts as done (`Percent` or `Pods`). */

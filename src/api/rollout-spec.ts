@@ -10,7 +10,10 @@ export const RolloutStrategySchema = z.object({
 });
 export type RolloutStrategy = z.infer<typeof RolloutStrategySchema>;
 
-/** `spec.workloadRef`: take the pod template from another workload (unsupported for now). */
+/**
+ * `spec.workloadRef`: take the pod template (and, without `spec.selector`, the selector) from a Deployment,
+ * ReplicaSet or PodTemplate; fields are checked by `workloadRefIssues`.
+ */
 export const WorkloadRefSchema = z.object({
   apiVersion: z.string().optional(),
   kind: z.string().optional(),

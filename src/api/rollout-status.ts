@@ -46,7 +46,8 @@ export const CanaryStatusSchema = z.object({
   currentBackgroundAnalysisRunStatus: RolloutAnalysisRunStatusSchema.optional(),
   currentExperiment: z.string().optional(),
   weights: TrafficWeightsSchema.optional(),
-  stablePingPong: z.string().optional(),
+  /** With `spec.strategy.canary.pingPong`: the side (`ping` or `pong`) whose Service is stable now. */
+  stablePingPong: z.enum(['ping', 'pong']).optional(),
   stepPluginStatuses: z.array(preserveUnknown()).optional(),
 });
 export type CanaryStatus = z.infer<typeof CanaryStatusSchema>;

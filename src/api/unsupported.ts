@@ -21,19 +21,7 @@ export type SupportedGroup = keyof typeof SUPPORTED;
  * Single fields Vireo does not implement yet, by path relative to the object, with what to use instead.
  * Remove an entry when its issue lands.
  */
-export const UNSUPPORTED_FIELDS: Readonly<Record<string, string>> = {
-  'spec.workloadRef': 'spec.template with spec.selector',
-  'spec.strategy.canary.pingPong': 'canaryService and stableService',
-  'spec.strategy.canary.dynamicStableScale': 'the default: stable keeps full size until promotion',
-  'spec.strategy.canary.antiAffinity': 'affinity rules in spec.template',
-  'spec.strategy.canary.scaleDownDelayRevisionLimit': 'scaleDownDelaySeconds',
-  'spec.strategy.canary.replicaProgressThreshold':
-    'the default: every canary pod available before the step moves on',
-  'spec.strategy.blueGreen.antiAffinity': 'affinity rules in spec.template',
-  'spec.strategy.blueGreen.previewMetadata': 'labels in spec.template',
-  'spec.strategy.blueGreen.activeMetadata': 'labels in spec.template',
-  'spec.strategy.blueGreen.scaleDownDelayRevisionLimit': 'scaleDownDelaySeconds',
-};
+export const UNSUPPORTED_FIELDS: Readonly<Record<string, string>> = {};
 
 /** True when `name` (a strategy, router, plugin, step kind or provider) is in the `group` list of `SUPPORTED`. */
 export function isSupported(group: SupportedGroup, name: string): boolean {

@@ -4,10 +4,13 @@ import { canarySettings, ROLLOUT_DEFAULTS } from './defaults.js';
 import { isIntOrPercent, scaledIntOrPercent } from './int-or-string.js';
 import { type FieldPath, type Issue, invalid } from './issues.js';
 import { validateRolloutAnalysis } from './validate-analysis-ref.js';
+import { revisionLimitIssues, validateAntiAffinity } from './validate-anti-affinity.js';
+import { validatePingPong } from './validate-ping-pong.js';
 import { type StepContext, validateStep } from './validate-steps.js';
 import { requiresCanaryServices, supportsManagedRoutes, validateTrafficRouting } from './validate-traffic.js';
 
 function serviceIssues(canary: CanaryStrategy, path: FieldPath): Issue[] {
+  if (canary.pingPong !== undefined) return validatePingPong(canary, path);
   const { canaryService, stableService } = canary;
   if (requiresCanaryServices(canary.trafficRouting)) {
     const why = 'is required with this trafficRouting (Istio host-level split, NGINX or Gateway API)';
@@ -60,6 +63,19 @@ function delayIssues(canary: CanaryStrategy, path: FieldPath): Issue[] {
   return issues;
 }
 
+/** `dynamicStableScale` needs trafficRouting and excludes `scaleDownDelaySeconds` (Argo). */
+function dynamicScaleIssues(canary: CanaryStrategy, path: FieldPath): Issue[] {
+  if (canary.dynamicStableScale !== true) return [];
+  const where = [...path, 'dynamicStableScale'];
+  if (canary.trafficRouting === undefined) {
+    return [invalid(where, 'dynamicStableScale can only be used with trafficRouting')];
+  }
+  if (canary.scaleDownDelaySeconds !== undefined) {
+    return [invalid(where, 'dynamicStableScale cannot be used with scaleDownDelaySeconds')];
+  }
+  return [];
+}
+
 function thresholdIssues(canary: CanaryStrategy, path: FieldPath): Issue[] {
   const threshold = canary.replicaProgressThreshold;
   if (threshold === undefined) return [];
@@ -106,7 +122,8 @@ function stepContext(canary: CanaryStrategy): StepContext {
 }
 
 /**
- * Checks `spec.strategy.canary` (at `path`): services, surge/unavailable, routing-only fields, traffic
+ * Checks `spec.strategy.canary` (at `path`): services, surge/unavailable, routing-only fields,
+ * `scaleDownDelayRevisionLimit` ≤ `revisionHistoryLimit`, `dynamicStableScale`, `antiAffinity`, traffic
  * routing, background analysis and every step. `revisionHistoryLimit` is the effective Rollout value.
  */
 export function validateCanary(
@@ -116,14 +133,13 @@ export function validateCanary(
 ): Issue[] {
   const issues = [...serviceIssues(canary, path), ...surgeIssues(canary, path), ...delayIssues(canary, path)];
   const limit = canary.scaleDownDelayRevisionLimit;
-  if (limit !== undefined && limit > revisionHistoryLimit) {
+  if (limit !== undefined && limit >= 0) {
     issues.push(
-      invalid(
-        [...path, 'scaleDownDelayRevisionLimit'],
-        `must not exceed revisionHistoryLimit (${revisionHistoryLimit})`,
-      ),
+      ...revisionLimitIssues(limit, revisionHistoryLimit, [...path, 'scaleDownDelayRevisionLimit']),
     );
   }
+  issues.push(...dynamicScaleIssues(canary, path));
+  issues.push(...validateAntiAffinity(canary.antiAffinity, [...path, 'antiAffinity']));
   issues.push(...thresholdIssues(canary, [...path, 'replicaProgressThreshold']));
   if (canary.trafficRouting)
     issues.push(...validateTrafficRouting(canary.trafficRouting, [...path, 'trafficRouting']));

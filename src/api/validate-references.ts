@@ -64,18 +64,33 @@ function routingRefs(routing: TrafficRouting | undefined, known: KnownObjects, p
   return issues;
 }
 
+function blueGreenRefs(rollout: Rollout, known: KnownObjects): Issue[] {
+  const bg = rollout.spec.strategy.blueGreen;
+  if (bg === undefined) return [];
+  const path: FieldPath = ['spec', 'strategy', 'blueGreen'];
+  return [
+    ...check(known.services, bg.activeService, [...path, 'activeService'], 'Service'),
+    ...check(known.services, bg.previewService, [...path, 'previewService'], 'Service'),
+    ...analysisRefs(bg.prePromotionAnalysis, known, [...path, 'prePromotionAnalysis']),
+    ...analysisRefs(bg.postPromotionAnalysis, known, [...path, 'postPromotionAnalysis']),
+  ];
+}
+
 /**
- * `reference` issues for objects a (valid) Rollout names that do not exist: Services, AnalysisTemplates,
+ * `reference` issues for objects a (valid) Rollout names that do not exist: Services (canary/stable or
+ * active/preview), AnalysisTemplates,
  * ClusterAnalysisTemplates, VirtualServices, DestinationRules and Ingresses. These are not terminal: the
  * controller re-checks when the referenced objects appear.
  */
 export function validateRolloutReferences(rollout: Rollout, known: KnownObjects): Issue[] {
   const canary = rollout.spec.strategy.canary;
-  if (canary === undefined) return [];
+  if (canary === undefined) return blueGreenRefs(rollout, known);
   const path: FieldPath = ['spec', 'strategy', 'canary'];
   const issues = [
     ...check(known.services, canary.canaryService, [...path, 'canaryService'], 'Service'),
     ...check(known.services, canary.stableService, [...path, 'stableService'], 'Service'),
+    ...check(known.services, canary.pingPong?.pingService, [...path, 'pingPong', 'pingService'], 'Service'),
+    ...check(known.services, canary.pingPong?.pongService, [...path, 'pingPong', 'pongService'], 'Service'),
     ...routingRefs(canary.trafficRouting, known, [...path, 'trafficRouting']),
     ...analysisRefs(canary.analysis, known, [...path, 'analysis']),
   ];

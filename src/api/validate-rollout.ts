@@ -6,6 +6,8 @@ import { isEmptySelector, SELECTOR_OPERATORS, selectorMatches } from './selector
 import { isSupported, unsupportedFieldIssues, unsupportedIn } from './unsupported.js';
 import { validateBlueGreen } from './validate-blue-green.js';
 import { validateCanary } from './validate-canary.js';
+import { ephemeralLabelIssues } from './validate-pod-metadata.js';
+import { workloadRefIssues } from './validate-workload-ref.js';
 
 const SPEC: FieldPath = ['spec'];
 
@@ -17,7 +19,8 @@ function strategyIssues(spec: RolloutSpec, revisionHistoryLimit: number): Issue[
   if (blueGreen !== undefined && !isSupported('strategies', 'blueGreen')) {
     return [unsupportedIn('strategies', [...SPEC, 'strategy', 'blueGreen'])];
   }
-  if (blueGreen !== undefined) return validateBlueGreen(blueGreen, [...SPEC, 'strategy', 'blueGreen']);
+  if (blueGreen !== undefined)
+    return validateBlueGreen(blueGreen, [...SPEC, 'strategy', 'blueGreen'], revisionHistoryLimit);
   return canary ? validateCanary(canary, revisionHistoryLimit, [...SPEC, 'strategy', 'canary']) : [];
 }
 
@@ -83,6 +86,11 @@ function templateIssues(spec: RolloutSpec): Issue[] {
   return issues;
 }
 
+/** With `workloadRef`: the reference's own problems, and the selector's when one is given (else it comes from the workload). */
+function workloadRefSpecIssues(spec: RolloutSpec): Issue[] {
+  return [...workloadRefIssues(spec), ...(spec.selector === undefined ? [] : selectorIssues(spec))];
+}
+
 /**
  * All spec problems of a parsed Rollout, each with a field path (`spec.strategy.canary.steps[2].setWeight`).
  * Empty means valid; `invalid` and `unsupported` issues are terminal until the spec changes. Pure: does not
@@ -95,8 +103,9 @@ export function validateRollout(rollout: Rollout): Issue[] {
   return [
     ...unsupported,
     ...numberIssues(spec),
-    ...(usesWorkloadRef ? [] : [...selectorIssues(spec), ...templateIssues(spec)]),
+    ...(usesWorkloadRef ? workloadRefSpecIssues(spec) : [...selectorIssues(spec), ...templateIssues(spec)]),
     ...strategyIssues(spec, rolloutSettings(spec).revisionHistoryLimit),
+    ...ephemeralLabelIssues(spec),
   ];
 }
 

@@ -1,12 +1,14 @@
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import type { AnalysisRun, Rollout } from '../api/index.js';
+import type { AnalysisRun, Rollout, WorkloadKind } from '../api/index.js';
 import type { JsonPatchOp, KubeClient } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
 import { Resources, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
+import { WORKLOAD_RESOURCES } from '../rollout/workload-ref-observe.js';
 import { type RequestDescription, toCliError } from './errors.js';
 import type { RolloutPatch } from './patches.js';
+import type { WorkloadDocument } from './workload-ref.js';
 
 async function described<T>(req: RequestDescription, call: () => Promise<T>): Promise<T> {
   try {
@@ -129,6 +131,23 @@ export class RolloutsApi {
       if (isApiError(err, 'NotFound')) return [];
       throw toCliError(err, req);
     }
+  }
+
+  /** The workload of `kind` named `name` (what a Rollout's `spec.workloadRef` names). */
+  getWorkload(kind: WorkloadKind, name: string): Promise<WorkloadDocument> {
+    const res = WORKLOAD_RESOURCES[kind];
+    return described(this.req('get', res, name), () =>
+      this.client.get<WorkloadDocument & KubeObject>(res, this.namespace, name),
+    );
+  }
+
+  /** Applies RFC 6902 operations to the workload of `kind` named `name`. */
+  jsonPatchWorkload(kind: WorkloadKind, name: string, ops: JsonPatchOp[]): Promise<WorkloadDocument> {
+    const res = WORKLOAD_RESOURCES[kind];
+    const patch = { type: 'json' as const, ops };
+    return described(this.req('patch', res, name), () =>
+      this.client.patch<WorkloadDocument & KubeObject>(res, this.ref(name), patch),
+    );
   }
 
   private ref(name: string) {

@@ -2,6 +2,7 @@ import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { Rollout } from '../api/index.js';
 import type { JsonPatchOp } from '../kube/client.js';
 import { CliError } from './errors.js';
+import { imageOps } from './workload-ref.js';
 
 /**
  * The merge patches one verb sends (argo-rollouts-api.md §5): `spec` goes to the Rollout itself, `status`
@@ -128,32 +129,17 @@ export function restartPatch(now: Date, inMs = 0): RolloutPatch {
   return { spec: { restartAt: rfc3339(new Date(now.getTime() + inMs)) } };
 }
 
-const CONTAINER_LISTS = ['initContainers', 'containers', 'ephemeralContainers'] as const;
-
 /**
- * `set image NAME CONTAINER=IMAGE`: one JSON-patch `replace` per matching container image in
- * `spec.template.spec.{initContainers,containers,ephemeralContainers}` (`*` matches all), guarded by a `test`
- * of `metadata.resourceVersion` so a concurrent change fails with Conflict, like Argo's full Update.
- * Throws a {@link CliError} when no container matches or the Rollout uses `workloadRef`.
+ * `set image NAME CONTAINER=IMAGE` on a Rollout with its own template: `imageOps` on `/spec/template`,
+ * conditional on the Rollout's resourceVersion. Throws a {@link CliError} when no container matches or the
+ * Rollout uses `workloadRef` (then the referenced workload is patched instead: `runSetImage`).
  */
 export function setImageOps(rollout: Rollout, container: string, image: string): JsonPatchOp[] {
   if (rollout.spec.workloadRef !== undefined) {
     throw new CliError(`rollout "${rollout.metadata.name}" uses workloadRef; set the image on the workload`);
   }
-  const podSpec = (rollout.spec.template as PodTemplateSpec | undefined)?.spec;
-  const ops: JsonPatchOp[] = [];
-  for (const list of CONTAINER_LISTS) {
-    (podSpec?.[list] ?? []).forEach((c: { name: string }, i: number) => {
-      if (container === '*' || c.name === container) {
-        ops.push({ op: 'replace', path: `/spec/template/spec/${list}/${i}/image`, value: image });
-      }
-    });
-  }
-  if (ops.length === 0) throw new CliError(`unable to find container named "${container}"`);
-  const version = rollout.metadata.resourceVersion;
-  return version === undefined
-    ? ops
-    : [{ op: 'test', path: '/metadata/resourceVersion', value: version }, ...ops];
+  const template = rollout.spec.template as PodTemplateSpec | undefined;
+  return imageOps(template, '/spec/template', rollout.metadata.resourceVersion, { container, image });
 }
 
 /** Parses `CONTAINER=IMAGE`; throws a {@link CliError} naming the expected form otherwise. */
@@ -197,11 +183,15 @@ export function templateWithoutHash(template: PodTemplateSpec): PodTemplateSpec 
   return { ...template, metadata: { ...template.metadata, labels } };
 }
 
-/** `undo NAME`: JSON-patch `replace /spec/template` with the target ReplicaSet's template minus the hash label. */
-export function undoOps(target: RevisionSource): JsonPatchOp[] {
+/**
+ * `undo NAME`: JSON-patch `replace` of the template at `pointer` (`/spec/template` of the Rollout, or of the
+ * workload `spec.workloadRef` names; `/template` of a PodTemplate) with the target ReplicaSet's template
+ * minus the hash label.
+ */
+export function undoOps(target: RevisionSource, pointer = '/spec/template'): JsonPatchOp[] {
   const template = target.spec?.template;
   if (template === undefined) throw new CliError(`replicaset "${target.metadata?.name}" has no pod template`);
-  return [{ op: 'replace', path: '/spec/template', value: templateWithoutHash(template) }];
+  return [{ op: 'replace', path: pointer, value: templateWithoutHash(template) }];
 }
 
 /** The revision number a ReplicaSet carries (0 when absent), for messages. */

@@ -1,7 +1,7 @@
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve, sep } from 'node:path';
-import { type SimpleGit, simpleGit } from 'simple-git';
+import type { SimpleGit } from 'simple-git';
 import { type GitAuth, gitEnvironment, redact, type SshFiles } from './credentials.js';
 
 /** A git failure with credentials already redacted; `rejected` marks a push refused by the remote. */
@@ -65,6 +65,8 @@ export class GitSession {
       await writeFile(ssh.knownHostsPath, opts.auth.knownHosts ?? '', { mode: 0o600 });
     }
     const env = gitEnvironment(opts.auth, home, ssh);
+    // Loaded on the first write-back only: most controllers never make one (~9 MB of RSS saved at start).
+    const { simpleGit } = await import('simple-git');
     const git = simpleGit({
       baseDir: join(root, 'repo'),
       allowEnvironment: Object.keys(env).filter((key) => key.startsWith('GIT_')),

@@ -1,5 +1,5 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { LabelSelector, RolloutAnalysis, RolloutStatus } from '../api/index.js';
+import type { LabelSelector, RolloutAnalysis, RolloutStatus, ServiceRoles } from '../api/index.js';
 
 /** Create ReplicaSet `<rollout>-<hash>` (owned by the Rollout); AlreadyExists means done. */
 export interface CreateReplicaSetAction {
@@ -60,13 +60,17 @@ export interface SetServiceSelectorAction {
   podTemplateHash: string;
 }
 
-/** Send `canaryWeight` of the router's total to `canaryHash` and the rest to `stableHash` (placeholder). */
+/**
+ * Send `canaryWeight` of the router's total to `canaryHash` and the rest to `stableHash`; `services` (set
+ * with `pingPong`) names the Services in the canary and stable roles the plan decided.
+ */
 export interface ApplyTrafficAction {
   kind: 'applyTraffic';
   canaryWeight: number;
   stableWeight: number;
   canaryHash: string;
   stableHash: string;
+  services?: ServiceRoles;
 }
 
 /** Create the AnalysisRun of an `analysis` step, or the background run (`stepIndex` absent). */
@@ -94,6 +98,22 @@ export interface EmitEventAction {
   message: string;
 }
 
+/** Set `spec.replicas` of the Deployment named by `spec.workloadRef` (its `scaleDown` migration). */
+export interface ScaleDeploymentAction {
+  kind: 'scaleDeployment';
+  name: string;
+  replicas: number;
+}
+
+/**
+ * Set the Rollout's `rollout.argoproj.io/workload-generation` annotation to `generation` (the referenced
+ * workload's generation); `null` removes it (the Rollout no longer uses `workloadRef`).
+ */
+export interface SetWorkloadGenerationAction {
+  kind: 'setWorkloadGeneration';
+  generation: string | null;
+}
+
 /**
  * One side effect the executor performs. Every action is idempotent: names are deterministic, creates
  * tolerate AlreadyExists, deletes tolerate NotFound, and scale/selector/traffic actions state absolute
@@ -109,7 +129,9 @@ export type RolloutAction =
   | ApplyTrafficAction
   | CreateAnalysisRunAction
   | TerminateAnalysisRunAction
-  | EmitEventAction;
+  | EmitEventAction
+  | ScaleDeploymentAction
+  | SetWorkloadGenerationAction;
 
 /**
  * The result of one planning pass: actions to run in order (stop at the first failure), the one status to

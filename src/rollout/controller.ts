@@ -13,6 +13,7 @@ import { instanceSelector, POD_TEMPLATE_HASH_LABEL } from './constants.js';
 import { WriteExpectations } from './expectations.js';
 import { reconcileRollout } from './reconciler.js';
 import { TrafficWatch } from './traffic-watch.js';
+import { WorkloadWatch } from './workload-ref-watch.js';
 
 /** How the Rollout controller is wired. */
 export interface RolloutControllerOptions {
@@ -40,7 +41,8 @@ function ownerRolloutKey(obj: KubeObject): string | undefined {
 /**
  * Watches Rollouts and what they own (ReplicaSets carrying the pod-template-hash label, AnalysisRuns)
  * and what they route through (Services, Ingresses, VirtualServices, DestinationRules, HTTPRoutes:
- * `TrafficWatch`), and reconciles each Rollout key through one de-duplicating work queue. Owned objects
+ * `TrafficWatch`) and take their pod template from (Deployments, PodTemplates: `WorkloadWatch`), and
+ * reconciles each Rollout key through one de-duplicating work queue. Owned objects
  * map to their owner's key, routed objects to the keys of the Rollouts naming them, so every change of the
  * world leads to a level-based reconcile of the Rollout. One expectations store is shared by the workers,
  * so no pass plans from caches that have not yet shown the writes (ReplicaSets, status) of the previous
@@ -53,6 +55,7 @@ export class RolloutController {
   private readonly replicaSets: ResilientInformer<KubeObject>;
   private readonly analysisRuns: ResilientInformer<KubeObject>;
   private readonly traffic: TrafficWatch;
+  private readonly workloads: WorkloadWatch;
   private running: Promise<void> | undefined;
 
   constructor(private readonly opts: RolloutControllerOptions) {
@@ -69,15 +72,9 @@ export class RolloutController {
     this.informers = [this.rollouts, this.replicaSets, this.analysisRuns];
     const { kc, client, clock, logger, namespace } = opts;
     const enqueue = (key: string) => this.queue.add(key);
-    this.traffic = new TrafficWatch({
-      kc,
-      client,
-      clock,
-      logger,
-      namespace,
-      rollouts: this.rollouts,
-      enqueue,
-    });
+    const watchOptions = { kc, client, clock, logger, namespace, rollouts: this.rollouts, enqueue };
+    this.traffic = new TrafficWatch(watchOptions);
+    this.workloads = new WorkloadWatch(watchOptions);
   }
 
   private informer(
@@ -108,7 +105,8 @@ export class RolloutController {
   /** Starts the informers, waits until they have synced, then starts the workers. */
   async start(): Promise<void> {
     await Promise.all(this.informers.map((i) => i.start()));
-    await Promise.all([...this.informers.map((i) => i.waitForSync()), this.traffic.start()]);
+    const watches = [this.traffic.start(), this.workloads.start()];
+    await Promise.all([...this.informers.map((i) => i.waitForSync()), ...watches]);
     const deps = {
       client: this.opts.client,
       events: this.opts.events,
@@ -119,20 +117,22 @@ export class RolloutController {
       analysisRuns: this.analysisRuns,
       expectations: new WriteExpectations({ clock: this.opts.clock }),
       routeCaches: this.traffic,
+      workloadCaches: this.workloads,
     };
     this.running = this.queue.run((key) => reconcileRollout(deps, key), this.opts.workers ?? 4);
   }
 
   /** True once every informer has listed its collection. */
   hasSynced(): boolean {
-    return this.informers.every((i) => i.hasSynced()) && this.traffic.hasSynced();
+    const watches = this.traffic.hasSynced() && this.workloads.hasSynced();
+    return this.informers.every((i) => i.hasSynced()) && watches;
   }
 
   /** Stops accepting work, drains the queue, stops the informers and flushes pending events. */
   async stop(): Promise<void> {
     await this.queue.shutdown();
     await this.running;
-    await Promise.all([...this.informers.map((i) => i.stop()), this.traffic.stop()]);
+    await Promise.all([...this.informers.map((i) => i.stop()), this.traffic.stop(), this.workloads.stop()]);
     await this.opts.events.flush();
   }
 }

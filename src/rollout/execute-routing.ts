@@ -20,7 +20,8 @@ export class TrafficRoutingError extends Error {
 
 /**
  * Moves every router of the Rollout to the action's weights and hashes, with the managed header/mirror
- * routes in force for the Rollout's recorded step (all routers or none).
+ * routes in force for the Rollout's recorded step (all routers or none); the canary and stable Services are
+ * the action's `services` when set (ping-pong roles), else the Rollout's.
  */
 export async function applyTraffic(
   client: KubeClient,
@@ -34,7 +35,7 @@ export async function applyTraffic(
     ...(action.canaryHash ? { canaryHash: action.canaryHash } : {}),
     ...(action.stableHash ? { stableHash: action.stableHash } : {}),
   });
-  const result = await applyTrafficToAll(createTrafficRouters(client, rollout), desired);
+  const result = await applyTrafficToAll(createTrafficRouters(client, rollout, action.services), desired);
   if (result.issues.length > 0) throw new TrafficRoutingError(routeIssuesMessage(result.issues));
 }
 

@@ -14,6 +14,7 @@ import type {
 import { EPHEMERAL_METADATA_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from './constants.js';
 import { applyTraffic, startAnalysisRun, stopAnalysisRun } from './execute-routing.js';
 import type { ObjectWrite } from './expectations.js';
+import { executeWorkloadAction } from './workload-ref-act.js';
 
 /** The ports the executor acts through. */
 export interface ExecutorPorts {
@@ -200,6 +201,9 @@ export async function executeAction(
       return startAnalysisRun(ports.client, rollout, action);
     case 'terminateAnalysisRun':
       return stopAnalysisRun(ports.client, rollout, action.name);
+    case 'scaleDeployment':
+    case 'setWorkloadGeneration':
+      return executeWorkloadAction(ports.client, rollout, action);
     default:
       throw new UnsupportedActionError((action as { kind: string }).kind);
   }

@@ -1,5 +1,6 @@
 import type { PodMetadata } from '../api/index.js';
 import { EPHEMERAL_METADATA_ANNOTATION } from './constants.js';
+import { ephemeralSpecOf } from './ephemeral-spec.js';
 import { type Draft, emit, type PlanContext, type Roles } from './plan-context.js';
 import { canonicalJson } from './pod-template-hash.js';
 import type { ReplicaSetView } from './snapshot.js';
@@ -10,7 +11,7 @@ export interface Ephemeral {
   annotations?: Record<string, string>;
 }
 
-/** The normal form of canary/stable metadata: copies of the non-empty maps. Example: `{labels: {}}` → `{}`. */
+/** The normal form of ephemeral metadata: copies of the non-empty maps. Example: `{labels: {}}` → `{}`. */
 export function ephemeralOf(metadata: PodMetadata | undefined): Ephemeral {
   const labels = metadata?.labels ?? {};
   const annotations = metadata?.annotations ?? {};
@@ -59,27 +60,31 @@ function sync(draft: Draft, rs: ReplicaSetView | undefined, want: Ephemeral, rol
     removeAnnotations: removed(had.annotations, want.annotations),
     record: canonicalJson(want),
   });
-  emit(
-    draft,
-    'Normal',
-    'EphemeralMetadataUpdated',
-    `Applied ${role} metadata to ReplicaSet ${rs.name} and its pods`,
-  );
+  const what = role === 'no' ? 'Removed injected metadata from' : `Applied ${role} metadata to`;
+  emit(draft, 'Normal', 'EphemeralMetadataUpdated', `${what} ReplicaSet ${rs.name} and its pods`);
 }
 
 /**
- * Ephemeral metadata (Argo `reconcileEphemeralMetadata`): the canary ReplicaSet's pod template and pods carry
- * `canaryMetadata`, the stable's (or the desired one once promoted) `stableMetadata`; when the recorded
+ * Ephemeral metadata (Argo `reconcileEphemeralMetadata`, both strategies, see `EphemeralSpec`): the new
+ * ReplicaSet's pod template and pods carry `canaryMetadata` / `previewMetadata` until it is fully promoted,
+ * the stable one's (the new one once promoted) `stableMetadata` / `activeMetadata`; when the recorded
  * injection differs (a promotion, or the spec changed), the ReplicaSet template and its existing pods are
- * patched and the record updated. Other ReplicaSets are left as they are.
+ * patched and the record updated. Any other ReplicaSet that still records an injection has it removed (an
+ * old active ReplicaSet waiting for its scale-down delay no longer claims to be active). ReplicaSets that
+ * never had an injection are left untouched.
  */
 export function planEphemeral(ctx: PlanContext, draft: Draft, roles: Roles): void {
-  const stableMeta = ephemeralOf(ctx.canary.stableMetadata);
-  if (roles.promoted) {
-    sync(draft, roles.desired, stableMeta, 'stable');
-    return;
+  const spec = ephemeralSpecOf(ctx.rollout.spec.strategy);
+  const [stableRole, desiredRole] = ctx.rollout.spec.strategy.blueGreen
+    ? ['active', 'preview']
+    : ['stable', 'canary'];
+  const stableMeta = ephemeralOf(spec.stable);
+  if (roles.promoted) sync(draft, roles.desired, stableMeta, stableRole);
+  else {
+    sync(draft, roles.stable, stableMeta, stableRole);
+    if (roles.stable !== undefined) sync(draft, roles.desired, ephemeralOf(spec.desired), desiredRole);
   }
-  sync(draft, roles.stable, stableMeta, 'stable');
-  if (roles.stable !== undefined)
-    sync(draft, roles.desired, ephemeralOf(ctx.canary.canaryMetadata), 'canary');
+  for (const rs of roles.others) {
+    if (Object.keys(recordedEphemeral(rs)).length > 0) sync(draft, rs, {}, 'no');
+  }
 }

@@ -1,5 +1,6 @@
 import { SCALE_DOWN_DEADLINE_ANNOTATION } from './constants.js';
 import type { Draft, PlanContext } from './plan-context.js';
+import { revisionOf } from './replicasets.js';
 import type { ReplicaSetView } from './snapshot.js';
 
 function isoAfter(ctx: PlanContext, seconds: number): string {
@@ -34,4 +35,41 @@ export function clearScaleDownDeadline(draft: Draft, rs: ReplicaSetView, replica
   if (!rs.annotations[SCALE_DOWN_DEADLINE_ANNOTATION]) return;
   const annotations = { [SCALE_DOWN_DEADLINE_ANNOTATION]: '' };
   draft.actions.push({ kind: 'scaleReplicaSet', name: rs.name, replicas, annotations });
+}
+
+/** An old ReplicaSet and the count it should go down to once its delay allows. */
+export interface ScaleDownTarget {
+  rs: ReplicaSetView;
+  replicas: number;
+}
+
+/** `scaleDownDelayRevisionLimit` of the Rollout's strategy (blue-green or canary); `undefined`: no limit. */
+export function scaleDownRevisionLimit(ctx: PlanContext): number | undefined {
+  const { blueGreen, canary } = ctx.rollout.spec.strategy;
+  return blueGreen?.scaleDownDelayRevisionLimit ?? canary?.scaleDownDelayRevisionLimit;
+}
+
+/**
+ * `scaleDownAfterDelay` for several old ReplicaSets under `scaleDownDelayRevisionLimit` (Argo
+ * `scaleDownDelayHelper`): of the ReplicaSets that still have to go down, only the `limit` newest (by revision)
+ * keep running until their deadline; the older ones go down at once. Without a limit every one waits.
+ * Example (limit 1, revisions 3, 2, 1 all above target): revision 3 waits for its deadline; 2 and 1 are scaled
+ * down in this pass. Limit 0: all are scaled down now.
+ */
+export function scaleDownOldAfterDelay(
+  ctx: PlanContext,
+  draft: Draft,
+  targets: readonly ScaleDownTarget[],
+  seconds: number,
+): void {
+  const limit = scaleDownRevisionLimit(ctx) ?? Number.POSITIVE_INFINITY;
+  const pending = targets.filter((t) => t.rs.specReplicas > t.replicas);
+  const newestFirst = [...pending].sort(
+    (a, b) => revisionOf(b.rs) - revisionOf(a.rs) || b.rs.name.localeCompare(a.rs.name),
+  );
+  const waiting = new Set(newestFirst.slice(0, limit).map((t) => t.rs));
+  for (const target of pending) {
+    if (waiting.has(target.rs)) scaleDownAfterDelay(ctx, draft, target.rs, target.replicas, seconds);
+    else draft.actions.push({ kind: 'scaleReplicaSet', name: target.rs.name, replicas: target.replicas });
+  }
 }

@@ -1,8 +1,16 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import { antiAffinityOf, withAntiAffinity } from './anti-affinity.js';
 import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from './constants.js';
+import { ephemeralSpecOf } from './ephemeral-spec.js';
 import { type Draft, emit, isAborted, type PlanContext, type Roles } from './plan-context.js';
+import { scalesStableDynamically } from './plan-dynamic-stable.js';
 import { type Ephemeral, ephemeralOf, ephemeralRecord } from './plan-ephemeral.js';
-import { clearScaleDownDeadline, scaleDownAfterDelay } from './plan-scale-delay.js';
+import {
+  clearScaleDownDeadline,
+  type ScaleDownTarget,
+  scaleDownAfterDelay,
+  scaleDownOldAfterDelay,
+} from './plan-scale-delay.js';
 import { stableRecordAnnotation } from './plan-stable.js';
 import { targetCounts } from './plan-targets.js';
 import { drainOthers } from './replica-counts.js';
@@ -13,7 +21,8 @@ import type { ReplicaSetView } from './snapshot.js';
 const DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;
 
 function injected(ctx: PlanContext, roles: Roles): Ephemeral {
-  return ephemeralOf(roles.stable ? ctx.canary.canaryMetadata : ctx.canary.stableMetadata);
+  const spec = ephemeralSpecOf(ctx.rollout.spec.strategy);
+  return ephemeralOf(roles.stable ? spec.desired : spec.stable);
 }
 
 function podTemplate(ctx: PlanContext, roles: Roles): PodTemplateSpec {
@@ -30,10 +39,15 @@ function podTemplate(ctx: PlanContext, roles: Roles): PodTemplateSpec {
     labels,
     ...(Object.keys(annotations).length > 0 ? { annotations } : {}),
   };
-  return { ...template, metadata };
+  const antiAffinity = antiAffinityOf(ctx.rollout.spec.strategy);
+  const namespace = ctx.rollout.metadata.namespace ?? '';
+  return withAntiAffinity({ ...template, metadata }, antiAffinity, roles.stable?.podTemplateHash, namespace);
 }
 
-/** Creates the desired ReplicaSet `<rollout>-<hash>` with `replicas` (emits `NewReplicaSetCreated`). */
+/**
+ * Creates the desired ReplicaSet `<rollout>-<hash>` with `replicas` (emits `NewReplicaSetCreated`); while a
+ * distinct stable exists its pod template carries the strategy's `antiAffinity` term against the stable's pods.
+ */
 export function createDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: number): void {
   const hash = ctx.sets.currentHash;
   const name = replicaSetName(ctx.name, hash);
@@ -111,39 +125,65 @@ function othersTargets(ctx: PlanContext, draft: Draft, roles: Roles): number[] {
 /**
  * Scales towards `targetCounts`, in the order stable → desired (created if missing) → older ReplicaSets, so
  * stable capacity is restored before the canary shrinks; the desired ReplicaSet's revision annotation and
- * `minReadySeconds` follow the Rollout (Argo syncs the new ReplicaSet the same way). Older ReplicaSets are drained within
- * maxUnavailable, or, with traffic routing, only once no recorded traffic weight points at them and their
- * `scaleDownDelaySeconds` (default 30) has passed.
+ * `minReadySeconds` follow the Rollout (Argo syncs the new ReplicaSet the same way). Older ReplicaSets are
+ * drained within maxUnavailable, or, with traffic routing, only once no recorded traffic weight points at
+ * them and their `scaleDownDelaySeconds` (default 30) has passed, for at most `scaleDownDelayRevisionLimit`
+ * of them at once (`scaleDownOldAfterDelay`); with `dynamicStableScale` at once (Argo: no delay there).
  */
 export function planScaling(ctx: PlanContext, draft: Draft, roles: Roles): void {
   const counts = targetCounts(ctx, draft, roles);
   if (roles.stable) scale(draft, roles.stable, counts.stable);
-  if (roles.desired) scaleCanary(ctx, draft, roles.desired, counts.canary);
+  if (roles.desired) scaleCanary(ctx, draft, roles, counts.canary);
   else createDesired(ctx, draft, roles, counts.canary);
-  const targets = othersTargets(ctx, draft, roles);
-  const delay = ctx.canary.scaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS;
-  roles.others.forEach((rs, i) => {
-    const target = targets[i];
-    if (target === undefined || target >= rs.specReplicas) return;
-    if (ctx.routed) scaleDownAfterDelay(ctx, draft, rs, target, delay);
-    else scale(draft, rs, target);
-  });
+  const targets = othersTargets(ctx, draft, roles).map((replicas, i) => ({ rs: roles.others[i], replicas }));
+  const pending = targets.filter(
+    (t): t is ScaleDownTarget => t.rs !== undefined && t.replicas < t.rs.specReplicas,
+  );
+  if (ctx.routed && !scalesStableDynamically(ctx)) {
+    const delay = ctx.canary.scaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS;
+    scaleDownOldAfterDelay(ctx, draft, pending, delay);
+  } else for (const { rs, replicas } of pending) scale(draft, rs, replicas);
 }
 
 /**
  * The desired ReplicaSet towards `replicas`. With traffic routing, an aborted canary is scaled down only after
- * `abortScaleDownDelaySeconds` (default 30; 0 keeps it), as Argo does; otherwise a stale scale-down deadline
- * is cleared (a retried or rolled-back-to ReplicaSet).
+ * `abortScaleDownDelaySeconds` (default 30; 0 keeps it), as Argo does (see `scaleAbortedCanary` for
+ * `dynamicStableScale`); otherwise a stale scale-down deadline is cleared (a retried or rolled-back-to
+ * ReplicaSet).
  */
-function scaleCanary(ctx: PlanContext, draft: Draft, desired: ReplicaSetView, replicas: number): void {
-  const sync = { revision: ctx.revision, minReadySeconds: ctx.settings.minReadySeconds };
+function scaleCanary(ctx: PlanContext, draft: Draft, roles: Roles, replicas: number): void {
+  const desired = roles.desired;
+  if (desired === undefined) return;
   if (ctx.routed && isAborted(ctx, draft) && replicas < desired.specReplicas) {
-    const delay = ctx.canary.abortScaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS;
-    if (delay > 0) scaleDownAfterDelay(ctx, draft, desired, replicas, delay);
+    scaleAbortedCanary(ctx, draft, roles, desired, replicas);
     return;
   }
-  scale(draft, desired, replicas, sync);
+  scale(draft, desired, replicas, { revision: ctx.revision, minReadySeconds: ctx.settings.minReadySeconds });
   if (!isAborted(ctx, draft)) clearScaleDownDeadline(draft, desired, replicas);
+}
+
+/**
+ * A traffic-routed aborted canary going down to `replicas`: after `abortScaleDownDelaySeconds` (default 30;
+ * 0 keeps it). With `dynamicStableScale` (Argo `shouldDelayScaleDownOnAbort`) the canary follows the traffic
+ * step-down at once unless a positive delay is set explicitly; then it stays whole until the stable has all
+ * `replicas` available, and its deadline starts from there.
+ */
+function scaleAbortedCanary(
+  ctx: PlanContext,
+  draft: Draft,
+  roles: Roles,
+  desired: ReplicaSetView,
+  replicas: number,
+): void {
+  const explicit = ctx.canary.abortScaleDownDelaySeconds;
+  if (!scalesStableDynamically(ctx)) {
+    const delay = explicit ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS;
+    if (delay > 0) scaleDownAfterDelay(ctx, draft, desired, replicas, delay);
+  } else if (explicit === undefined || explicit <= 0) {
+    scale(draft, desired, replicas);
+  } else if ((roles.stable?.availableReplicas ?? 0) >= ctx.settings.replicas) {
+    scaleDownAfterDelay(ctx, draft, desired, replicas, explicit);
+  }
 }
 
 /**

@@ -1,6 +1,7 @@
 import type { LabelSelector, RolloutStatus } from '../api/index.js';
 import type { RolloutPlan } from './actions.js';
 import { CONDITION, removeCondition } from './conditions.js';
+import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
 import { rolloutPhase } from './phase.js';
 import {
   applyOtherConditions,
@@ -44,11 +45,26 @@ function setObservedCounts(ctx: PlanContext, status: RolloutStatus): void {
   status.HPAReplicas = status.replicas;
   status.selector = selectorString(ctx.rollout.spec.selector);
   status.observedGeneration = String(ctx.rollout.metadata.generation ?? 0);
-  if (ctx.rollout.spec.strategy.blueGreen) {
-    const active = all.find((rs) => rs.podTemplateHash === status.blueGreen?.activeSelector);
-    status.availableReplicas = active?.availableReplicas ?? 0;
-    status.HPAReplicas = active?.replicas ?? 0;
-  }
+  if (ctx.rollout.spec.strategy.blueGreen) setActiveCounts(ctx, status);
+}
+
+/**
+ * Blue-green (Argo `syncRolloutStatusBlueGreen`): available, ready and HPA replicas are the active
+ * ReplicaSet's, and `selector` is the active ReplicaSet's (with its pod-template hash) so an HPA measures the
+ * pods that serve; with no active ReplicaSet yet, the counts over all ReplicaSets stay.
+ */
+function setActiveCounts(ctx: PlanContext, status: RolloutStatus): void {
+  const hash = status.blueGreen?.activeSelector;
+  const active = ctx.snapshot.replicaSets.find((rs) => hash !== undefined && rs.podTemplateHash === hash);
+  if (active === undefined || hash === undefined) return;
+  status.availableReplicas = active.availableReplicas;
+  status.readyReplicas = active.readyReplicas;
+  status.HPAReplicas = active.replicas;
+  const selector = ctx.rollout.spec.selector ?? {};
+  status.selector = selectorString({
+    ...selector,
+    matchLabels: { ...selector.matchLabels, [POD_TEMPLATE_HASH_LABEL]: hash },
+  });
 }
 
 function indefiniteStep(ctx: PlanContext, status: RolloutStatus): boolean {

@@ -1,10 +1,18 @@
+import { dynamicStableCounts } from './dynamic-stable-scale.js';
 import { type Draft, isAborted, type PlanContext, type Roles } from './plan-context.js';
+import {
+  abortReplicaWeight,
+  appliedCanaryWeight,
+  appliedStableWeight,
+  scalesStableDynamically,
+} from './plan-dynamic-stable.js';
 import {
   basicCanaryReplicaCounts,
   type ReplicaCounts,
   type ScaleState,
   trafficRoutedReplicaCounts,
 } from './replica-counts.js';
+import { replicaProgressMet } from './replica-progress.js';
 import type { ReplicaSetView } from './snapshot.js';
 import { canaryScaleAt, desiredCanaryWeight } from './steps.js';
 
@@ -29,59 +37,69 @@ export function replicaWeight(ctx: PlanContext, draft: Draft): number {
   });
 }
 
-/** The canary weight the router carries now for the current hash (0 if the router points elsewhere). */
-export function appliedCanaryWeight(ctx: PlanContext): number {
-  const canary = ctx.old.canary?.weights?.canary;
-  return canary?.podTemplateHash === ctx.sets.currentHash ? canary.weight : 0;
+function midStepScale(ctx: PlanContext, draft: Draft): { replicas?: number; weight?: number } | undefined {
+  if (isAborted(ctx, draft) || draft.status.promoteFull === true) return undefined;
+  return canaryScaleAt(ctx.steps, draft.status.currentStepIndex ?? ctx.steps.length);
 }
 
-/**
- * The canary/stable counts this pass moves towards: Argo's basic canary math without traffic routing, the
- * traffic-routed math with it (stable kept whole, canary never below what its applied traffic needs).
- * A missing desired ReplicaSet counts as one with 0 replicas (it is created with the result).
- */
-export function targetCounts(ctx: PlanContext, draft: Draft, roles: Roles): ReplicaCounts {
-  const weight = replicaWeight(ctx, draft);
-  const replicas = ctx.settings.replicas;
-  if (!ctx.routed) {
-    return basicCanaryReplicaCounts({
-      replicas,
-      weight,
-      maxSurge: ctx.maxSurge,
-      maxUnavailable: ctx.maxUnavailable,
-      canary: scaleOf(roles.desired) ?? ZERO,
-      stable: scaleOf(roles.stable),
-      others: roles.others.map((rs) => scaleOf(rs) ?? ZERO),
-    });
-  }
-  const midSteps = !roles.promoted && !isAborted(ctx, draft) && draft.status.promoteFull !== true;
-  const scale = midSteps
-    ? canaryScaleAt(ctx.steps, draft.status.currentStepIndex ?? ctx.steps.length)
-    : undefined;
+function routedCounts(ctx: PlanContext, draft: Draft, roles: Roles): ReplicaCounts {
+  const dynamic = scalesStableDynamically(ctx);
+  const aborted = isAborted(ctx, draft);
+  const weight = dynamic && aborted ? abortReplicaWeight(ctx, roles) : replicaWeight(ctx, draft);
+  const scale = midStepScale(ctx, draft);
+  const min = ctx.canary.minPodsPerReplicaSet;
   const counts = trafficRoutedReplicaCounts({
-    replicas,
+    replicas: ctx.settings.replicas,
     weight,
     maxWeight: ctx.maxWeight,
     ...(scale === undefined ? {} : { canaryScale: scale }),
-    ...(ctx.canary.minPodsPerReplicaSet === undefined
-      ? {}
-      : { minPodsPerReplicaSet: ctx.canary.minPodsPerReplicaSet }),
-    appliedCanaryWeight: roles.promoted ? 0 : appliedCanaryWeight(ctx),
+    ...(min === undefined ? {} : { minPodsPerReplicaSet: min }),
+    appliedCanaryWeight: appliedCanaryWeight(ctx),
   });
-  return roles.promoted ? { canary: replicas, stable: 0 } : counts;
+  if (!dynamic) return counts;
+  return dynamicStableCounts({
+    replicas: ctx.settings.replicas,
+    weight: scale?.replicas === undefined ? (scale?.weight ?? weight) : 0,
+    maxWeight: ctx.maxWeight,
+    canary: counts.canary,
+    appliedStableWeight: appliedStableWeight(ctx, draft),
+    ...(min === undefined ? {} : { minPodsPerReplicaSet: min }),
+  });
 }
 
 /**
- * Argo `AtDesiredReplicaCountsForCanary`: the desired RS has exactly `counts.canary` replicas, all available;
- * a distinct stable has exactly `counts.stable` created; without traffic routing no older RS has available
- * pods.
+ * The canary/stable counts this pass moves towards: Argo's basic canary math without traffic routing; with it,
+ * the traffic-routed math (canary never below what its applied traffic needs) where the stable keeps all
+ * `replicas` until promotion, or, with `dynamicStableScale`, `dynamicStableCounts` (the stable follows the
+ * larger of its desired and its applied share; an abort steps the weight down through the setWeights).
+ * A missing desired ReplicaSet counts as one with 0 replicas (it is created with the result).
+ */
+export function targetCounts(ctx: PlanContext, draft: Draft, roles: Roles): ReplicaCounts {
+  const replicas = ctx.settings.replicas;
+  if (ctx.routed) return roles.promoted ? { canary: replicas, stable: 0 } : routedCounts(ctx, draft, roles);
+  return basicCanaryReplicaCounts({
+    replicas,
+    weight: replicaWeight(ctx, draft),
+    maxSurge: ctx.maxSurge,
+    maxUnavailable: ctx.maxUnavailable,
+    canary: scaleOf(roles.desired) ?? ZERO,
+    stable: scaleOf(roles.stable),
+    others: roles.others.map((rs) => scaleOf(rs) ?? ZERO),
+  });
+}
+
+/**
+ * Argo `AtDesiredReplicaCountsForCanary`: the desired RS was scaled to `counts.canary` and enough of its pods
+ * are available (all of them, or `replicaProgressThreshold`); unless the stable scales dynamically, a distinct
+ * stable has exactly `counts.stable` created; without traffic routing no older RS has available pods.
+ * Example: canary 4 asked, 3 available, threshold {Percent, 75} → true (false without a threshold).
  */
 export function atDesiredCounts(ctx: PlanContext, roles: Roles, counts: ReplicaCounts): boolean {
   const { desired, stable } = roles;
   if (desired === undefined) return false;
-  if (desired.specReplicas !== counts.canary || desired.availableReplicas !== counts.canary) return false;
-  if (stable !== undefined && (stable.specReplicas !== counts.stable || stable.replicas !== counts.stable)) {
-    return false;
-  }
+  if (!replicaProgressMet(ctx.canary.replicaProgressThreshold, desired, counts.canary)) return false;
+  const stableAt =
+    stable === undefined || (stable.specReplicas === counts.stable && stable.replicas === counts.stable);
+  if (!scalesStableDynamically(ctx) && !stableAt) return false;
   return ctx.routed || roles.others.every((rs) => rs.availableReplicas === 0);
 }

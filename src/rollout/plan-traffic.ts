@@ -1,6 +1,14 @@
 import type { TrafficWeights } from '../api/index.js';
 import { type Draft, emit, isAborted, type PlanContext, type Roles } from './plan-context.js';
+import {
+  abortedTrafficWeight,
+  appliedCanaryWeight,
+  promoteFullWeight,
+  scalesStableDynamically,
+} from './plan-dynamic-stable.js';
+import { pingPongServicesSelect, planPingPongServices, serviceRoles } from './plan-ping-pong.js';
 import { atDesiredCounts, targetCounts } from './plan-targets.js';
+import { pointService } from './point-service.js';
 import { trafficWeightToReplicas } from './replica-counts.js';
 import { setWeightAt } from './steps.js';
 
@@ -13,17 +21,17 @@ function midStepWeight(ctx: PlanContext, draft: Draft, roles: Roles): number {
 
 /**
  * The canary weight the router should carry (Argo `reconcileTrafficRouting`): 0 when fully promoted,
- * aborted, or the canary has no available pod; the applied weight while promoting fully; otherwise the
+ * aborted (with `dynamicStableScale`: stepped down as the stable catches up, `abortedTrafficWeight`), or the
+ * canary has no available pod; while promoting fully the applied weight (with `dynamicStableScale`: what the
+ * canary's available pods carry); otherwise the
  * current step's setWeight once the canary is at its desired counts, the previous step's until then, and
  * `max` after the last step.
  */
 export function desiredTrafficWeight(ctx: PlanContext, draft: Draft, roles: Roles): number {
-  if (roles.promoted || isAborted(ctx, draft)) return 0;
+  if (roles.promoted) return 0;
+  if (isAborted(ctx, draft)) return abortedTrafficWeight(ctx, roles);
   if (roles.desired === undefined || roles.desired.availableReplicas === 0) return 0;
-  if (draft.status.promoteFull) {
-    const applied = ctx.old.canary?.weights?.canary;
-    return applied?.podTemplateHash === ctx.sets.currentHash ? applied.weight : 0;
-  }
+  if (draft.status.promoteFull) return promoteFullWeight(ctx, roles);
   return midStepWeight(ctx, draft, roles);
 }
 
@@ -41,7 +49,7 @@ function weightsFor(ctx: PlanContext, draft: Draft, canaryWeight: number): Traff
   const stableHash = draft.status.stableRS ?? ctx.sets.currentHash;
   const canary = { weight: canaryWeight, podTemplateHash: ctx.sets.currentHash };
   const stable = { weight: ctx.maxWeight - canaryWeight, podTemplateHash: stableHash };
-  const { canaryService, stableService } = ctx.canary;
+  const { canaryService, stableService } = serviceRoles(ctx, draft);
   return {
     canary: canaryService ? { ...canary, serviceName: canaryService } : canary,
     stable: stableService ? { ...stable, serviceName: stableService } : stable,
@@ -53,13 +61,39 @@ function drifted(ctx: PlanContext): boolean {
   return ctx.snapshot.traffic?.drifted === true;
 }
 
+function emitTrafficEvent(ctx: PlanContext, draft: Draft, weight: number, recorded: boolean): void {
+  const stableWeight = ctx.maxWeight - weight;
+  if (!recorded) {
+    const message = `Traffic weight updated to ${weight} (canary ${ctx.sets.currentHash})`;
+    emit(draft, 'Normal', 'TrafficWeightUpdated', message);
+    return;
+  }
+  const seen = ctx.snapshot.traffic;
+  if (seen?.canaryWeight === weight && seen.stableWeight === stableWeight) {
+    const message = 'Managed routes and pod hashes brought in line with the current step';
+    emit(draft, 'Normal', 'TrafficRoutesSynced', message);
+    return;
+  }
+  const was = `${seen?.canaryWeight ?? '?'}/${seen?.stableWeight ?? '?'}`;
+  const message = `Traffic weights ${was} restored to ${weight}/${stableWeight}`;
+  emit(draft, 'Normal', 'TrafficWeightRestored', message);
+}
+
+/** True when the stable ReplicaSet has the available pods for its share of `canaryWeight`'s complement. */
+function stableCanServe(ctx: PlanContext, roles: Roles, canaryWeight: number): boolean {
+  const stableRs = roles.promoted ? roles.desired : roles.stable;
+  const needed = trafficWeightToReplicas(ctx.settings.replicas, ctx.maxWeight - canaryWeight, ctx.maxWeight);
+  return (stableRs?.availableReplicas ?? 0) >= needed;
+}
+
 /**
  * With traffic routing, moves the router to `desiredTrafficWeight` and records it in
  * `status.canary.weights`. The move is planned when the record differs, or when the routers observed in
  * the snapshot show other weights (self-healing: the same absolute weights are written back, with a
  * `TrafficWeightRestored` event). Skipped while the stable ReplicaSet lacks the available pods for its
- * share, so stable never receives more traffic than it can serve; an abort is never held back (a partly
- * available stable beats a failing canary).
+ * share, so stable never receives more traffic than it can serve, and (ping-pong) while a Service that
+ * would get traffic does not select its ReplicaSet yet; an abort is never held back (a partly available
+ * stable beats a failing canary) unless the stable scales dynamically (then its capacity still gates).
  */
 export function planTraffic(ctx: PlanContext, draft: Draft, roles: Roles): void {
   if (!ctx.routed) return;
@@ -67,73 +101,42 @@ export function planTraffic(ctx: PlanContext, draft: Draft, roles: Roles): void 
   const next = weightsFor(ctx, draft, weight);
   const recorded = sameWeights(ctx.old.canary?.weights, next);
   if (recorded && !drifted(ctx)) return;
-  const stableRs = roles.promoted ? roles.desired : roles.stable;
-  const needed = trafficWeightToReplicas(ctx.settings.replicas, ctx.maxWeight - weight, ctx.maxWeight);
-  if (!isAborted(ctx, draft) && (stableRs?.availableReplicas ?? 0) < needed) return;
+  const aborted = isAborted(ctx, draft);
+  const guarded = !aborted || scalesStableDynamically(ctx);
+  if (guarded && !stableCanServe(ctx, roles, weight)) return;
+  if (!aborted && !pingPongServicesSelect(ctx, draft, next)) return;
   draft.actions.push({
     kind: 'applyTraffic',
     canaryWeight: weight,
     stableWeight: ctx.maxWeight - weight,
     canaryHash: next.canary.podTemplateHash ?? '',
     stableHash: next.stable.podTemplateHash ?? '',
+    ...(ctx.canary.pingPong ? { services: serviceRoles(ctx, draft) } : {}),
   });
   draft.status.canary = { ...draft.status.canary, weights: next };
-  if (recorded) {
-    const seen = ctx.snapshot.traffic;
-    if (seen?.canaryWeight === weight && seen.stableWeight === ctx.maxWeight - weight) {
-      emit(
-        draft,
-        'Normal',
-        'TrafficRoutesSynced',
-        'Managed routes and pod hashes brought in line with the current step',
-      );
-      return;
-    }
-    const was = `${seen?.canaryWeight ?? '?'}/${seen?.stableWeight ?? '?'}`;
-    emit(
-      draft,
-      'Normal',
-      'TrafficWeightRestored',
-      `Traffic weights ${was} restored to ${weight}/${ctx.maxWeight - weight}`,
-    );
-    return;
-  }
-  emit(
-    draft,
-    'Normal',
-    'TrafficWeightUpdated',
-    `Traffic weight updated to ${weight} (canary ${ctx.sets.currentHash})`,
-  );
+  emitTrafficEvent(ctx, draft, weight, recorded);
 }
+
+/** The shared Service-pointing rule (defined in `point-service.ts`; blue-green imports it from here). */
+export { pointService } from './point-service.js';
 
 function selectorTarget(ctx: PlanContext, draft: Draft, service: string): string | undefined {
   const stableHash = draft.status.stableRS;
   if (service === ctx.canary.stableService) return stableHash;
-  return isAborted(ctx, draft) ? stableHash : ctx.sets.currentHash;
-}
-
-/**
- * Points Service `service` at `hash`: only a Service present in the snapshot that selects another hash, and
- * only once the ReplicaSet of `hash` has an available pod (no Service ever selects a ReplicaSet without one).
- */
-export function pointService(
-  ctx: PlanContext,
-  draft: Draft,
-  service: string | undefined,
-  hash: string | undefined,
-): void {
-  const observed = ctx.snapshot.services?.find((s) => s.name === service);
-  if (service === undefined || hash === undefined || observed === undefined) return;
-  const target = ctx.snapshot.replicaSets.find((rs) => rs.podTemplateHash === hash);
-  if (observed.podTemplateHash === hash || (target?.availableReplicas ?? 0) === 0) return;
-  draft.actions.push({ kind: 'setServiceSelector', service, podTemplateHash: hash });
+  const drained = !scalesStableDynamically(ctx) || appliedCanaryWeight(ctx) === 0;
+  return isAborted(ctx, draft) && drained ? stableHash : ctx.sets.currentHash;
 }
 
 /**
  * Points `stableService` at the stable hash and `canaryService` at the desired hash (the stable one while
- * aborted), through `pointService`.
+ * aborted; with `dynamicStableScale` only once no canary weight is applied), through `pointService`; with
+ * `pingPong`, the ping and pong Services in their current roles (`planPingPongServices`).
  */
 export function planServices(ctx: PlanContext, draft: Draft): void {
+  if (ctx.canary.pingPong !== undefined) {
+    planPingPongServices(ctx, draft);
+    return;
+  }
   for (const name of [ctx.canary.stableService, ctx.canary.canaryService]) {
     if (name !== undefined) pointService(ctx, draft, name, selectorTarget(ctx, draft, name));
   }

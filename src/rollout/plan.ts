@@ -8,6 +8,7 @@ import { applyUserIntents } from './plan-abort.js';
 import { planBackgroundAnalysis } from './plan-background-analysis.js';
 import { type Draft, isAborted, type PlanContext, planContext, rolesOf, startDraft } from './plan-context.js';
 import { planEphemeral } from './plan-ephemeral.js';
+import { recordStablePingPong } from './plan-ping-pong.js';
 import { planRestart } from './plan-restart.js';
 import { syncRevision } from './plan-revision.js';
 import { planHistory, planScaling } from './plan-scale.js';
@@ -48,8 +49,9 @@ export function planInvalidSpec(snapshot: RolloutSnapshot, issues: readonly Issu
  * specs get `planInvalidSpec`. Otherwise, in Argo's order: revision bookkeeping and user intents
  * (promote-full, abort, retry), Service selectors, traffic, canary/stable pod metadata, the pod restarter
  * (a pass that deletes pods scales nothing), ReplicaSet scaling (stable first), history cleanup, step
- * progression, then the complete next status. `spec.paused` halts everything but an abort; a stable
- * ReplicaSet deleted by hand is recreated or, when it cannot be, holds everything (`planMissingStable`).
+ * progression, then the complete next status; with `pingPong`, `status.canary.stablePingPong` flips when
+ * the pass makes the desired ReplicaSet stable (`recordStablePingPong`). `spec.paused` halts everything
+ * but an abort; a stable ReplicaSet deleted by hand is recreated or, when it cannot be, holds everything (`planMissingStable`).
  * Invariants: actions are idempotent and deterministic; re-planning an unchanged, converged world yields no
  * actions and the observed status.
  */
@@ -60,11 +62,13 @@ export function planRollout(snapshot: RolloutSnapshot): RolloutPlan {
   const draft = startDraft(ctx);
   syncRevision(ctx, draft);
   applyUserIntents(ctx, draft);
+  recordStablePingPong(ctx, draft);
   if (draft.stableMissing) planMissingStable(ctx, draft);
   else if (!ctx.settings.paused || isAborted(ctx, draft)) {
     if (ctx.rollout.spec.strategy.blueGreen) planBlueGreen(ctx, draft);
     else planWorld(ctx, draft);
   }
+  recordStablePingPong(ctx, draft);
   return finishPlan(ctx, draft);
 }
 

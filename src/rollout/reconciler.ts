@@ -1,5 +1,5 @@
 import type { Issue, Rollout } from '../api/index.js';
-import { checkRollout } from '../api/index.js';
+import { canaryServiceNames, checkRollout } from '../api/index.js';
 import type { KubeClient } from '../kube/client.js';
 import { Resources } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
@@ -19,7 +19,8 @@ import { needsPods } from './plan-restart.js';
 import type { AnalysisRunView, PodView, ReplicaSetLike, RolloutSnapshot, ServiceView } from './snapshot.js';
 import { replicaSetView } from './snapshot.js';
 import { cachedRouteReader, observeTraffic, type RouteCaches } from './traffic-observe.js';
-import { planWithTrafficReferences } from './traffic-references.js';
+import { observeWorkloadRef, type WorkloadCaches } from './workload-ref-observe.js';
+import { planWithWorkloadRef } from './workload-ref-plan.js';
 
 /** Read-only caches the reconciler observes (informer-backed in production). */
 export interface ObjectCache<T extends KubeObject> {
@@ -40,6 +41,8 @@ export interface RolloutReconcilerDeps {
   expectations: WriteExpectations;
   /** Caches of Services and routed objects; absent → they are read from the API. */
   routeCaches?: RouteCaches;
+  /** Caches of the workloads `spec.workloadRef` names; absent (or a kind not watched) → read from the API. */
+  workloadCaches?: WorkloadCaches;
 }
 
 /**
@@ -71,12 +74,9 @@ function analysisRunView(run: KubeObject): AnalysisRunView {
 async function serviceViews(client: KubeClient, rollout: Rollout): Promise<ServiceView[]> {
   const canary = rollout.spec.strategy?.canary;
   const blueGreen = rollout.spec.strategy?.blueGreen;
-  const names = [
-    canary?.canaryService,
-    canary?.stableService,
-    blueGreen?.activeService,
-    blueGreen?.previewService,
-  ].filter((n): n is string => Boolean(n));
+  const names = [...canaryServiceNames(canary), blueGreen?.activeService, blueGreen?.previewService].filter(
+    (n): n is string => Boolean(n),
+  );
   const views: ServiceView[] = [];
   for (const name of names) {
     try {
@@ -126,12 +126,11 @@ async function podViews(client: KubeClient, namespace: string | undefined, owner
 /**
  * Gathers the snapshot of one parsed Rollout from the caches: its ReplicaSets and AnalysisRuns, its
  * Services and (with traffic routing) what its routers show, from the route caches when given (else the
- * API), and while a restart is pending the pods of its ReplicaSets, from the API.
+ * API), and while a restart is pending the pods of its ReplicaSets, from the API. With `spec.workloadRef`
+ * the snapshot holds the effective Rollout (template from the referenced workload) and the observation.
  */
-export async function observeRollout(
-  deps: RolloutReconcilerDeps,
-  rollout: Rollout,
-): Promise<RolloutSnapshot> {
+export async function observeRollout(deps: RolloutReconcilerDeps, parsed: Rollout): Promise<RolloutSnapshot> {
+  const { rollout, workload } = await observeWorkloadRef(deps.client, deps.workloadCaches, parsed);
   const ns = rollout.metadata.namespace;
   const uid = rollout.metadata.uid;
   const replicaSets = deps.replicaSets
@@ -146,7 +145,15 @@ export async function observeRollout(
   const traffic = await observeTraffic(reader, rollout);
   const owners = new Set(replicaSets.map((rs) => rs.name));
   const pods = needsPods(rollout) ? { pods: await podViews(deps.client, ns, owners) } : {};
-  const observed = { rollout, replicaSets, analysisRuns, services, ...pods, now: deps.clock.now() };
+  const observed = {
+    rollout,
+    replicaSets,
+    analysisRuns,
+    services,
+    ...pods,
+    ...(workload === undefined ? {} : { workload }),
+    now: deps.clock.now(),
+  };
   return traffic === undefined ? observed : { ...observed, traffic };
 }
 
@@ -195,7 +202,7 @@ function cacheCaughtUp(deps: RolloutReconcilerDeps, key: string, namespace: stri
 
 /** Plans from the snapshot and acts; the ReplicaSet writes made (even before a failure) become expectations. */
 async function planAndAct(deps: RolloutReconcilerDeps, key: string, rollout: Rollout): Promise<RolloutPlan> {
-  const plan = planWithTrafficReferences(await observeRollout(deps, rollout));
+  const plan = planWithWorkloadRef(await observeRollout(deps, rollout));
   const written: ObjectWrite[] = [];
   try {
     await executeActions(deps, rollout, plan.actions, written);

@@ -163,9 +163,10 @@ export interface TrafficRoutedInput {
 }
 
 /**
- * Argo `CalculateReplicaCountsForTrafficRoutedCanary` without dynamicStableScale (unsupported): the
- * stable keeps all `r` replicas until promotion; the canary gets `setCanaryScale.replicas`, or
- * ⌈r · setCanaryScale.weight / 100⌉, or ⌈r · w / max⌉, raised to `minPodsPerReplicaSet` when non-zero, and
+ * Argo `CalculateReplicaCountsForTrafficRoutedCanary` without dynamicStableScale (with it, the stable count
+ * comes from `dynamicStableCounts` in dynamic-stable-scale.ts): the stable keeps all `r` replicas until
+ * promotion; the canary gets `setCanaryScale.replicas`, or ⌈r · setCanaryScale.weight / 100⌉, or
+ * ⌈r · w / max⌉, raised to `minPodsPerReplicaSet` when non-zero, and
  * never below the pods the traffic it carries right now needs (so an abort or weight decrease shrinks the
  * canary only after the router moved traffic away). Examples (r = 10): w 20 → 2/10; w 5, minPods 2 → 2/10;
  * w 0 with 20% still applied → 2/10; w 0 with 0% applied → 0/10.

@@ -1,4 +1,5 @@
 import { REVISION_ANNOTATION } from './constants.js';
+import { ephemeralSpecOf } from './ephemeral-spec.js';
 import { podTemplateHash } from './pod-template-hash.js';
 import type { ReplicaSetView, RolloutSnapshot } from './snapshot.js';
 import { findSameTemplate } from './template-match.js';
@@ -60,7 +61,7 @@ export function classifyReplicaSets(snapshot: RolloutSnapshot): ClassifiedReplic
   );
   const desired =
     snapshot.replicaSets.find((rs) => rs.podTemplateHash === ownHash) ??
-    findSameTemplate(rollout.spec.template, rollout.spec.strategy.canary ?? {}, byRevision, stableHash);
+    findSameTemplate(rollout.spec.template, ephemeralSpecOf(rollout.spec.strategy), byRevision, stableHash);
   const currentHash = desired?.podTemplateHash ?? ownHash;
   const stable = stableHash
     ? snapshot.replicaSets.find((rs) => rs.podTemplateHash === stableHash)

@@ -1,6 +1,7 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { Issue, Rollout } from '../api/index.js';
 import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+import type { WorkloadObservation } from './workload-ref.js';
 
 /**
  * What the planner needs of one ReplicaSet the Rollout owns. `specReplicas` is the desired count;
@@ -75,6 +76,11 @@ export interface RolloutSnapshot {
   pods?: readonly PodView[];
   /** Observed traffic; present only with traffic routing. Absent → weights are trusted from status. */
   traffic?: TrafficView;
+  /**
+   * With `spec.workloadRef`: the reference and the referenced object as observed. When the object was
+   * found, `rollout` is already the effective Rollout (template and selector from the workload).
+   */
+  workload?: WorkloadObservation;
   now: Date;
 }
 

@@ -1,6 +1,7 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { CanaryStrategy } from '../api/index.js';
+import { withoutAntiAffinity } from './anti-affinity.js';
 import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+import type { EphemeralSpec } from './ephemeral-spec.js';
 import { canonicalJson } from './pod-template-hash.js';
 import type { ReplicaSetView } from './snapshot.js';
 
@@ -29,13 +30,13 @@ function pruned(value: unknown): unknown {
 
 /**
  * The comparable form of a pod template: without the `rollouts-pod-template-hash` label, without labels and
- * annotations injected as canary/stable ephemeral metadata (same key and value), and without empty or null
- * members. Two templates with the same comparable form run the same pods.
+ * annotations injected as ephemeral metadata (canary/stable or preview/active: same key and value), and
+ * without empty or null members. Two templates with the same comparable form run the same pods.
  * Example: labels {app: web, rollouts-pod-template-hash: abc, role: canary} with canaryMetadata {role: canary}
  * → labels {app: web}.
  */
-export function comparableTemplate(template: PodTemplateSpec | undefined, canary: CanaryStrategy): string {
-  const ephemeral = [canary.canaryMetadata, canary.stableMetadata];
+export function comparableTemplate(template: PodTemplateSpec | undefined, spec: EphemeralSpec): string {
+  const ephemeral = [spec.desired, spec.stable];
   const metadata = template?.metadata ?? {};
   const labels = withoutKeys(
     metadata.labels,
@@ -51,22 +52,23 @@ export function comparableTemplate(template: PodTemplateSpec | undefined, canary
 /**
  * The ReplicaSet whose pod template is semantically the Rollout's `template` although its hash differs, as
  * after `kubectl argo rollouts undo` (which copies a ReplicaSet's API-defaulted template minus the hash label
- * into `spec.template`; Argo `FindNewReplicaSet` step 3). Candidates are compared by `comparableTemplate`;
+ * into `spec.template`; Argo `FindNewReplicaSet` step 3). Candidates are compared by `comparableTemplate`
+ * after dropping injected anti-affinity terms (`withoutAntiAffinity`);
  * among several matches the stable one wins, then the highest revision order given by `ordered`.
  * Returns `undefined` when none matches (a new ReplicaSet is needed).
  */
 export function findSameTemplate(
   template: PodTemplateSpec | undefined,
-  canary: CanaryStrategy,
+  spec: EphemeralSpec,
   ordered: readonly ReplicaSetView[],
   stableHash: string | undefined,
 ): ReplicaSetView | undefined {
-  const wanted = comparableTemplate(template, canary);
+  const wanted = comparableTemplate(template && withoutAntiAffinity(template), spec);
   const matches = ordered.filter(
     (rs) =>
       rs.podTemplateHash !== undefined &&
       rs.template !== undefined &&
-      comparableTemplate(rs.template, canary) === wanted,
+      comparableTemplate(withoutAntiAffinity(rs.template), spec) === wanted,
   );
   return matches.find((rs) => rs.podTemplateHash === stableHash) ?? matches.at(-1);
 }

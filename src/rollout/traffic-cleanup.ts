@@ -1,5 +1,5 @@
 import type { Rollout } from '../api/index.js';
-import { checkRollout } from '../api/index.js';
+import { canaryServiceNames, checkRollout } from '../api/index.js';
 import { type KubeClient, Resources } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
@@ -38,9 +38,9 @@ async function releaseService(client: KubeClient, namespace: string, name: strin
 /**
  * Best-effort clean-up of a Rollout that stopped routing traffic: every router sends all traffic to the
  * stable Service, managed routes and DestinationRule hash labels are removed and canary Ingresses deleted
- * (`cleanupAll`); with `releaseServices` (the Rollout was deleted) `canaryService` and `stableService` also
- * lose the pod-hash key of their selector, getting back the selector their owner wrote. Objects with route
- * issues are left untouched and logged; failures are logged, never thrown.
+ * (`cleanupAll`); with `releaseServices` (the Rollout was deleted) `canaryService`, `stableService` and the
+ * `pingPong` Services also lose the pod-hash key of their selector, getting back the selector their owner
+ * wrote. Objects with route issues are left untouched and logged; failures are logged, never thrown.
  */
 export async function cleanUpRouting(
   client: KubeClient,
@@ -57,8 +57,7 @@ export async function cleanUpRouting(
         'traffic clean-up left objects',
       );
     const canary = rollout.spec.strategy.canary;
-    const services = releaseServices ? [canary?.canaryService, canary?.stableService] : [];
-    for (const name of services.filter((n): n is string => Boolean(n))) {
+    for (const name of releaseServices ? canaryServiceNames(canary) : []) {
       await releaseService(client, rollout.metadata.namespace ?? 'default', name);
     }
     logger.info({ rollout: key, changed: result.changed }, 'traffic routing cleaned up');

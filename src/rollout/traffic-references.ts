@@ -5,16 +5,16 @@ import { planInvalidSpec, planRollout } from './plan.js';
 import type { RolloutSnapshot } from './snapshot.js';
 
 /**
- * The `reference` issues of a snapshot, as Argo reports them under `InvalidSpec`: a `canaryService` or
- * `stableService` the Service cache does not hold (checked only when `snapshot.services` was observed),
+ * The `reference` issues of a snapshot, as Argo reports them under `InvalidSpec`: a `canaryService`,
+ * `stableService`, `activeService` or `previewService` the Service cache does not hold (checked only when `snapshot.services` was observed),
  * then the route issues the routers found. Pure.
  */
 export function trafficReferenceIssues(snapshot: RolloutSnapshot): Issue[] {
   const services = snapshot.services;
   const known = services === undefined ? {} : { services: new Set(services.map((s) => s.name)) };
-  const missing = snapshot.rollout.spec.strategy.canary
-    ? validateRolloutReferences(snapshot.rollout, known).filter((i) => i.path.endsWith('Service'))
-    : [];
+  const missing = validateRolloutReferences(snapshot.rollout, known).filter((i) =>
+    i.path.endsWith('Service'),
+  );
   return [...missing, ...(snapshot.traffic?.issues ?? [])];
 }
 

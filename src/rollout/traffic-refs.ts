@@ -66,16 +66,19 @@ function gatewayRefs(config: Loose, namespace: string): TrafficRef[] {
 }
 
 /**
- * Every object the raw Rollout `obj` refers to for traffic: `canaryService`/`stableService`, Istio
- * VirtualServices (`name.namespace` honoured) and DestinationRule, NGINX stable Ingresses and the canary
- * Ingresses Vireo derives from them, Gateway API HTTPRoutes. Reads the raw object defensively: a malformed
+ * Every object the raw Rollout `obj` refers to for traffic: `canaryService`/`stableService` and the
+ * `pingPong` Services, Istio VirtualServices (`name.namespace` honoured) and DestinationRule, NGINX stable
+ * Ingresses and the canary Ingresses Vireo derives from them, Gateway API HTTPRoutes. Reads the raw object defensively: a malformed
  * field contributes nothing, never an exception.
  */
 export function trafficRefsOf(obj: KubeObject): TrafficRef[] {
   const namespace = obj.metadata?.namespace ?? 'default';
   const rollout = obj.metadata?.name ?? '';
   const canary = record(record(record((obj as Loose).spec).strategy).canary);
-  const services = [text(canary.canaryService), text(canary.stableService)]
+  const pingPong = record(canary.pingPong);
+  const named = [canary.canaryService, canary.stableService, pingPong.pingService, pingPong.pongService];
+  const services = named
+    .map(text)
     .filter((n): n is string => n !== undefined)
     .map((name): TrafficRef => ({ kind: 'services', namespace, name }));
   const routing = record(canary.trafficRouting);

@@ -1,4 +1,11 @@
-import { GATEWAY_API_PLUGIN, type GatewayApiConfig, type Rollout } from '../api/index.js';
+import {
+  GATEWAY_API_PLUGIN,
+  type GatewayApiConfig,
+  type Rollout,
+  type ServiceRoles,
+  serviceRolesOf,
+  stableSideOf,
+} from '../api/index.js';
 import type { KubeClient } from '../kube/client.js';
 import { GatewayApiTrafficRouter } from './gatewayapi/router.js';
 import { IstioTrafficRouter } from './istio/router.js';
@@ -18,46 +25,46 @@ interface RouterContext {
   name: string;
   namespace: string;
   uid: string;
-  canary: Canary;
   routing: Routing;
+  /** The Services in the stable and canary roles (ping/pong by the recorded side, or the plan's). */
+  services: ServiceRoles;
 }
 
 function istioRouter(ctx: RouterContext): TrafficRouter | undefined {
-  const { client, name, namespace, canary, routing } = ctx;
+  const { client, name, namespace, services, routing } = ctx;
   if (routing.istio === undefined) return undefined;
   return new IstioTrafficRouter({
     client,
     rolloutName: name,
     namespace,
     istio: routing.istio,
-    ...(canary.canaryService === undefined ? {} : { canaryService: canary.canaryService }),
-    ...(canary.stableService === undefined ? {} : { stableService: canary.stableService }),
+    ...services,
     ...(routing.managedRoutes === undefined ? {} : { managedRoutes: routing.managedRoutes }),
   });
 }
 
 function nginxRouter(ctx: RouterContext): TrafficRouter | undefined {
-  const { client, name, namespace, uid, canary, routing } = ctx;
+  const { client, name, namespace, uid, services, routing } = ctx;
   if (routing.nginx === undefined) return undefined;
   return new NginxTrafficRouter({
     client,
     rollout: { name, namespace, uid },
     nginx: routing.nginx,
-    canaryService: canary.canaryService ?? '',
-    stableService: canary.stableService ?? '',
+    canaryService: services.canaryService ?? '',
+    stableService: services.stableService ?? '',
   });
 }
 
 function gatewayApiRouter(ctx: RouterContext): TrafficRouter | undefined {
-  const { client, namespace, canary, routing } = ctx;
+  const { client, namespace, services, routing } = ctx;
   const config = routing.plugins?.[GATEWAY_API_PLUGIN];
   if (!isGatewayApiConfig(config)) return undefined;
   return new GatewayApiTrafficRouter({
     client,
     namespace,
     config,
-    canaryService: canary.canaryService ?? '',
-    stableService: canary.stableService ?? '',
+    canaryService: services.canaryService ?? '',
+    stableService: services.stableService ?? '',
     ...(routing.managedRoutes === undefined ? {} : { managedRoutes: routing.managedRoutes }),
   });
 }
@@ -66,9 +73,15 @@ function gatewayApiRouter(ctx: RouterContext): TrafficRouter | undefined {
  * The routers of `rollout.spec.strategy.canary.trafficRouting`, in a fixed order: Istio, NGINX, Gateway
  * API (`plugins["argoproj-labs/gatewayAPI"]`). Routers Vireo does not implement (alb, smi, other plugins…)
  * are not returned: `validateRollout` already reports them as unsupported. No traffic routing → `[]`.
- * Pure construction: no API call is made here.
+ * The canary and stable destinations are `services` when given (the roles a plan decided), else the roles
+ * the Rollout records (`serviceRolesOf`: `canaryService`/`stableService`, or with `pingPong` the side
+ * `status.canary.stablePingPong` names). Pure construction: no API call is made here.
  */
-export function createTrafficRouters(client: KubeClient, rollout: Rollout): TrafficRouter[] {
+export function createTrafficRouters(
+  client: KubeClient,
+  rollout: Rollout,
+  services?: ServiceRoles,
+): TrafficRouter[] {
   const canary = rollout.spec.strategy.canary;
   const routing = canary?.trafficRouting;
   if (canary === undefined || routing === undefined) return [];
@@ -77,8 +90,8 @@ export function createTrafficRouters(client: KubeClient, rollout: Rollout): Traf
     name: rollout.metadata?.name ?? '',
     namespace: rollout.metadata?.namespace ?? 'default',
     uid: rollout.metadata?.uid ?? '',
-    canary,
     routing,
+    services: services ?? serviceRolesOf(canary, stableSideOf(rollout.status)),
   };
   return [istioRouter(ctx), nginxRouter(ctx), gatewayApiRouter(ctx)].filter(
     (r): r is TrafficRouter => r !== undefined,

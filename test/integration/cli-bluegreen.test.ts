@@ -25,7 +25,13 @@ const blueGreenRollout = {
       spec: { containers: [{ name: 'app', image: 'registry.example/web:1' }] },
     },
     strategy: {
-      blueGreen: { activeService: 'web-active', previewService: 'web-preview', autoPromotionEnabled: false },
+      blueGreen: {
+        activeService: 'web-active',
+        previewService: 'web-preview',
+        autoPromotionEnabled: false,
+        previewMetadata: { labels: { role: 'preview' } },
+        activeMetadata: { labels: { role: 'active' } },
+      },
     },
   },
 };
@@ -77,6 +83,10 @@ describe('kubectl vireo on a blue-green Rollout, with the controller as the depl
     expect(text.stdout).not.toMatch(/Step:|SetWeight:/);
     expect(text.stdout).toMatch(/registry\.example\/web:1 \(stable, active\)/);
     expect(text.stdout).toMatch(/registry\.example\/web:2 \(preview\)/);
+    expect(text.stdout).toMatch(new RegExp(`Active:\\s+web-active → ${stable}`));
+    expect(text.stdout).toMatch(new RegExp(`Preview:\\s+web-preview → ${preview}`));
+    expect(text.stdout).toMatch(new RegExp(`web-${preview}\\s+ReplicaSet.*preview role=preview`));
+    expect(text.stdout).toMatch(new RegExp(`web-${stable}\\s+ReplicaSet.*stable,active role=active`));
     const json = JSON.parse((await run('get', 'rollout', 'web', '-o', 'json')).stdout);
     expect(json).toMatchObject({ strategy: 'BlueGreen', activeSelector: stable, previewSelector: preview });
     expect(tagsByHash(json)).toMatchObject({

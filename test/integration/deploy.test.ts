@@ -26,6 +26,8 @@ const CLUSTER_RULES: PolicyRule[] = [
     resources: ['replicasets'],
     verbs: ['get', 'list', 'watch', 'create', 'patch', 'delete'],
   },
+  { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'patch'] },
+  { apiGroups: [''], resources: ['podtemplates'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'patch', 'delete'] },
   { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },

@@ -1,9 +1,10 @@
 import type { Command } from '@commander-js/extra-typings';
-import type { Rollout } from '../../api/index.js';
 import { type CliContext, printData } from '../context.js';
 import { CliError } from '../errors.js';
+import type { RolloutsApi } from '../kube.js';
 import { parseImageAssignment, setImageOps } from '../patches.js';
 import type { CliApp } from '../program.js';
+import { imageOps, templatePointer, workloadTarget, workloadTemplate } from '../workload-ref.js';
 
 const ATTEMPTS = 3;
 
@@ -12,18 +13,38 @@ function stale(err: unknown): boolean {
 }
 
 /**
+ * One attempt: patches the image into the Rollout's `spec.template`, or, with `spec.workloadRef`, into the
+ * referenced workload's template (as Argo's plugin updates the Deployment); each conditional on the
+ * resourceVersion of the object read.
+ */
+async function setImageOnce(
+  api: RolloutsApi,
+  name: string,
+  assignment: { container: string; image: string },
+): Promise<object> {
+  const rollout = await api.getRollout(name);
+  const target = workloadTarget(rollout);
+  if (target === undefined)
+    return api.jsonPatch(name, setImageOps(rollout, assignment.container, assignment.image));
+  const doc = await api.getWorkload(target.kind, target.name);
+  const template = workloadTemplate(target.kind, doc);
+  const ops = imageOps(template, templatePointer(target.kind), doc.metadata?.resourceVersion, assignment);
+  return api.jsonPatchWorkload(target.kind, target.name, ops);
+}
+
+/**
  * `set image NAME CONTAINER=IMAGE`: replaces the image of the named container (`*`: every container) in
- * `spec.template`, conditional on the Rollout's resourceVersion; a concurrent change re-reads and retries
- * (three attempts in all), like Argo's update-on-conflict loop.
+ * `spec.template` (with `spec.workloadRef`: in the referenced Deployment, ReplicaSet or PodTemplate),
+ * conditional on the object's resourceVersion; a concurrent change re-reads and retries (three attempts in
+ * all), like Argo's update-on-conflict loop.
  */
 export async function runSetImage(ctx: CliContext, name: string, assignment: string): Promise<number> {
-  const { container, image } = parseImageAssignment(assignment);
+  const parsed = parseImageAssignment(assignment);
   const { api } = await ctx.kube();
-  let result: Rollout | undefined;
+  let result: object | undefined;
   for (let attempt = 1; result === undefined; attempt++) {
-    const rollout = await api.getRollout(name);
     try {
-      result = await api.jsonPatch(name, setImageOps(rollout, container, image));
+      result = await setImageOnce(api, name, parsed);
     } catch (err) {
       if (!stale(err) || attempt >= ATTEMPTS) throw err;
     }

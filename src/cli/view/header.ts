@@ -1,3 +1,4 @@
+import { blueGreenLines } from './bluegreen-info.js';
 import { type Paint, paintStatus, withIcon } from './paint.js';
 import type { RolloutInfo } from './rollout-info.js';
 
@@ -20,12 +21,14 @@ function canaryLines(info: RolloutInfo): string[] {
     ...(info.step === undefined ? [] : [field('  Step', info.step)]),
     ...(info.setWeight === undefined ? [] : [field('  SetWeight', info.setWeight)]),
     ...(info.actualWeight === undefined ? [] : [field('  ActualWeight', info.actualWeight)]),
+    ...(info.pingPong === undefined ? [] : [field('  PingPong', info.pingPong)]),
   ];
 }
 
 /**
  * The header `get rollout` prints above the tree (Argo's layout): name, namespace, status with icon, message,
- * strategy with step i/N and set/actual weight (canary only), images tagged stable/canary/active/preview,
+ * strategy (and the `spec.workloadRef` target, when set) with step i/N and set/actual weight (canary only),
+ * active/preview Service → hash (blue-green), images tagged stable/canary/active/preview,
  * replica counts.
  */
 export function renderHeader(info: RolloutInfo, paint: Paint): string[] {
@@ -36,7 +39,9 @@ export function renderHeader(info: RolloutInfo, paint: Paint): string[] {
     `${'Status:'.padEnd(LABEL_WIDTH)}${paintStatus(paint, info.phase, withIcon(info.phase))}`,
     ...(info.message === '' ? [] : [field('Message', info.message)]),
     field('Strategy', info.strategy),
+    ...(info.workloadRef === undefined ? [] : [field('WorkloadRef', info.workloadRef)]),
     ...canaryLines(info),
+    ...blueGreenLines(info),
     ...imageLines(info),
     'Replicas:',
     field('  Desired', r.desired),

@@ -1,9 +1,11 @@
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import type { AnalysisRun, Rollout } from '../../api/index.js';
+import { type AnalysisRun, otherSide, type Rollout, serviceRolesOf, stableSideOf } from '../../api/index.js';
 import { fullyPromoted, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../patches.js';
 import { clientPhase } from '../phase.js';
+import { workloadRefText } from '../workload-ref.js';
 import { type AnalysisRunInfo, analysisRunInfo } from './analysis-info.js';
+import { blueGreenFields, injectedMetadata } from './bluegreen-info.js';
 import { age, ownedBy, type RolloutSnapshot } from './snapshot.js';
 
 /**
@@ -26,6 +28,8 @@ export interface ReplicaSetInfo {
   status: 'ScaledDown' | 'Healthy' | 'Progressing';
   /** `stable` plus `canary` (canary strategy) or `active` / `preview` (blue-green), as Argo's plugin tags them. */
   tags: string[];
+  /** Injected pod metadata (`key=value`, e.g. `role=preview` from previewMetadata); omitted when none. */
+  metadata?: string[];
   desired: number;
   ready: number;
   available: number;
@@ -50,7 +54,7 @@ export interface ImageInfo {
 /**
  * The `get rollout` view model (Argo's header plus tree). Invariants: `revisions` is newest first; `step`
  * is `i/N` only for a canary with steps; weights are 0–100; `setWeight`/`actualWeight` only for canary;
- * `activeSelector`/`previewSelector` (the hashes the Services select) only for blue-green.
+ * `activeService`/`previewService` and the hashes they select only for blue-green.
  */
 export interface RolloutInfo {
   name: string;
@@ -58,9 +62,16 @@ export interface RolloutInfo {
   phase: string;
   message: string;
   strategy: 'Canary' | 'BlueGreen';
+  /** `Kind/name (scaleDown: mode)` of `spec.workloadRef`, only when the Rollout has one. */
+  workloadRef?: string;
   step?: string;
   setWeight?: number;
   actualWeight?: number;
+  /** Canary with `pingPong`: which side (and Service) is stable and which canary (`pingPongSummary`). */
+  pingPong?: string;
+  /** Blue-green: the Service names; `activeSelector`/`previewSelector` are the hashes they select. */
+  activeService?: string;
+  previewService?: string;
   activeSelector?: string;
   previewSelector?: string;
   images: ImageInfo[];
@@ -123,8 +134,21 @@ function podInfo(pod: Pod, now: Date): PodInfo {
 }
 
 /**
+ * Argo's ping-pong tags (canary with `pingPong`): the stable ReplicaSet carries the stable side
+ * (`status.canary.stablePingPong`, `pong` when unset), the canary ReplicaSet the other side; others none.
+ */
+function pingPongTags(rollout: Rollout, hash: string): string[] {
+  const status = rollout.status;
+  if (rollout.spec.strategy.canary?.pingPong === undefined) return [];
+  const stableSide = stableSideOf(status);
+  if (hash === status?.stableRS) return [stableSide];
+  return hash === status?.currentPodHash ? [otherSide(stableSide)] : [];
+}
+
+/**
  * Argo's tags: `stable` for `status.stableRS`; blue-green adds `active` for the active selector, else
- * `preview` for the preview selector; canary adds `canary` for a desired RS that is not stable.
+ * `preview` for the preview selector; canary adds `canary` for a desired RS that is not stable, then the
+ * `ping`/`pong` side with `pingPong`.
  */
 function tagsOf(rollout: Rollout, hash: string | undefined): string[] {
   const status = rollout.status;
@@ -137,7 +161,7 @@ function tagsOf(rollout: Rollout, hash: string | undefined): string[] {
     return tags;
   }
   if (hash === status?.currentPodHash && hash !== status?.stableRS) tags.push('canary');
-  return tags;
+  return [...tags, ...pingPongTags(rollout, hash)];
 }
 
 function replicaSetInfo(rs: ReplicaSet, snap: RolloutSnapshot): ReplicaSetInfo {
@@ -154,6 +178,7 @@ function replicaSetInfo(rs: ReplicaSet, snap: RolloutSnapshot): ReplicaSetInfo {
     revision: Number.parseInt(meta.annotations?.[REVISION_ANNOTATION] ?? '0', 10) || 0,
     status: desired === 0 ? 'ScaledDown' : available >= desired ? 'Healthy' : 'Progressing',
     tags: tagsOf(snap.rollout, hash),
+    ...(injectedMetadata(rs).length > 0 ? { metadata: injectedMetadata(rs) } : {}),
     desired,
     ready: rs.status?.readyReplicas ?? 0,
     available,
@@ -182,14 +207,19 @@ function groupRevisions(sets: ReplicaSetInfo[], runs: readonly AnalysisRun[], no
   return [...byRevision.values()].sort((a, b) => b.revision - a.revision);
 }
 
-/** Images of tagged ReplicaSets or ones with available pods: stable/active first, then canary/preview. */
+const PING_PONG_SIDES: readonly string[] = ['ping', 'pong'];
+
+/**
+ * Images of tagged ReplicaSets or ones with available pods: stable/active first, then canary/preview (the
+ * ping/pong side tags stay on the ReplicaSets).
+ */
 function images(sets: readonly ReplicaSetInfo[]): ImageInfo[] {
   const byImage = new Map<string, Set<string>>();
   for (const set of sets) {
     if (set.tags.length === 0 && set.available === 0) continue;
     for (const image of set.images) {
       const tags = byImage.get(image) ?? new Set<string>();
-      for (const tag of set.tags) tags.add(tag);
+      for (const tag of set.tags) if (!PING_PONG_SIDES.includes(tag)) tags.add(tag);
       byImage.set(image, tags);
     }
   }
@@ -200,23 +230,25 @@ function images(sets: readonly ReplicaSetInfo[]): ImageInfo[] {
     .sort((a, b) => rank(a.tags) - rank(b.tags));
 }
 
+/** `stable ping (web-ping), canary pong (web-pong)` for a canary with `pingPong`, else undefined. */
+export function pingPongSummary(rollout: Rollout): string | undefined {
+  const canary = rollout.spec.strategy.canary;
+  if (canary?.pingPong === undefined) return undefined;
+  const stable = stableSideOf(rollout.status);
+  const roles = serviceRolesOf(canary, stable);
+  return `stable ${stable} (${roles.stableService}), canary ${otherSide(stable)} (${roles.canaryService})`;
+}
+
 function canaryFields(rollout: Rollout, sets: readonly ReplicaSet[]): Partial<RolloutInfo> {
   if (rollout.spec.strategy.canary === undefined) return {};
   const total = steps(rollout).length;
   const index = Math.min(rollout.status?.currentStepIndex ?? 0, total);
+  const pingPong = pingPongSummary(rollout);
   return {
     ...(total > 0 ? { step: `${index}/${total}` } : {}),
     setWeight: currentSetWeight(rollout),
     actualWeight: actualWeight(rollout, sets),
-  };
-}
-
-function blueGreenFields(rollout: Rollout): Partial<RolloutInfo> {
-  const selectors = rollout.status?.blueGreen;
-  if (rollout.spec.strategy.blueGreen === undefined) return {};
-  return {
-    ...(selectors?.activeSelector ? { activeSelector: selectors.activeSelector } : {}),
-    ...(selectors?.previewSelector ? { previewSelector: selectors.previewSelector } : {}),
+    ...(pingPong === undefined ? {} : { pingPong }),
   };
 }
 
@@ -235,6 +267,7 @@ export function rolloutInfo(snap: RolloutSnapshot): RolloutInfo {
     phase,
     message,
     strategy: rollout.spec.strategy.blueGreen !== undefined ? 'BlueGreen' : 'Canary',
+    ...(workloadRefText(rollout) === undefined ? {} : { workloadRef: workloadRefText(rollout) }),
     ...canaryFields(rollout, owned),
     ...blueGreenFields(rollout),
     images: images(sets),

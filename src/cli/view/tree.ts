@@ -20,7 +20,7 @@ function replicaSetNode(set: ReplicaSetInfo): TreeNode {
     kind: 'ReplicaSet',
     status: set.status,
     age: set.age,
-    info: set.tags.join(','),
+    info: [set.tags.join(','), ...(set.metadata ?? [])].filter((part) => part !== '').join(' '),
     children: set.pods.map((pod) => ({
       icon: '□',
       name: pod.name,

@@ -1,6 +1,6 @@
 import type { BlueGreenStrategy } from '../../api/index.js';
 import type { Draft, PlanContext } from '../plan-context.js';
-import { pointService } from '../plan-traffic.js';
+import { pointService } from '../point-service.js';
 
 /** The hash each blue-green Service should select this pass; undefined leaves the Service as it is. */
 export interface SelectorTargets {

@@ -1,24 +1,30 @@
-import type { BlueGreenStrategy } from '../../api/index.js';
+import { type BlueGreenStrategy, resolveSurgeUnavailable } from '../../api/index.js';
 import { type Draft, isAborted, type PlanContext, type Roles, rolesOf } from '../plan-context.js';
+import { planEphemeral } from '../plan-ephemeral.js';
+import { planRestart } from '../plan-restart.js';
 import { createDesired, planHistory, scale } from '../plan-scale.js';
-import { clearScaleDownDeadline, scaleDownAfterDelay } from '../plan-scale-delay.js';
+import { clearScaleDownDeadline, scaleDownAfterDelay, scaleDownOldAfterDelay } from '../plan-scale-delay.js';
 import { promoteStable } from '../plan-steps.js';
 import type { ReplicaSetView } from '../snapshot.js';
 import { stopPromotionRuns } from './bg-analysis.js';
+import { fastRollbackReason } from './bg-fast-rollback.js';
 import { analysisGate, pauseGate } from './bg-gates.js';
 import { planBlueGreenServices } from './bg-services.js';
 
 const DEFAULT_SCALE_DOWN_DELAY_SECONDS = 30;
 
-/** The desired ReplicaSet at `replicas` (created if missing), without a stale scale-down deadline. */
-function scaleDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: number): void {
+/**
+ * The desired ReplicaSet at `replicas` (created if missing), without a stale scale-down deadline, except
+ * during a fast rollback: its deadline is what marks the rollback until the update completes.
+ */
+function scaleDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: number, fast?: string): void {
   const sync = { revision: ctx.revision, minReadySeconds: ctx.settings.minReadySeconds };
   if (roles.desired === undefined) {
     createDesired(ctx, draft, roles, replicas);
     return;
   }
   scale(draft, roles.desired, replicas, sync);
-  clearScaleDownDeadline(draft, roles.desired, replicas);
+  if (fast === undefined) clearScaleDownDeadline(draft, roles.desired, replicas);
 }
 
 function saturated(rs: ReplicaSetView | undefined, replicas: number): boolean {
@@ -30,7 +36,8 @@ function planPromoted(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy, rol
   scaleDesired(ctx, draft, roles, ctx.settings.replicas);
   planBlueGreenServices(ctx, draft, bg, { active: hash, preview: hash });
   const delay = bg.scaleDownDelaySeconds ?? DEFAULT_SCALE_DOWN_DELAY_SECONDS;
-  for (const rs of roles.others) scaleDownAfterDelay(ctx, draft, rs, 0, delay);
+  const old = roles.others.map((rs) => ({ rs, replicas: 0 }));
+  scaleDownOldAfterDelay(ctx, draft, old, delay);
   if (draft.status.blueGreen) delete draft.status.blueGreen.scaleUpPreviewCheckPoint;
 }
 
@@ -52,36 +59,67 @@ function previewReplicas(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy):
   return Math.min(bg.previewReplicaCount, full);
 }
 
-/** Before the switch: preview saturated → pre-promotion analysis → pause → scale to full → switch active. */
-function planCutover(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy, roles: Roles): void {
+/** The pre-promotion gates once the preview is saturated; passing them sets the scale-up checkpoint. */
+function passGates(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy): void {
+  const go = analysisGate(ctx, draft, 'PrePromotion', bg) === 'go' && pauseGate(ctx, draft, bg) === 'go';
+  if (go && !isAborted(ctx, draft)) {
+    draft.status.blueGreen = { ...draft.status.blueGreen, scaleUpPreviewCheckPoint: true };
+    delete draft.status.controllerPause;
+  }
+}
+
+/**
+ * Before the switch: preview saturated → pre-promotion analysis → pause → scale to full → switch active.
+ * A fast rollback (`fast` set) skips straight to full size and switches once saturated.
+ */
+function planCutover(
+  ctx: PlanContext,
+  draft: Draft,
+  bg: BlueGreenStrategy,
+  roles: Roles,
+  fast?: string,
+): void {
   const hash = ctx.sets.currentHash;
-  const target = previewReplicas(ctx, draft, bg);
-  scaleDesired(ctx, draft, roles, target);
+  const target = fast === undefined ? previewReplicas(ctx, draft, bg) : ctx.settings.replicas;
+  scaleDesired(ctx, draft, roles, target, fast);
   const ready = saturated(roles.desired, target);
+  const checkpoint = fast !== undefined || draft.status.blueGreen?.scaleUpPreviewCheckPoint === true;
   let active = draft.status.stableRS;
-  if (ready && draft.status.blueGreen?.scaleUpPreviewCheckPoint !== true) {
-    const go = analysisGate(ctx, draft, 'PrePromotion', bg) === 'go' && pauseGate(ctx, draft, bg) === 'go';
-    if (go && !isAborted(ctx, draft)) {
-      draft.status.blueGreen = { ...draft.status.blueGreen, scaleUpPreviewCheckPoint: true };
-      delete draft.status.controllerPause;
-    }
-  } else if (ready && target === ctx.settings.replicas) active = hash;
+  if (ready && !checkpoint) passGates(ctx, draft, bg);
+  else if (ready && target === ctx.settings.replicas) active = hash;
   if (isAborted(ctx, draft)) planAbort(ctx, draft, bg, rolesOf(ctx, draft));
   else planBlueGreenServices(ctx, draft, bg, { active, preview: hash });
 }
 
-function planUpdate(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy, roles: Roles): void {
+function completedReason(draft: Draft): string {
+  return draft.status.promoteFull ? 'Full promotion requested' : 'Completed blue-green update';
+}
+
+function planUpdate(
+  ctx: PlanContext,
+  draft: Draft,
+  bg: BlueGreenStrategy,
+  roles: Roles,
+  fast?: string,
+): void {
   if (roles.stable) scale(draft, roles.stable, ctx.settings.replicas);
   for (const rs of roles.others) scaleDownAfterDelay(ctx, draft, rs, 0, 0);
   if (draft.status.blueGreen?.activeSelector !== ctx.sets.currentHash) {
-    planCutover(ctx, draft, bg, roles);
+    planCutover(ctx, draft, bg, roles, fast);
     return;
   }
-  scaleDesired(ctx, draft, roles, ctx.settings.replicas);
+  scaleDesired(ctx, draft, roles, ctx.settings.replicas, fast);
   planBlueGreenServices(ctx, draft, bg, { active: ctx.sets.currentHash, preview: ctx.sets.currentHash });
-  const gate = analysisGate(ctx, draft, 'PostPromotion', bg);
+  const gate = fast === undefined ? analysisGate(ctx, draft, 'PostPromotion', bg) : 'go';
   if (isAborted(ctx, draft)) planAbort(ctx, draft, bg, rolesOf(ctx, draft));
-  else if (gate === 'go') promoteStable(ctx, draft, 'Completed blue-green update');
+  else if (gate === 'go') promoteStable(ctx, draft, fast ?? completedReason(draft));
+}
+
+/** The pod restarter's context: blue-green's own `maxUnavailable` (Argo: used only for restarts), default 25%. */
+function restartContext(ctx: PlanContext, bg: BlueGreenStrategy): PlanContext {
+  if (bg.maxUnavailable === undefined) return ctx;
+  const { maxUnavailable } = resolveSurgeUnavailable(0, bg.maxUnavailable, ctx.settings.replicas);
+  return { ...ctx, maxUnavailable };
 }
 
 /**
@@ -91,6 +129,9 @@ function planUpdate(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy, roles
  * `activeService` is switched; post-promotion analysis gates marking it stable; older ReplicaSets go to 0
  * after `scaleDownDelaySeconds`. An abort points the active Service back at stable before the preview is
  * scaled down (after `abortScaleDownDelaySeconds`, never when 0). The stable ReplicaSet always keeps full size.
+ * Reverting to a version still inside its scale-down delay (or `rollbackWindow`) is a fast rollback: no
+ * analysis, no pause. Pods carry `previewMetadata` until the new ReplicaSet is stable, `activeMetadata` after.
+ * `spec.restartAt` replaces pods within `maxUnavailable` (the pass goes on, as Argo's blue-green does).
  */
 export function planBlueGreen(ctx: PlanContext, draft: Draft): void {
   const bg = ctx.rollout.spec.strategy.blueGreen as BlueGreenStrategy;
@@ -99,9 +140,11 @@ export function planBlueGreen(ctx: PlanContext, draft: Draft): void {
     if (draft.status.blueGreen) delete draft.status.blueGreen.scaleUpPreviewCheckPoint;
   }
   const roles = rolesOf(ctx, draft);
+  planEphemeral(ctx, draft, roles);
+  planRestart(restartContext(ctx, bg), draft);
   if (isAborted(ctx, draft)) planAbort(ctx, draft, bg, roles);
   else if (roles.promoted) planPromoted(ctx, draft, bg, roles);
-  else planUpdate(ctx, draft, bg, roles);
+  else planUpdate(ctx, draft, bg, roles, fastRollbackReason(ctx, draft.status.stableRS));
   if (!isAborted(ctx, draft)) planHistory(ctx, draft, rolesOf(ctx, draft));
   if (draft.status.blueGreen && Object.keys(draft.status.blueGreen).length === 0)
     delete draft.status.blueGreen;

@@ -55,13 +55,16 @@ export interface Fence {
 /**
  * The safety invariants, on every observation: before promotion (not aborted, not promoting fully) the stable
  * ReplicaSet keeps at least the share the current step's weight leaves it (Argo's basic-canary split);
- * and, once the Rollout has been Healthy and while the ReplicaSets ask for at least `spec.replicas` pods, at
+ * and, from the observation after the first Healthy one, while the ReplicaSets ask for at least `spec.replicas` pods, at
  * least `replicas − maxUnavailable` are available. One `safety(...)` per scenario (it remembers Healthy).
  */
 export function safety(fence: Fence): Check {
   let armed = false;
   return (r, sets) => {
     const s = r.status ?? {};
+    // The ReplicaSets are read before the Rollout, so the first Healthy observation may pair it with an older
+    // ReplicaSet read: the availability check starts from the observation after it.
+    const checkAvailability = armed;
     armed ||= s.phase === 'Healthy';
     const replicas = Number(r.spec.replicas ?? 1);
     const stable = sets.find((rs) => hashOf(rs) === s.stableRS);
@@ -74,7 +77,7 @@ export function safety(fence: Fence): Check {
       );
     }
     const asked = sets.reduce((sum, rs) => sum + specReplicas(rs), 0);
-    if (!armed || fence.availability === false || asked < replicas) return;
+    if (!checkAvailability || fence.availability === false || asked < replicas) return;
     const total = sets.reduce((sum, rs) => sum + available(rs), 0);
     expect(total, 'available pods below replicas − maxUnavailable').toBeGreaterThanOrEqual(
       replicas - fence.maxUnavailable,

@@ -46,19 +46,100 @@ const gateway = (config: Json): Edits => ({
 const headerStep = aHeaderRouteStep();
 const router = (name: string, config: Json): Edits => ({ [c(`trafficRouting.${name}`)]: config });
 
+const pingPong = {
+  [c('pingPong')]: { pingService: 'a', pongService: 'b' },
+  [c('canaryService')]: undefined,
+  [c('stableService')]: undefined,
+};
+
 const validRollouts: Record<string, Edits> = {
   'valid baseline': {},
+  pingPong,
+  'pingPong with the Gateway API plugin': { ...pingPong, ...gateway({ httpRoute: 'h' }) },
   rollbackWindow: { 'spec.rollbackWindow': { revisions: 3 } },
   'dynamicStableScale: false': { [c('dynamicStableScale')]: false },
+  dynamicStableScale: { [c('dynamicStableScale')]: true },
+  scaleDownDelayRevisionLimit: { [c('scaleDownDelayRevisionLimit')]: 1 },
+  replicaProgressThreshold: { [c('replicaProgressThreshold')]: { type: 'Percent', value: 90 } },
+  'replicaProgressThreshold in pods': { [c('replicaProgressThreshold')]: { type: 'Pods', value: 2 } },
+  antiAffinity: { [c('antiAffinity')]: { requiredDuringSchedulingIgnoredDuringExecution: {} } },
+  'preferred antiAffinity': {
+    [c('antiAffinity')]: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 50 } },
+  },
+  'minPodsPerReplicaSet with dynamicStableScale': {
+    [c('dynamicStableScale')]: true,
+    [c('minPodsPerReplicaSet')]: 2,
+  },
   'background analysis': {
     [c('analysis')]: { templates: [{ templateName: 'error-rate' }], startingStep: 2 },
   },
   'setHeaderRoute step': { [c('steps.4')]: headerStep },
   'setMirrorRoute step': { [c('steps.4')]: { setMirrorRoute: { name: 'header', percentage: 10 } } },
+  'blueGreen previewMetadata and activeMetadata': {
+    'spec.strategy': {
+      blueGreen: {
+        activeService: 'a',
+        previewMetadata: { labels: { role: 'preview' } },
+        activeMetadata: { labels: { role: 'active' }, annotations: { 'example.com/tier': 'live' } },
+      },
+    },
+  },
+  workloadRef: {
+    'spec.template': undefined,
+    'spec.workloadRef': { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd', scaleDown: 'progressively' },
+  },
+  'workloadRef without selector': {
+    'spec.template': undefined,
+    'spec.selector': undefined,
+    'spec.workloadRef': { apiVersion: 'apps/v1', kind: 'ReplicaSet', name: 'rs' },
+  },
 };
 
 /** validate-rollout.test.ts */
 const malformedRollouts: Record<string, Edits> = {
+  'pingPong with canaryService and stableService': {
+    [c('pingPong')]: { pingService: 'a', pongService: 'b' },
+  },
+  'pingPong with the same Service twice': {
+    ...pingPong,
+    [c('pingPong')]: { pingService: 'a', pongService: 'a' },
+  },
+  'dynamicStableScale without trafficRouting': {
+    [c('trafficRouting')]: undefined,
+    [c('steps')]: [{ setWeight: 50 }],
+    [c('dynamicStableScale')]: true,
+  },
+  'dynamicStableScale with scaleDownDelaySeconds': {
+    [c('dynamicStableScale')]: true,
+    [c('scaleDownDelaySeconds')]: 30,
+  },
+  'antiAffinity with both members': {
+    [c('antiAffinity')]: {
+      requiredDuringSchedulingIgnoredDuringExecution: {},
+      preferredDuringSchedulingIgnoredDuringExecution: { weight: 1 },
+    },
+  },
+  'antiAffinity weight above 100': {
+    [c('antiAffinity')]: { preferredDuringSchedulingIgnoredDuringExecution: { weight: 101 } },
+  },
+  'scaleDownDelayRevisionLimit above revisionHistoryLimit': {
+    'spec.revisionHistoryLimit': 2,
+    [c('scaleDownDelayRevisionLimit')]: 3,
+  },
+  'replicaProgressThreshold of an unknown type': {
+    [c('replicaProgressThreshold')]: { type: 'Ratio', value: 1 },
+  },
+  'workloadRef with a template': {
+    'spec.workloadRef': { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' },
+  },
+  'workloadRef of an unsupported kind': {
+    'spec.template': undefined,
+    'spec.workloadRef': { apiVersion: 'apps/v1', kind: 'StatefulSet', name: 'd' },
+  },
+  'workloadRef with an unknown scaleDown': {
+    'spec.template': undefined,
+    'spec.workloadRef': { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd', scaleDown: 'always' },
+  },
   'header route not in managedRoutes': {
     [c('steps.4')]: { setHeaderRoute: { ...headerStep.setHeaderRoute, name: 'other' } },
   },
@@ -131,18 +212,6 @@ const malformedRollouts: Record<string, Edits> = {
 
 /** unsupported.test.ts */
 const unsupportedRollouts: Record<string, Edits> = {
-  scaleDownDelayRevisionLimit: { [c('scaleDownDelayRevisionLimit')]: 1 },
-  replicaProgressThreshold: { [c('replicaProgressThreshold')]: { type: 'Percent', value: 90 } },
-  'blueGreen previewMetadata': {
-    'spec.strategy': { blueGreen: { activeService: 'a', previewMetadata: { labels: { role: 'preview' } } } },
-  },
-  workloadRef: {
-    'spec.template': undefined,
-    'spec.workloadRef': { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' },
-  },
-  pingPong: { [c('pingPong')]: { pingService: 'a', pongService: 'b' } },
-  dynamicStableScale: { [c('dynamicStableScale')]: true },
-  antiAffinity: { [c('antiAffinity')]: { requiredDuringSchedulingIgnoredDuringExecution: {} } },
   ALB: router('alb', { ingress: 'i', servicePort: 80 }),
   SMI: router('smi', { rootService: 'x' }),
   AppMesh: router('appMesh', { virtualService: { name: 'x' } }),

@@ -43,6 +43,9 @@ const deliberateRollout: Readonly<Record<string, string>> = {
   'template without containers': 'argo: ValidatePodTemplateSpecForReplicaSet (containers required)',
   'progressDeadlineSeconds not above minReadySeconds': 'argo: "must be greater than minReadySeconds"',
   'canaryService equals stableService': 'argo: DuplicatedServicesCanaryMessage',
+  'pingPong with canaryService and stableService':
+    'vireo: Argo accepts both pairs and lets each router pick one (#3628); Vireo asks for one',
+  'pingPong with the same Service twice': 'argo: DuplicatedPingPongServicesMessage',
   'istio host split without canaryService':
     'argo: InvalidTrafficRoutingMessage (requireCanaryStableServices)',
   'maxSurge not a percentage':
@@ -65,7 +68,19 @@ const deliberateRollout: Readonly<Record<string, string>> = {
   'header route not in managedRoutes': 'argo: the step name must be listed in trafficRouting.managedRoutes',
   'header match with two string matches': 'argo: InvalidStringMatchMultipleValuePolicy',
   'header route with nginx': 'argo: setHeaderRoute needs a router that supports it (istio, plugins)',
+  'workloadRef with a template': 'argo: "template must be empty for workload reference rollout"',
+  'workloadRef of an unsupported kind':
+    'argo: InvalidWorkloadRef "workload of type apps/StatefulSet is not supported"',
+  'workloadRef with an unknown scaleDown':
+    'vireo: Argo treats an unknown scaleDown as never; the model types it as a free string',
   'mirror percentage above 100': 'vireo: a mirrored share above 100% means nothing; the model has no bounds',
+  'dynamicStableScale without trafficRouting': 'argo: InvalidCanaryDynamicStableScale',
+  'dynamicStableScale with scaleDownDelaySeconds': 'argo: InvalidCanaryDynamicStableScaleWithScaleDownDelay',
+  'antiAffinity with both members': 'argo: InvalidAntiAffinityStrategyMessage (exactly one strategy)',
+  'antiAffinity weight above 100': 'argo: InvalidAntiAffinityWeightMessage (1-100)',
+  'scaleDownDelayRevisionLimit above revisionHistoryLimit': 'argo: ScaleDownLimitLargerThanRevisionLimit',
+  'replicaProgressThreshold of an unknown type':
+    'vireo: Argo treats an unknown type as Pods; the model types it as a free string',
 };
 
 /** (Cluster)AnalysisTemplate fixtures that Argo's model accepts and Vireo rejects as `invalid`. */

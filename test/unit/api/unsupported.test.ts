@@ -15,49 +15,6 @@ const STEP_KINDS = '(supported: setWeight, pause, analysis, setCanaryScale, setH
 
 const unsupportedCases: Unsupported[] = [
   [
-    'blueGreen previewMetadata',
-    (r) => {
-      r.spec.strategy = {
-        blueGreen: { activeService: 'a', previewMetadata: { labels: { role: 'preview' } } },
-      };
-    },
-    'spec.strategy.blueGreen.previewMetadata',
-    'labels in spec.template',
-  ],
-  [
-    'workloadRef',
-    (r) => {
-      delete r.spec.template;
-      r.spec.workloadRef = { apiVersion: 'apps/v1', kind: 'Deployment', name: 'd' };
-    },
-    'spec.workloadRef',
-    'spec.template with spec.selector',
-  ],
-  [
-    'pingPong',
-    (r) => {
-      canary(r).pingPong = { pingService: 'a', pongService: 'b' };
-    },
-    'spec.strategy.canary.pingPong',
-    'canaryService and stableService',
-  ],
-  [
-    'dynamicStableScale',
-    (r) => {
-      canary(r).dynamicStableScale = true;
-    },
-    'spec.strategy.canary.dynamicStableScale',
-    'stable keeps full size',
-  ],
-  [
-    'antiAffinity',
-    (r) => {
-      canary(r).antiAffinity = { requiredDuringSchedulingIgnoredDuringExecution: {} };
-    },
-    'spec.strategy.canary.antiAffinity',
-    'affinity rules in spec.template',
-  ],
-  [
     'ALB',
     (r) => {
       canary(r).trafficRouting.alb = { ingress: 'i', servicePort: 80 };

@@ -14,6 +14,7 @@ function settingsOf(snapshot: RolloutSnapshot) {
   return {
     replicas,
     routed: canary.trafficRouting !== undefined,
+    dynamic: canary.trafficRouting !== undefined && canary.dynamicStableScale === true,
     steps: canary.steps ?? [],
     ...resolveSurgeUnavailable(maxSurge, maxUnavailable, replicas),
   };
@@ -49,7 +50,10 @@ export const stableKeepsItsShare: Invariant = (before, plan) => {
   if (stable === undefined || action === undefined) return;
   const s = settingsOf(before);
   const weight = Math.min(weightOf(before, old), weightOf(before, plan.status));
-  const need = s.routed ? s.replicas : approximateCanaryStable(s.replicas, weight, s.maxSurge).stable;
+  const carried = old.canary?.weights?.stable;
+  const applied = carried?.podTemplateHash === stableHash ? carried.weight : 100;
+  const routedNeed = s.dynamic ? trafficWeightToReplicas(s.replicas, applied) : s.replicas;
+  const need = s.routed ? routedNeed : approximateCanaryStable(s.replicas, weight, s.maxSurge).stable;
   expect(action.replicas, `stable ${stable.name} below its share`).toBeGreaterThanOrEqual(
     Math.min(stable.specReplicas, need),
   );
@@ -92,11 +96,14 @@ export function abortRestoresStableFirst(world: World): Invariant {
   };
 }
 
-/** The router never gets a stable share the stable ReplicaSet cannot serve (aborts excepted). */
+/**
+ * The router never gets a stable share the stable ReplicaSet cannot serve (aborts excepted, unless the stable
+ * scales dynamically: then it holds during aborts too).
+ */
 export const trafficWithinStableCapacity: Invariant = (before, plan) => {
   const s = settingsOf(before);
   for (const action of plan.actions) {
-    if (action.kind !== 'applyTraffic' || plan.status.abort) continue;
+    if (action.kind !== 'applyTraffic' || (plan.status.abort && !s.dynamic)) continue;
     const stable = before.replicaSets.find((rs) => rs.podTemplateHash === action.stableHash);
     expect(stable?.availableReplicas ?? 0).toBeGreaterThanOrEqual(
       trafficWeightToReplicas(s.replicas, action.stableWeight),

@@ -8,8 +8,8 @@ import { comparableTemplate, findSameTemplate } from '../../../src/rollout/templ
 
 const base = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'a', image: 'x:1' }] } };
 const canary = {
-  canaryMetadata: { labels: { role: 'canary' } },
-  stableMetadata: { labels: { role: 'stable' } },
+  desired: { labels: { role: 'canary' } },
+  stable: { labels: { role: 'stable' } },
 };
 
 function rs(name: string, hash: string, template: object, revision = '1'): ReplicaSetView {

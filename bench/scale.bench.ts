@@ -1,8 +1,8 @@
+import { existsSync } from 'node:fs';
 import { setTimeout as delay } from 'node:timers/promises';
-import { pollUntil } from '../test/cluster/wait.js';
 import { type BenchOptions, type BenchResult, isQuick, percentile } from './run.js';
 import { formatTally } from './support/audit-log.js';
-import { type BenchEnv, startBenchEnv } from './support/bench-env.js';
+import { type BenchEnv, type BenchReplica, startBenchEnv } from './support/bench-env.js';
 import {
   createFleet,
   ensureKwokNodes,
@@ -13,7 +13,10 @@ import {
   updateFleet,
   waitFleetHealthy,
 } from './support/fleet.js';
+import { electedReplicas, standbyCounts, standbyRows } from './support/ha.js';
+import { memoryBreakdown, readMemorySample } from './support/memory-kinds.js';
 import { RssSampler, readProcStats } from './support/proc-stats.js';
+import { waitRequestsQuiet } from './support/quiet.js';
 import {
   countsSince,
   filterWrites,
@@ -43,26 +46,37 @@ interface Phase {
   requests: RequestCounts;
 }
 
-/** The bench environment, the controller's pid and where its request counts go. */
+/** The bench environment, the (leading) controller's pid and probe files, and the standby replicas. */
 interface Ctx {
   b: BenchEnv;
   pid: number;
   countsPath: string;
+  memoryPath?: string;
+  standbys: BenchReplica[];
   timeoutMs: number;
 }
 
 /** Waits (polling with a deadline) until the controller has sent no request for `QUIET_MS`. */
-async function waitControllerQuiet(ctx: Ctx, timeoutMs = 120_000): Promise<void> {
-  let total = -1;
-  let changedAt = performance.now();
-  await pollUntil(
-    () => {
-      const now = totalRequests(readRequestCounts(ctx.countsPath));
-      if (now !== total) [total, changedAt] = [now, performance.now()];
-      return performance.now() - changedAt >= QUIET_MS;
-    },
-    { timeoutMs, intervalMs: 250, description: `${QUIET_MS} ms without controller requests` },
-  );
+function waitControllerQuiet(ctx: Ctx, timeoutMs = 120_000): Promise<void> {
+  return waitRequestsQuiet(ctx.countsPath, QUIET_MS, timeoutMs);
+}
+
+/**
+ * With replicas: if the leader measured so far has exited (it lost its Lease), measure the new leader from
+ * now on; returns a row saying so (a failover within the phase: its figures mix both leaders), else none.
+ */
+async function followLeader(ctx: Ctx, n: number): Promise<BenchResult[]> {
+  if (ctx.standbys.length === 0 || existsSync(`/proc/${ctx.pid}`)) return [];
+  const { leader, standbys } = await electedReplicas(ctx.b);
+  const old = ctx.pid;
+  Object.assign(ctx, {
+    pid: leader.process.process.pid ?? 0,
+    countsPath: leader.requestCountsPath ?? ctx.countsPath,
+    memoryPath: leader.memoryPath,
+    standbys: standbys.filter((s) => s.process.process.running),
+  });
+  const note = `the leader (pid ${old}) exited; pid ${ctx.pid} took over, so this size's figures mix both`;
+  return [{ name: `N=${n} failover`, p50: 1, p99: 1, unit: 'leader changes', notes: note }];
 }
 
 /** Runs `act`, then waits until `count` Rollouts are Healthy on `revision`, sampling the controller throughout. */
@@ -94,7 +108,8 @@ async function measureIdle(ctx: Ctx, windowMs: number) {
   await delay(windowMs); // the measurement window itself, not a wait for a condition
   const stats = sampler.stop();
   const requests = countsSince(before, readRequestCounts(ctx.countsPath));
-  return { requests, perMinute: 60_000 / windowMs, ...stats };
+  const memory = ctx.memoryPath ? readMemorySample(ctx.memoryPath) : undefined;
+  return { requests, perMinute: 60_000 / windowMs, memory, ...stats };
 }
 
 const fixed = (n: number, digits = 1) => Number(n.toFixed(digits));
@@ -153,9 +168,17 @@ function updateRows(n: number, create: Phase, update: Phase): BenchResult[] {
   ];
 }
 
+/** Counts split into those on Leases and the rest. */
+function splitLeases(counts: RequestCounts): [RequestCounts, RequestCounts] {
+  const entries = Object.entries(counts);
+  const lease = ([k]: [string, number]) => k.endsWith(' leases');
+  return [Object.fromEntries(entries.filter(lease)), Object.fromEntries(entries.filter((e) => !lease(e)))];
+}
+
 /** Rows of the idle window: writes per minute (goal 0), other requests per minute, RSS at idle. */
 function idleRows(n: number, idle: Awaited<ReturnType<typeof measureIdle>>): BenchResult[] {
-  const writes = filterWrites(idle.requests);
+  // Lease renewals (leader election, with replicas) are the elector's, not the controllers' writes.
+  const [leases, writes] = splitLeases(filterWrites(idle.requests));
   const reads = filterWrites(idle.requests, false);
   const rate = (c: RequestCounts) => fixed(totalRequests(c) * idle.perMinute);
   const window = `${(60 / idle.perMinute).toFixed(0)} s window, ${n} Healthy Rollouts`;
@@ -166,7 +189,7 @@ function idleRows(n: number, idle: Awaited<ReturnType<typeof measureIdle>>): Ben
       p99: rate(writes),
       unit: 'writes/min',
       goal: 'p99 = 0',
-      notes: `${window}${totalRequests(writes) > 0 ? `: ${formatTally(writes)}` : ''}`,
+      notes: `${window}${totalRequests(writes) > 0 ? `: ${formatTally(writes)}` : ''}${totalRequests(leases) > 0 ? `; not counted: Lease renewals ${formatTally(leases)}` : ''}`,
     },
     {
       name: `N=${n} idle reads per minute`,
@@ -175,7 +198,13 @@ function idleRows(n: number, idle: Awaited<ReturnType<typeof measureIdle>>): Ben
       unit: 'requests/min',
       notes: `${window}: ${formatTally(reads)}`,
     },
-    { name: `N=${n} controller RSS at idle`, p50: fixed(idle.rssMB), p99: fixed(idle.rssMB), unit: 'MB' },
+    {
+      name: `N=${n} controller RSS at idle`,
+      p50: fixed(idle.rssMB),
+      p99: fixed(idle.rssMB),
+      unit: 'MB',
+      notes: idle.memory ? memoryBreakdown(idle.memory) : undefined,
+    },
   ];
 }
 
@@ -187,6 +216,7 @@ async function weightViolations(ctx: Ctx): Promise<number> {
 
 /** One size: more Rollouts created (on the current revision), all updated at once, then an idle window. */
 async function runSize(ctx: Ctx, from: number, n: number, revision: number, idleMs: number) {
+  const standbyBefore = standbyCounts(ctx.standbys);
   await ensureKwokNodes(ctx.b.kc, Math.ceil((n * PODS_PER_ROLLOUT) / PODS_PER_NODE) + 1);
   const create = await measurePhase(ctx, n, revision, () =>
     createFleet(ctx.b.kc, ctx.b.namespace, { from, to: n, revision }),
@@ -196,10 +226,11 @@ async function runSize(ctx: Ctx, from: number, n: number, revision: number, idle
     const rss = { name: `N=${n} controller peak RSS, create`, ...peak, unit: 'MB', goal: RSS_GOAL };
     return { rows: [timeRow(`N=${n} create`, create), rss], complete: false };
   }
+  const failover = await followLeader(ctx, n);
   const update = await measurePhase(ctx, n, revision + 1, () =>
     updateFleet(ctx.b.kc, ctx.b.namespace, n, revision + 1),
   );
-  const rows = updateRows(n, create, update);
+  const rows = [...updateRows(n, create, update), ...failover, ...(await followLeader(ctx, n))];
   const bad = await weightViolations(ctx);
   if (bad > 0)
     rows.push({
@@ -209,8 +240,9 @@ async function runSize(ctx: Ctx, from: number, n: number, revision: number, idle
       unit: 'VS',
       goal: 'p99 = 0',
     });
-  if (!update.progress.complete) return { rows, complete: false };
-  rows.push(...idleRows(n, await measureIdle(ctx, idleMs)));
+  if (!update.progress.complete)
+    return { rows: [...rows, ...standbyRows(n, ctx.standbys, standbyBefore)], complete: false };
+  rows.push(...idleRows(n, await measureIdle(ctx, idleMs)), ...standbyRows(n, ctx.standbys, standbyBefore));
   return { rows, complete: true };
 }
 
@@ -230,19 +262,24 @@ async function baselineRow(ctx: Ctx, bundled: boolean): Promise<BenchResult> {
  * size the fleet grows to N and reaches Healthy, then all N are updated at once: time to Healthy, the
  * controller's peak RSS and CPU, and its API requests per Rollout (counted in the controller process by
  * a preload); then an idle window: writes and reads per minute, RSS. Sizes grow in the same environment;
- * a size that does not finish by the deadline ends the bench with what it reached.
+ * a size that does not finish by the deadline ends the bench with what it reached. With
+ * VIREO_BENCH_SCALE_REPLICAS=2 two replicas elect a leader: the figures are the leader's, and each
+ * standby's writes are reported (goal 0: only the leader acts; all Healthy: no update lost).
  */
 export default async function scale(options?: BenchOptions): Promise<BenchResult[]> {
   const quick = isQuick(options);
   const sizes = quick ? QUICK_SIZES : FULL_SIZES;
   const idleMs = Number(env.VIREO_BENCH_IDLE_WINDOW_MS ?? (quick ? 20_000 : 60_000));
   const bundled = env.VIREO_BENCH_CONTROLLER !== 'tsx';
-  const b = await startBenchEnv('scale', { countRequests: true, bundled });
+  const replicas = Number(env.VIREO_BENCH_SCALE_REPLICAS ?? 1);
+  const b = await startBenchEnv('scale', { countRequests: true, memoryProbe: true, bundled, replicas });
   try {
-    const pid = b.controller.process.pid;
-    if (!pid || !b.requestCountsPath) throw new Error('the controller has no pid or no request counts');
+    const { leader, standbys } = await electedReplicas(b);
+    const pid = leader.process.process.pid;
+    if (!pid || !leader.requestCountsPath) throw new Error('the controller has no pid or no request counts');
     const timeoutMs = quick ? QUICK_PHASE_TIMEOUT_MS : PHASE_TIMEOUT_MS;
-    const ctx: Ctx = { b, pid, countsPath: b.requestCountsPath, timeoutMs };
+    const { requestCountsPath: countsPath, memoryPath } = leader;
+    const ctx: Ctx = { b, pid, countsPath, memoryPath, standbys, timeoutMs };
     const rows: BenchResult[] = [await baselineRow(ctx, bundled)];
     let [from, revision] = [0, 0];
     for (const n of sizes) {

@@ -1,4 +1,5 @@
 import { hostname } from 'node:os';
+import type { KubeConfig } from '@kubernetes/client-node';
 import { type Logger, pino } from 'pino';
 import { AnalysisRunController } from './analysis/controller.js';
 import { createProviderRegistry } from './analysis/providers/registry.js';
@@ -6,8 +7,9 @@ import { ConfigError, type ControllerFlags, parseControllerFlags } from './confi
 import { crashAfterPushHook, GitWriteBackController } from './gitops/controller.js';
 import { ClientNodeKubeClient, loadKubeConfig } from './kube/client.js';
 import { apiEventSink, EventRecorder } from './kube/events.js';
+import { setWatchTimeoutSeconds } from './kube/informers.js';
 import { LeaderElector } from './kube/leader-election.js';
-import { coordinationLeaseApi } from './kube/lease-api.js';
+import { clientLeaseApi } from './kube/lease-api.js';
 import { NotificationController } from './notify/controller.js';
 import { RolloutController } from './rollout/controller.js';
 import { startHealthServer } from './server/health.js';
@@ -49,6 +51,7 @@ function readConfig(): ControllerFlags {
 function buildControllers(flags: ControllerFlags, logger: Logger, metrics: ControllerMetrics) {
   const kc = loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
   const client = new ClientNodeKubeClient(kc);
+  setWatchTimeoutSeconds(flags.watchTimeoutSeconds);
   const events = new EventRecorder({ sink: apiEventSink(client), logger });
   const common = { client, clock: systemClock, logger, workers: flags.workers };
   const rollouts = new RolloutController({
@@ -86,13 +89,14 @@ function buildControllers(flags: ControllerFlags, logger: Logger, metrics: Contr
 
 function electLeader(
   flags: ControllerFlags,
-  deps: { kc: Parameters<typeof coordinationLeaseApi>[0]; logger: Logger; state: Leadership },
+  deps: { kc: KubeConfig; logger: Logger; state: Leadership },
   startAll: () => Promise<void>,
 ): LeaderElector {
   const { logger, state } = deps;
   const identity = `${hostname()}_${process.pid}`;
   return new LeaderElector({
-    leaseApi: coordinationLeaseApi(deps.kc),
+    // Its own connections, each request bounded by the renew deadline (a later answer is useless).
+    leaseApi: clientLeaseApi(new ClientNodeKubeClient(deps.kc, { requestTimeoutMs: flags.renewDeadlineMs })),
     namespace: flags.leaderElectionNamespace,
     name: flags.instanceId ? `${LEASE_NAME}-${flags.instanceId}` : LEASE_NAME,
     identity,

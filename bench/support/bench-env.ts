@@ -1,3 +1,4 @@
+import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
@@ -12,7 +13,15 @@ import { createNamespace } from '../../test/integration/support/objects.js';
 import { RolloutApi, type RolloutObject } from '../../test/integration/support/rollouts.js';
 import { AuditLog } from './audit-log.js';
 import { BUNDLES, startBundledController } from './controller-bundle.js';
+import { MEMORY_PROBE_ENV } from './memory-kinds.js';
 import { REQUEST_COUNTS_ENV } from './request-kinds.js';
+
+/** One controller replica and where its probes write. */
+export interface BenchReplica {
+  process: ControllerProcess;
+  requestCountsPath?: string;
+  memoryPath?: string;
+}
 
 /** A control plane, one namespace and the controller running in it as its ServiceAccount. */
 export interface BenchEnv {
@@ -20,11 +29,18 @@ export interface BenchEnv {
   kc: KubeConfig;
   namespace: string;
   api: RolloutApi;
+  /** The first (or only) replica. */
   controller: ControllerProcess;
+  /** Every replica (one unless `replicas` was given), with its probe files. */
+  replicas: BenchReplica[];
   /** The controller's writes, when started with `audit: true`. */
   audit?: AuditLog;
   /** The file the controller's request counts go to, when started with `countRequests: true`. */
   requestCountsPath?: string;
+  /** The file the memory probe writes its latest sample to, when started with `memoryProbe: true`. */
+  memoryPath?: string;
+  /** Where heap snapshots go (SIGUSR2 to the controller), when started with `heapSnapshots: true`. */
+  heapSnapshotDir?: string;
   /** Stops the controller and the environment (the run directory is kept with VIREO_KEEP_TEST_ENV=1). */
   stop(): Promise<void>;
 }
@@ -37,6 +53,17 @@ export interface BenchEnvOptions {
   logLevel?: string;
   /** Count the controller's API requests by verb and resource (the request-counter preload). */
   countRequests?: boolean;
+  /** Sample the controller's memory breakdown every second (the memory-probe preload). */
+  memoryProbe?: boolean;
+  /** With `memoryProbe`: collect garbage before each sample (`--expose-gc`), so heapUsed is the live heap. */
+  liveHeap?: boolean;
+  /**
+   * Controller replicas (default 1, with `--no-leader-elect`); more run with leader election on a Lease in
+   * the bench namespace (the controller's default periods), as a Deployment of several replicas does.
+   */
+  replicas?: number;
+  /** Let SIGUSR2 write a heap snapshot of the controller into the run directory's `heap/`. */
+  heapSnapshots?: boolean;
   /**
    * Run the controller bundled by esbuild under plain `node` (as deployed) instead of `src/main.ts` under
    * tsx, whose loader adds ~90 MB of RSS (default false).
@@ -44,47 +71,115 @@ export interface BenchEnvOptions {
   bundled?: boolean;
 }
 
-/** NODE_OPTIONS and the counts file that load the request-counter preload into the controller. */
-function requestCounterEnv(countsPath: string, bundled: boolean): Record<string, string> {
-  const preload = bundled
-    ? pathToFileURL(BUNDLES.requestCounter).href
-    : new URL('./request-counter.ts', import.meta.url).href;
-  const tsx = bundled ? '' : `--import=${import.meta.resolve('tsx')} `;
-  const inherited = process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ` : '';
-  return { NODE_OPTIONS: `${inherited}${tsx}--import=${preload}`, [REQUEST_COUNTS_ENV]: countsPath };
+/** Where replica `i`'s probes write, under the run directory (replica 0 keeps the historical names). */
+function probePaths(dir: string, i = 0) {
+  const suffix = i === 0 ? '' : `-${i}`;
+  return {
+    counts: join(dir, `request-counts${suffix}.json`),
+    memory: join(dir, `memory${suffix}.json`),
+    heapSnapshots: join(dir, 'heap'),
+  };
 }
 
+/**
+ * NODE_OPTIONS and files for the controller's preloads: the request counter, the memory probe (with
+ * `liveHeap`, `--expose-gc`, so its heapUsed is the live heap) and heap snapshots on SIGUSR2 into the run
+ * directory; none of them when none is asked for.
+ */
+function preloadEnv(
+  dir: string,
+  options: BenchEnvOptions,
+  bundled: boolean,
+  i: number,
+): Record<string, string> {
+  const paths = probePaths(dir, i);
+  const preload = (bundle: string, source: string) =>
+    bundled ? pathToFileURL(bundle).href : new URL(source, import.meta.url).href;
+  const flags: string[] = bundled ? [] : [`--import=${import.meta.resolve('tsx')}`];
+  const env: Record<string, string> = {};
+  if (options.countRequests) {
+    flags.push(`--import=${preload(BUNDLES.requestCounter, './request-counter.ts')}`);
+    env[REQUEST_COUNTS_ENV] = paths.counts;
+  }
+  if (options.memoryProbe) {
+    if (options.liveHeap) flags.push('--expose-gc');
+    flags.push(`--import=${preload(BUNDLES.memoryProbe, './memory-probe.ts')}`);
+    env[MEMORY_PROBE_ENV] = paths.memory;
+  }
+  if (options.heapSnapshots) {
+    mkdirSync(paths.heapSnapshots, { recursive: true });
+    flags.push('--heapsnapshot-signal=SIGUSR2', `--diagnostic-dir=${paths.heapSnapshots}`);
+  }
+  if (Object.keys(env).length === 0 && !options.heapSnapshots) return {};
+  const inherited = process.env.NODE_OPTIONS ? `${process.env.NODE_OPTIONS} ` : '';
+  return { NODE_OPTIONS: `${inherited}${flags.join(' ')}`, ...env };
+}
+
+/** Leader election of replicas (several controllers): a Lease in the bench namespace, default periods. */
+function leaderArgs(options: BenchEnvOptions, namespace: string): string[] {
+  if ((options.replicas ?? 1) <= 1) return ['--no-leader-elect'];
+  return [`--leader-election-namespace=${namespace}`];
+}
+
+/** Starts replica `i` of the controller (log `controller.log`, `controller-<i>.log` for i > 0). */
 async function startController(
+  env: Environment,
+  kubeconfigPath: string,
+  namespace: string,
+  options: BenchEnvOptions,
+  i: number,
+): Promise<ControllerProcess> {
+  const level = options.logLevel ?? 'info';
+  const bundled = options.bundled ?? false;
+  const args = [`--namespace=${namespace}`, ...leaderArgs(options, namespace), `--log-level=${level}`];
+  const processOptions = {
+    kubeconfigPath,
+    logPath: join(env.dir, i === 0 ? 'controller.log' : `controller-${i}.log`),
+    args,
+    env: preloadEnv(env.dir, options, bundled, i),
+  };
+  return bundled ? startBundledController(processOptions) : startControllerProcess(processOptions);
+}
+
+/** Starts every replica, one after the other (replica 0 first, so it usually becomes the leader). */
+async function startReplicas(
   env: Environment,
   kc: KubeConfig,
   namespace: string,
   options: BenchEnvOptions,
-) {
+  started: ControllerProcess[],
+): Promise<void> {
   const kubeconfig = await serviceAccountKubeconfig(kc, join(env.dir, 'controller-kubeconfig.yaml'));
-  const level = options.logLevel ?? 'info';
-  const bundled = options.bundled ?? false;
-  const start = bundled ? startBundledController : startControllerProcess;
-  const counts = join(env.dir, 'request-counts.json');
-  return start({
-    kubeconfigPath: kubeconfig,
-    logPath: join(env.dir, 'controller.log'),
-    args: [`--namespace=${namespace}`, '--no-leader-elect', `--log-level=${level}`],
-    env: options.countRequests ? requestCounterEnv(counts, bundled) : undefined,
+  for (let i = 0; i < (options.replicas ?? 1); i++) {
+    started.push(await startController(env, kubeconfig, namespace, options, i));
+  }
+}
+
+/** Each started replica with the probe files it writes (those asked for in `options`). */
+function benchReplicas(
+  dir: string,
+  options: BenchEnvOptions,
+  controllers: ControllerProcess[],
+): BenchReplica[] {
+  return controllers.map((process, i) => {
+    const paths = probePaths(dir, i);
+    const requestCountsPath = options.countRequests ? paths.counts : undefined;
+    return { process, requestCountsPath, memoryPath: options.memoryProbe ? paths.memory : undefined };
   });
 }
 
 /**
  * Starts an environment (optionally with the audit log), a namespace, and the controller process
- * scoped to it with leader election off. Whatever started is stopped again if a later step fails.
+ * scoped to it with leader election off (or `replicas` processes electing a leader). Whatever started is stopped again if a later step fails.
  */
 export async function startBenchEnv(prefix: string, options: BenchEnvOptions = {}): Promise<BenchEnv> {
   const dir = newRunDir(prefix);
   const auditLogPath = options.audit ? join(dir, 'audit.log') : undefined;
   const env = await startEnvironment({ dir, auditLogPath });
   const keepDir = process.env.VIREO_KEEP_TEST_ENV === '1';
-  let controller: ControllerProcess | undefined;
+  const controllers: ControllerProcess[] = [];
   const stop = async (): Promise<void> => {
-    await controller?.process.stop();
+    await Promise.all(controllers.map((c) => c.process.stop()));
     await env.stop({ keepDir });
     if (keepDir) process.stderr.write(`bench: run directory kept at ${dir}\n`);
   };
@@ -92,11 +187,26 @@ export async function startBenchEnv(prefix: string, options: BenchEnvOptions = {
     const kc = new KubeConfig();
     kc.loadFromFile(env.info.kubeconfigPath);
     const namespace = await createNamespace(kc, prefix);
-    controller = await startController(env, kc, namespace, options);
+    await startReplicas(env, kc, namespace, options, controllers);
     const api = new RolloutApi(kc, namespace);
     const audit = auditLogPath ? new AuditLog(auditLogPath) : undefined;
-    const requestCountsPath = options.countRequests ? join(env.dir, 'request-counts.json') : undefined;
-    return { env, kc, namespace, api, controller, audit, requestCountsPath, stop };
+    const replicas = benchReplicas(env.dir, options, controllers);
+    const { requestCountsPath, memoryPath } = replicas[0] as BenchReplica;
+    const heapSnapshotDir = options.heapSnapshots ? probePaths(env.dir).heapSnapshots : undefined;
+    const controller = controllers[0] as ControllerProcess;
+    return {
+      env,
+      kc,
+      namespace,
+      api,
+      controller,
+      replicas,
+      audit,
+      requestCountsPath,
+      memoryPath,
+      heapSnapshotDir,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;

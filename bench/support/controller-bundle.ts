@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import { CONTROLLER_NODE_FLAGS, controllerBuildOptions } from '../../scripts/controller-bundle.js';
 import type { ControllerProcess, ControllerProcessOptions } from '../../test/cluster/controller.js';
 import { repoRoot } from '../../test/cluster/crds.js';
 import { freePort } from '../../test/cluster/ports.js';
@@ -13,43 +14,48 @@ import { pollUntil } from '../../test/cluster/wait.js';
  */
 const BUNDLE_DIR = join(repoRoot, 'node_modules', '.cache', 'vireo-bench');
 
-/** The bundled controller (`src/main.ts`) and request-counter preload, plain ESM that `node` runs as is. */
+/** The bundled controller (`src/main.ts`) and the bench preloads, plain ESM that `node` runs as is. */
 export const BUNDLES = {
   controller: join(BUNDLE_DIR, 'controller.mjs'),
   requestCounter: join(BUNDLE_DIR, 'request-counter.mjs'),
+  memoryProbe: join(BUNDLE_DIR, 'memory-probe.mjs'),
 };
 
 /**
- * Bundles `src/main.ts` and the request-counter preload (the project's own code only; packages stay external
- * and load from node_modules), so the controller runs as a deployed one would: without tsx's loader.
+ * Bundles the controller as `npm run build` does (`controllerBuildOptions`: client-node bundled and
+ * tree-shaken, the other packages external and loaded from node_modules), plus the bench preloads.
  */
 export async function buildControllerBundle(): Promise<typeof BUNDLES> {
-  await build({
-    entryPoints: {
-      controller: join(repoRoot, 'src', 'main.ts'),
+  await build(
+    controllerBuildOptions(BUNDLE_DIR, {
       'request-counter': join(repoRoot, 'bench', 'support', 'request-counter.ts'),
-    },
-    outdir: BUNDLE_DIR,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node20',
-    packages: 'external',
-    logLevel: 'warning',
-  });
+      'memory-probe': join(repoRoot, 'bench', 'support', 'memory-probe.ts'),
+    }),
+  );
   return BUNDLES;
 }
 
 /**
+ * The node flags the bundled controller runs with: the image's (`CONTROLLER_NODE_FLAGS`), or
+ * VIREO_BENCH_NODE_FLAGS (space-separated; `none` for none) to compare others.
+ */
+export function benchNodeFlags(env: NodeJS.ProcessEnv = process.env): string[] {
+  const custom = env.VIREO_BENCH_NODE_FLAGS;
+  if (custom === undefined) return [...CONTROLLER_NODE_FLAGS];
+  return custom === 'none' ? [] : custom.split(/\s+/).filter((f) => f !== '');
+}
+
+/**
  * Starts the bundled controller (see {@link buildControllerBundle}) with plain `node` and waits for /readyz;
- * the same flags and ports as the harness's `startControllerProcess`, which runs `src/main.ts` under tsx.
+ * the same flags and ports as the harness's `startControllerProcess`, which runs `src/main.ts` under tsx,
+ * and the node flags of the image ({@link benchNodeFlags}).
  */
 export async function startBundledController(options: ControllerProcessOptions): Promise<ControllerProcess> {
   const bundle = (await buildControllerBundle()).controller;
   const healthPort = await freePort();
   const metricsPort = await freePort();
   const args = [
+    ...benchNodeFlags(),
     bundle,
     `--kubeconfig=${options.kubeconfigPath}`,
     `--health-addr=127.0.0.1:${healthPort}`,

@@ -88,6 +88,15 @@ export class RssSampler {
     }
   }
 
+  /** The current stats, or (the process has exited, e.g. a replica that lost its Lease) the sampled ones. */
+  private lastStats(): ProcStats {
+    try {
+      return readProcStats(this.pid);
+    } catch {
+      return { rssMB: this.sampledPeak, peakRssMB: this.sampledPeak, cpuSeconds: this.startCpu };
+    }
+  }
+
   private stopTimer(): void {
     if (this.timer) clearInterval(this.timer);
     this.timer = undefined;
@@ -100,7 +109,7 @@ export class RssSampler {
   stop(): { peakRssMB: number; rssMB: number; cpuSeconds: number; peakSource: 'VmHWM' | 'sampled' } {
     this.sample();
     this.stopTimer();
-    const now = readProcStats(this.pid);
+    const now = this.lastStats();
     const peak = this.hwmReset ? Math.max(now.peakRssMB, this.sampledPeak) : this.sampledPeak;
     return {
       peakRssMB: peak,

@@ -20,6 +20,8 @@ export interface ControllerFlags {
   retryPeriodMs: number;
   workers: number;
   logLevel: 'debug' | 'info' | 'warn' | 'error';
+  /** Server-side watch timeout of every informer, whole seconds (≥ 1); undefined = random 300–600 s each. */
+  watchTimeoutSeconds?: number;
   prometheusAddress?: string;
   /** Accept `file://` remotes for Git write-back (tests, demo). */
   allowFileGitRemotes: boolean;
@@ -73,6 +75,9 @@ const schema = z.object({
     .regex(/^[1-9]\d*$/, 'expected a positive integer')
     .transform(Number),
   'log-level': z.enum(['debug', 'info', 'warn', 'error']),
+  'watch-timeout': duration
+    .optional()
+    .transform((ms) => (ms === undefined ? undefined : Math.max(1, Math.round(ms / 1000)))),
   'prometheus-address': optionalText,
   'instance-id': optionalText,
   'allow-file-git-remotes': switchValue,
@@ -141,6 +146,7 @@ export function parseControllerFlags(argv: string[], env: RawValues): Controller
     retryPeriodMs: v['leader-election-retry-period'],
     workers: v.workers,
     logLevel: v['log-level'],
+    watchTimeoutSeconds: v['watch-timeout'],
     prometheusAddress: v['prometheus-address'],
     allowFileGitRemotes: v['allow-file-git-remotes'],
     instanceId: v['instance-id'],

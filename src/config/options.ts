@@ -53,6 +53,11 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
   { flag: 'workers', env: 'VIREO_WORKERS', default: '4', help: 'concurrent reconciles per controller' },
   { flag: 'log-level', env: 'VIREO_LOG_LEVEL', default: 'info', help: 'debug, info, warn or error' },
   {
+    flag: 'watch-timeout',
+    env: 'VIREO_WATCH_TIMEOUT',
+    help: 'server-side timeout of each watch (default random 5–10 min); a watch silent twice as long is re-opened',
+  },
+  {
     flag: 'instance-id',
     env: 'VIREO_INSTANCE_ID',
     help: "reconcile only Rollouts labelled argo-rollouts.argoproj.io/controller-instance=<id> (Argo's sharding)",

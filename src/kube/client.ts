@@ -5,6 +5,7 @@ import {
   KubeConfig,
   ServerConfiguration,
 } from '@kubernetes/client-node';
+import { AgentCache } from './agent-cache.js';
 import { ApiError, apiErrorFromResponse, toApiError } from './errors.js';
 import type { ResourceType } from './resources.js';
 import type { KubeList, KubeObject } from './types.js';
@@ -67,15 +68,25 @@ export interface ObjectRef {
 /**
  * {@link KubeClient} over client-node's HTTP stack. Requests carry the kubeconfig's credentials; bodies
  * are sent and returned as raw JSON (no model (de)serialisation, so no dropped fields or `Date` objects).
+ * Connections are kept alive and reused across requests ({@link AgentCache}). Every request, response body
+ * included, ends within `requestTimeoutMs` (default {@link DEFAULT_REQUEST_TIMEOUT_MS}): a timed-out request
+ * fails with code 0, and the keep-alive pool is dropped (its sockets may be as dead as this one's).
  */
 export class ClientNodeKubeClient extends RequestKubeClient {
   private readonly config: Configuration;
+  private readonly agents = new AgentCache();
 
-  constructor(private readonly kc: KubeConfig) {
+  private readonly requestTimeoutMs: number;
+
+  constructor(
+    private readonly kc: KubeConfig,
+    options: { requestTimeoutMs?: number } = {},
+  ) {
     super();
     const cluster = kc.getCurrentCluster();
     if (!cluster) throw new Error('kubeconfig has no current cluster');
     this.config = createConfiguration({ baseServer: new ServerConfiguration(cluster.server, {}) });
+    this.requestTimeoutMs = options.requestTimeoutMs ?? DEFAULT_REQUEST_TIMEOUT_MS;
   }
 
   protected async send<R>(req: KubeRequest): Promise<R> {
@@ -90,6 +101,9 @@ export class ClientNodeKubeClient extends RequestKubeClient {
     }
     try {
       await this.kc.applySecurityAuthentication(ctx);
+      const agent = this.agents.reuse(ctx.getAgent()) as ReturnType<typeof ctx.getAgent>;
+      if (agent) ctx.setAgent(agent);
+      ctx.setSignal(AbortSignal.timeout(this.requestTimeoutMs));
       const response = await this.config.httpApi.send(ctx).toPromise();
       const text = await response.body.text();
       if (response.httpStatusCode < 200 || response.httpStatusCode > 299) {
@@ -97,10 +111,22 @@ export class ClientNodeKubeClient extends RequestKubeClient {
       }
       return (text === '' ? {} : JSON.parse(text)) as R;
     } catch (err) {
-      throw err instanceof ApiError ? err : toApiError(err);
+      if (err instanceof ApiError) throw err;
+      if (!ctx.getSignal()?.aborted) throw toApiError(err);
+      // The connection may be dead without a reset: drop every pooled socket, not only this one.
+      this.agents.destroy();
+      throw new ApiError(0, 'Other', `request timed out after ${this.requestTimeoutMs} ms`, { cause: err });
     }
   }
 }
+
+/**
+ * Default bound of one API request, response body included. A connection that silently stops carrying
+ * bytes (a dropped NAT entry, a dead peer behind a proxy) would otherwise hold the request, and the
+ * reconcile waiting on it, for ever; with keep-alive the next requests would queue behind it on the same
+ * dead socket. kube-apiserver itself gives up on non-watch requests after 60 s.
+ */
+export const DEFAULT_REQUEST_TIMEOUT_MS = 30_000;
 
 /** Where to load credentials from; both fields optional. */
 export interface KubeConfigSource {

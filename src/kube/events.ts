@@ -70,6 +70,12 @@ export interface EventRecorderOptions {
   maxCached?: number;
   /** Writes allowed to wait; more are dropped with a warning; default 1000. */
   maxPending?: number;
+  /**
+   * Objects whose events are written concurrently (one write at a time per lane; an object's events always
+   * go to the same lane); default 8. With one lane, every write waits for the previous one: at 1000
+   * Rollouts progressing at once that backlog passes `maxPending` and events are dropped.
+   */
+  lanes?: number;
 }
 
 interface Seen {
@@ -79,13 +85,22 @@ interface Seen {
   lastMs: number;
 }
 
+/** The lane of `obj`'s events: a hash of its namespace, kind and name, so one object always uses one lane. */
+export function laneOf(obj: KubeObject, lanes: number): number {
+  const id = `${obj.metadata?.namespace ?? ''}/${obj.kind ?? ''}/${obj.metadata?.name ?? ''}`;
+  let h = 0;
+  for (let i = 0; i < id.length; i++) h = (Math.imul(h, 31) + id.charCodeAt(i)) | 0;
+  return Math.abs(h) % lanes;
+}
+
 function rfc3339(d: Date): string {
   return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
 }
 
 /**
  * Records core/v1 Events about objects. Invariants: `event()` never throws and never rejects into the
- * caller — failures are logged and the event dropped; writes happen one at a time in call order; an
+ * caller — failures are logged and the event dropped; the events of one object are written one at a time
+ * in call order (those of different objects may be written concurrently, `lanes` at most); an
  * event identical to one recorded within the aggregation window (same object, type, reason, message)
  * increments that Event's `count` and `lastTimestamp` instead of creating a new object.
  */
@@ -99,7 +114,7 @@ export class EventRecorder {
   private readonly maxCached: number;
   private readonly maxPending: number;
   private readonly seen = new Map<string, Seen>();
-  private chain: Promise<void> = Promise.resolve();
+  private readonly lanes: Promise<void>[];
   private pending = 0;
   private seq = 0;
 
@@ -112,6 +127,7 @@ export class EventRecorder {
     this.windowMs = opts.aggregationWindowMs ?? 10 * 60_000;
     this.maxCached = opts.maxCached ?? 4096;
     this.maxPending = opts.maxPending ?? 1000;
+    this.lanes = Array.from({ length: Math.max(1, opts.lanes ?? 8) }, () => Promise.resolve());
   }
 
   /** Queues an Event about `obj`; returns at once. */
@@ -123,7 +139,8 @@ export class EventRecorder {
     this.pending++;
     const at = this.clock.now();
     const atMs = this.clock.monotonicMs();
-    this.chain = this.chain
+    const lane = laneOf(obj, this.lanes.length);
+    this.lanes[lane] = (this.lanes[lane] as Promise<void>)
       .then(() => this.write(obj, { type, reason, message, at, atMs }))
       .catch((err: unknown) => this.logger.warn({ reason, err }, 'event dropped: write failed'))
       .finally(() => {
@@ -132,8 +149,8 @@ export class EventRecorder {
   }
 
   /** Resolves when every event queued so far has been written or dropped. */
-  flush(): Promise<void> {
-    return this.chain;
+  async flush(): Promise<void> {
+    await Promise.all(this.lanes);
   }
 
   private async write(

@@ -1,5 +1,6 @@
-import { CoordinationV1Api, type KubeConfig, type V1Lease } from '@kubernetes/client-node';
-import { toApiError } from './errors.js';
+import type { KubeClient } from './client.js';
+import { Resources } from './resources.js';
+import type { KubeObject } from './types.js';
 
 /** A MicroTime as read back from the API (RFC 3339 string) or as written (`V1MicroTime`, a `Date`). */
 export type MicroTime = Date | string;
@@ -28,27 +29,18 @@ export interface LeaseApi {
   replace(namespace: string, lease: Lease): Promise<Lease>;
 }
 
-async function wrap<R>(fn: () => Promise<R>): Promise<R> {
-  try {
-    return await fn();
-  } catch (err) {
-    throw toApiError(err);
-  }
-}
-
-/** {@link LeaseApi} over client-node's `CoordinationV1Api` (needs RBAC `leases`: get, create, update). */
-export function coordinationLeaseApi(kc: KubeConfig): LeaseApi {
-  const api = kc.makeApiClient(CoordinationV1Api);
-  const toLease = (l: V1Lease): Lease => l as Lease;
-  const toBody = (l: Lease): V1Lease => l as V1Lease;
+/**
+ * {@link LeaseApi} over a {@link KubeClient}: raw JSON on the client's keep-alive connections and within its
+ * request timeout, so a renewal neither opens a TLS connection per call nor hangs past its deadline. Times
+ * are written as `V1MicroTime` (whose JSON form has the microseconds MicroTime requires).
+ */
+export function clientLeaseApi(client: KubeClient): LeaseApi {
+  const asObject = (lease: Lease) => lease as KubeObject;
   return {
-    get: (namespace, name) => wrap(async () => toLease(await api.readNamespacedLease({ name, namespace }))),
+    get: (namespace, name) => client.get<KubeObject>(Resources.leases, namespace, name) as Promise<Lease>,
     create: (namespace, lease) =>
-      wrap(async () => toLease(await api.createNamespacedLease({ namespace, body: toBody(lease) }))),
+      client.create(Resources.leases, namespace, asObject(lease)) as Promise<Lease>,
     replace: (namespace, lease) =>
-      wrap(async () => {
-        const body = toBody(lease);
-        return toLease(await api.replaceNamespacedLease({ name: lease.metadata.name, namespace, body }));
-      }),
+      client.replace(Resources.leases, namespace, asObject(lease)) as Promise<Lease>,
   };
 }

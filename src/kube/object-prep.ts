@@ -1,3 +1,4 @@
+import { trimForCache } from './cache-trim.js';
 import type { KubeObject } from './types.js';
 
 /** Freezes `value` and everything reachable from it; returns the same reference. */
@@ -9,14 +10,13 @@ export function deepFreeze<T>(value: T): T {
 }
 
 /**
- * Readies an object received from the API for the cache, in place: drops `metadata.managedFields`
- * (about half of an object's heap size and never read by the controller), then deep-freezes it so
- * every consumer sees the same immutable snapshot. Returns the same reference.
+ * Readies an object received from the API for the cache, in place: drops what the controller never reads
+ * (`trimForCache`: `metadata.managedFields` and kubectl's last-applied-configuration annotation), then
+ * deep-freezes it so every consumer sees the same immutable snapshot. Returns the same reference.
  */
 export function prepareForCache<T extends KubeObject>(obj: T): T {
   if (Object.isFrozen(obj)) return obj;
-  if (obj.metadata && 'managedFields' in obj.metadata) delete obj.metadata.managedFields;
-  return deepFreeze(obj);
+  return deepFreeze(trimForCache(obj));
 }
 
 /**

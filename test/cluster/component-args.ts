@@ -15,6 +15,8 @@ export interface ControlPlaneLayout {
   pki: Pki;
   /** kube-apiserver audit logging, when requested (default off). */
   audit?: AuditLayout;
+  /** Extra kube-apiserver flags (e.g. `--watch-cache-sizes=replicasets.apps#0`), kept across restarts. */
+  apiserverExtraArgs?: string[];
 }
 
 /** Where the audit policy and the JSON audit log of one control plane live. */
@@ -94,6 +96,7 @@ export function apiserverArgs(l: ControlPlaneLayout): string[] {
     '--profiling=false',
     '--v=0',
     ...auditArgs(l.audit),
+    ...(l.apiserverExtraArgs ?? []),
   ];
 }
 

@@ -36,6 +36,8 @@ export interface ControlPlaneOptions {
   auditLogPath?: string;
   /** Users whose writes the audit log records (default the controller's ServiceAccount). */
   auditUsers?: string[];
+  /** Extra kube-apiserver flags, also used when it is restarted (e.g. to disable a watch cache). */
+  apiserverArgs?: string[];
 }
 
 /** A running control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok. */
@@ -77,6 +79,7 @@ async function layoutFor(options: ControlPlaneOptions): Promise<ControlPlaneLayo
     kwokConfigPath: join(clusterDir, 'kwok-stages.yaml'),
     pki: ensurePki(join(dir, 'pki')),
     audit: auditFor(options),
+    ...(options.apiserverArgs ? { apiserverExtraArgs: options.apiserverArgs } : {}),
   };
 }
 

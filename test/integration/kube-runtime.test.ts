@@ -5,7 +5,7 @@ import { apiEventSink, EventRecorder } from '../../src/kube/events.js';
 import type { ResilientInformer } from '../../src/kube/informer.js';
 import { createInformer } from '../../src/kube/informers.js';
 import { LeaderElector } from '../../src/kube/leader-election.js';
-import { coordinationLeaseApi } from '../../src/kube/lease-api.js';
+import { clientLeaseApi } from '../../src/kube/lease-api.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { MemoryLogger } from '../../src/util/logger.js';
 import { pollUntil } from '../cluster/wait.js';
@@ -170,7 +170,7 @@ describe('controller runtime against the real API server', () => {
   });
 
   it('elects one leader on a real Lease and hands over when it stops', async () => {
-    const leaseApi = coordinationLeaseApi(kc);
+    const leaseApi = clientLeaseApi(client);
     const log: string[] = [];
     const make = (identity: string) => {
       const elector = new LeaderElector({

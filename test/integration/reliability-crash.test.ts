@@ -2,7 +2,9 @@ import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { pollUntil } from '../cluster/wait.js';
 import { createTemplate, runsOf } from './support/analysis.js';
-import { canaryRollout, imagePatch, safety } from './support/canary.js';
+import { type AvailabilityRecorder, recordAvailability } from './support/availability.js';
+import { scenarioFence } from './support/availability-fence.js';
+import { canaryRollout, imagePatch } from './support/canary.js';
 import {
   type CrashableEngine,
   type MetricsStub,
@@ -19,11 +21,10 @@ const PAUSES = [
   { setWeight: 75 },
 ];
 const ANALYSED = [{ setWeight: 50 }, { analysis: { templates: [{ templateName: 'steady-ok' }] } }];
-/**
- * Availability is not fenced: under a load average of 40 a dip of one available pod was seen once before
- * any crash (reported to the lead); the stable share of every step is.
- */
-const FENCE = { steps: PAUSES, maxSurge: 1, maxUnavailable: 0, availability: false };
+/** Each step's stable share and 4 − 0 available pods at every observation (see `scenarioFence`). */
+const FENCE = { steps: PAUSES, maxSurge: 1, maxUnavailable: 0 };
+/** The fence's surge and unavailability, set on the Rollout (Argo's defaults would be 25 % each). */
+const SURGE_ONLY = { maxSurge: 1, maxUnavailable: 0 };
 
 const names = (sets: V1ReplicaSet[]) => sets.map((rs) => rs.metadata?.name ?? '').sort();
 const at = (step: number) => (r: RolloutObject) =>
@@ -38,20 +39,25 @@ const at = (step: number) => (r: RolloutObject) =>
 describe('crash and resume: SIGKILL mid-step, mid-pause and mid-analysis', () => {
   let env: CrashableEngine;
   let metrics: MetricsStub;
+  let recorder: AvailabilityRecorder;
 
   beforeAll(async () => {
     env = await startCrashableEngine('crash');
     metrics = await startMetricsStub('ok');
+    recorder = recordAvailability(env.kc, env.namespace);
   });
   afterAll(async () => {
+    recorder?.stop();
     await env?.stop();
     await metrics?.close();
   });
 
   it('resumes a timed pause at the same step and an indefinite pause still paused', async () => {
     const { api } = env;
-    const check = safety(FENCE);
-    await api.create(canaryRollout('paused', 'registry.local/paused:1', { replicas: 4, steps: PAUSES }));
+    const fence = scenarioFence(recorder, FENCE);
+    const check = fence.check;
+    const shape = { replicas: 4, steps: PAUSES, canary: SURGE_ONLY };
+    await api.create(canaryRollout('paused', 'registry.local/paused:1', shape));
     await api.waitFor('paused', 'first deploy Healthy', (r) => r.status?.phase === 'Healthy', check);
     await api.patchSpec('paused', imagePatch('registry.local/paused:2'));
     await api.waitFor('paused', 'the timed pause (step 1)', at(1), check);
@@ -87,6 +93,7 @@ describe('crash and resume: SIGKILL mid-step, mid-pause and mid-analysis', () =>
     );
     expect(done.status?.currentStepIndex).toBe(PAUSES.length);
     expect(names(await api.replicaSets('paused'))).toEqual(sets);
+    await fence.settle();
   });
 
   it('resumes a running step analysis: the same AnalysisRun, no second one, and the update finishes', async () => {

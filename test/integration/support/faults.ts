@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -250,4 +250,37 @@ export async function completedRun(
     },
     { timeoutMs, intervalMs: 250, description: `AnalysisRun ${name} to complete` },
   );
+}
+
+/** The JSON (pino) lines of a controller's log, oldest first, across restarts; other lines are skipped. */
+export function controllerLog(controller: ControllerProcess): Record<string, unknown>[] {
+  return readFileSync(controller.process.logPath, 'utf8')
+    .split('\n')
+    .flatMap((line) => {
+      try {
+        return line.startsWith('{') ? [JSON.parse(line) as Record<string, unknown>] : [];
+      } catch {
+        return [];
+      }
+    });
+}
+
+/**
+ * Physically compacts etcd's history up to its current revision through etcd's v3 JSON gateway (what
+ * `etcdctl compact --physical` does). Afterwards a watch that reaches etcd from an older resourceVersion
+ * is answered 410 Gone. Returns the revision compacted to.
+ */
+export async function compactEtcd(etcdPort: number): Promise<number> {
+  const call = async (path: string, body: object) => {
+    const res = await fetch(`http://127.0.0.1:${etcdPort}/v3/kv/${path}`, {
+      method: 'POST',
+      body: JSON.stringify(body),
+    });
+    if (!res.ok) throw new Error(`etcd ${path}: HTTP ${res.status} ${await res.text()}`);
+    return (await res.json()) as { header?: { revision?: string } };
+  };
+  const revision = (await call('range', { key: Buffer.from('/').toString('base64') })).header?.revision;
+  if (!revision) throw new Error('etcd answered no revision');
+  await call('compaction', { revision, physical: true });
+  return Number(revision);
 }

@@ -1,6 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/kube/errors.js';
-import { type CoreEvent, EventRecorder, type EventRepeat, type EventSink } from '../../../src/kube/events.js';
+import {
+  type CoreEvent,
+  EventRecorder,
+  type EventRepeat,
+  type EventSink,
+  laneOf,
+} from '../../../src/kube/events.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import { MemoryLogger } from '../../../src/util/logger.js';
 
@@ -134,5 +140,47 @@ describe('EventRecorder', () => {
     );
     await recorder.flush();
     expect(sink.all()[0]?.metadata.namespace).toBe('default');
+  });
+
+  it("writes one object's events in call order and other objects' alongside", async () => {
+    const started: string[] = [];
+    const release: (() => void)[] = [];
+    const sink: EventSink = {
+      create: (event) => {
+        started.push(`${event.involvedObject.name}:${event.message}`);
+        return new Promise((resolve) => release.push(() => resolve(event)));
+      },
+      update: async () => undefined,
+    };
+    const objects = Array.from({ length: 16 }, (_, i) => ({
+      ...rollout,
+      metadata: { ...rollout.metadata, name: `r${i}` },
+    }));
+    const lanes = new Set(objects.map((o) => laneOf(o, 4)));
+    const recorder = new EventRecorder({ sink, lanes: 4 });
+    for (const o of objects) recorder.event(o, 'Normal', 'Step', 'first');
+    recorder.event(objects[0] as typeof rollout, 'Normal', 'Step', 'second');
+    await Promise.resolve();
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(started).toHaveLength(lanes.size);
+    expect(started).not.toContain('r0:second');
+    while (release.length > 0) {
+      release.shift()?.();
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+    await recorder.flush();
+    expect(started).toHaveLength(17);
+    expect(started.indexOf('r0:first')).toBeLessThan(started.indexOf('r0:second'));
+  });
+
+  it('maps an object to the same lane every time, within range', () => {
+    const a = { kind: 'Rollout', metadata: { namespace: 'n', name: 'a' } };
+    expect(laneOf(a, 8)).toBe(laneOf({ ...a }, 8));
+    for (let i = 0; i < 50; i++) {
+      const lane = laneOf({ kind: 'Rollout', metadata: { namespace: 'n', name: `x${i}` } }, 8);
+      expect(lane).toBeGreaterThanOrEqual(0);
+      expect(lane).toBeLessThan(8);
+    }
+    expect(laneOf(a, 1)).toBe(0);
   });
 });

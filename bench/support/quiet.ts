@@ -1,0 +1,24 @@
+import { pollUntil } from '../../test/cluster/wait.js';
+import { readRequestCounts, totalRequests } from './request-kinds.js';
+
+/**
+ * Waits (polling every 250 ms, with a deadline) until the controller has sent no API request for `quietMs`,
+ * judged from the request-counter preload's counts file. Invariant: resolves only after `quietMs` of
+ * unchanged counts; rejects at the deadline.
+ */
+export async function waitRequestsQuiet(
+  countsPath: string,
+  quietMs = 3000,
+  timeoutMs = 120_000,
+): Promise<void> {
+  let total = -1;
+  let changedAt = performance.now();
+  await pollUntil(
+    () => {
+      const now = totalRequests(readRequestCounts(countsPath));
+      if (now !== total) [total, changedAt] = [now, performance.now()];
+      return performance.now() - changedAt >= quietMs;
+    },
+    { timeoutMs, intervalMs: 250, description: `${quietMs} ms without controller requests` },
+  );
+}

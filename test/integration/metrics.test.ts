@@ -95,7 +95,11 @@ describe('/metrics of a running controller process (reference 7.1)', () => {
         const done = t
           .split('\n')
           .some((l) => l.startsWith(`analysis_run_info{${base},phase=`) && !l.includes('"Pending"'));
-        return done && t;
+        // The gauges come from the cache; the analysis controller's first reconcile may still be running.
+        const reconciled = /^vireo_reconcile_duration_seconds_count\{controller="analysisruns"\} [1-9]/m.test(
+          t,
+        );
+        return done && reconciled && t;
       },
       { timeoutMs: 30_000, description: 'the AnalysisRun to start in /metrics' },
     );

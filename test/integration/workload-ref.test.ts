@@ -263,7 +263,12 @@ describe('spec.workloadRef against the real control plane, as the deploy/ Servic
     expect(r.status?.phase).toBe('Degraded');
     expect(await env.api.replicaSets('orphan')).toEqual([]);
 
-    await runningDeployment('absent', 'registry.example/web:1.0.0');
+    // Not runningDeployment: with scaleDown onsuccess the Rollout may become Healthy, and scale the
+    // Deployment to 0, before the Deployment's own pods are available.
+    await apps.createNamespacedDeployment({
+      namespace: env.namespace,
+      body: deploymentManifest('absent', 'registry.example/web:1.0.0'),
+    });
     await env.api.waitFor(
       'orphan',
       'the Rollout recovered once the Deployment exists',

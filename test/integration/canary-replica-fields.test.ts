@@ -180,7 +180,12 @@ describe('canary replica fields on the real control plane', () => {
         w === 0 && countsOf(x.sets, stable)[1] === 4 && countsOf(x.sets, x.r.status?.currentPodHash)[0] === 0
       );
     });
-    expect(weights).toEqual([75, 25, 0]);
+    // Observed every 150 ms, so a short-lived 25% can be missed: the weights seen start at 75, end at 0 and
+    // only step down through the setWeight values (the stable's share is checked at every observation).
+    expect(weights[0]).toBe(75);
+    expect(weights.at(-1)).toBe(0);
+    expect(weights.every((w) => [75, 25, 0].includes(w))).toBe(true);
+    expect([...weights].sort((a, b) => b - a)).toEqual(weights);
   });
 
   it('replicaProgressThreshold lets a step complete with some canary pods not ready', async () => {

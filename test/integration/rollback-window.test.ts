@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { canaryRollout, imagePatch } from './support/canary.js';
-import { type EngineEnv, startEngine } from './support/rollouts.js';
+import { type EngineEnv, type RolloutObject, startEngine } from './support/rollouts.js';
 
 let env: EngineEnv;
 const NAME = 'windowed';
@@ -19,22 +19,24 @@ async function release(image: string, promote: boolean): Promise<string> {
     `${image} picked up`,
     (r) => r.status?.currentPodHash !== before.status?.currentPodHash,
   );
-  if (promote) {
-    // As a user would: promote once the release waits at its pause (promoting in the same instant the
-    // new revision is recorded was lost twice under load; see docs/reliability.md, open items).
-    await env.api.waitFor(NAME, `${image} paused`, (r) => r.status?.phase === 'Paused');
+  const stable = (r: RolloutObject) =>
+    r.status?.phase === 'Healthy' && r.status?.stableRS === moved.status?.currentPodHash;
+  // promoteFull is re-sent while the release still waits at its pause: a promoteFull was lost in clean-clone
+  // CI runs (open item in docs/reliability.md); this test is about rollbackWindow, not that race.
+  for (let attempt = 1; promote && attempt <= 4; attempt++) {
+    await env.api.waitFor(NAME, `${image} paused`, (r) => r.status?.phase === 'Paused' || stable(r));
+    if (stable(await env.api.get(NAME))) break;
     await env.api.patchStatus(NAME, { promoteFull: true });
+    const taken = await env.api
+      .waitFor(NAME, `${image} promoted`, (r) => r.status?.phase !== 'Paused', undefined, 15_000)
+      .then(() => true)
+      .catch(() => false);
+    if (taken) break;
   }
-  const done = await env.api
-    .waitFor(
-      NAME,
-      `${image} stable`,
-      (r) => r.status?.phase === 'Healthy' && r.status?.stableRS === moved.status?.currentPodHash,
-    )
-    .catch(async (err: Error) => {
-      const status = JSON.stringify((await env.api.get(NAME)).status);
-      throw new Error(`${err.message}; status: ${status}`);
-    });
+  const done = await env.api.waitFor(NAME, `${image} stable`, stable).catch(async (err: Error) => {
+    const status = JSON.stringify((await env.api.get(NAME)).status);
+    throw new Error(`${err.message}; status: ${status}`);
+  });
   return done.status?.stableRS ?? '';
 }
 

@@ -70,3 +70,10 @@ export async function terminateAnalysisRun(
       if (!isApiError(err, 'NotFound')) throw err;
     });
 }
+
+/** Deletes one AnalysisRun; one already gone counts as deleted. */
+export async function deleteAnalysisRun(client: KubeClient, namespace: string, name: string): Promise<void> {
+  await client.delete(Resources.analysisRuns, { namespace, name }).catch((err: unknown) => {
+    if (!isApiError(err, 'NotFound')) throw err;
+  });
+}

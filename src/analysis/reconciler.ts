@@ -12,9 +12,9 @@ import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { assessRun, isCompletedPhase, resolveArgs, toTimestamp } from './core/index.js';
 import { ttlExpiry } from './core/retention.js';
+import { deleteAnalysisRun } from './create-run.js';
 import { takeDueMeasurements } from './measure.js';
 import type { ProviderRegistry } from './providers/registry.js';
-import { deleteAnalysisRun, pruneRunHistory } from './retention.js';
 import { secretArgValues } from './secret-args.js';
 
 /** Everything one AnalysisRun reconcile needs; no module state. */
@@ -88,12 +88,6 @@ async function collectCompleted(
   return {};
 }
 
-async function afterCompletion(deps: AnalysisReconcilerDeps, raw: KubeObject, phase: string): Promise<void> {
-  await pruneRunHistory(deps, raw, phase).catch((err: unknown) => {
-    deps.logger.warn({ analysisRun: objectKey(raw), err: (err as Error).message }, 'run history not pruned');
-  });
-}
-
 async function statusOrError(
   deps: AnalysisReconcilerDeps,
   parsed: ReturnType<typeof AnalysisRunSchema.safeParse>,
@@ -117,9 +111,8 @@ async function statusOrError(
 /**
  * One reconcile of the AnalysisRun `key`: takes the measurements due now, assesses the run with Argo's
  * rules and writes `status` with one merge patch (none when unchanged). A run that does not parse, or
- * whose arguments cannot be resolved, ends in phase Error with the reason. When a run completes, the owning
- * Rollout's run history limits are applied (`pruneRunHistory`); a completed run is only deleted once its
- * `ttlStrategy` expires.
+ * whose arguments cannot be resolved, ends in phase Error with the reason. A completed run is only deleted
+ * here once its `ttlStrategy` expires (the Rollout reconciler applies the run history limits).
  */
 export async function reconcileAnalysisRun(
   deps: AnalysisReconcilerDeps,
@@ -141,7 +134,6 @@ export async function reconcileAnalysisRun(
       { type: 'merge', body: { status: diff } },
     );
     deps.logger.debug({ analysisRun: key, phase: status.phase }, 'status updated');
-    if (isCompletedPhase(status.phase)) await afterCompletion(deps, raw, status.phase ?? '');
   }
   return parsed.success ? requeueFor(parsed.data, status, now) : {};
 }

@@ -90,6 +90,12 @@ export interface TerminateAnalysisRunAction {
   name: string;
 }
 
+/** Delete a completed AnalysisRun beyond the Rollout's run history limits (one already gone is done). */
+export interface DeleteAnalysisRunAction {
+  kind: 'deleteAnalysisRun';
+  name: string;
+}
+
 /** Record a Kubernetes Event on the Rollout. */
 export interface EmitEventAction {
   kind: 'emitEvent';
@@ -129,6 +135,7 @@ export type RolloutAction =
   | ApplyTrafficAction
   | CreateAnalysisRunAction
   | TerminateAnalysisRunAction
+  | DeleteAnalysisRunAction
   | EmitEventAction
   | ScaleDeploymentAction
   | SetWorkloadGenerationAction;

@@ -1,3 +1,4 @@
+import { deleteAnalysisRun } from '../analysis/create-run.js';
 import type { Rollout } from '../api/index.js';
 import type { KubeClient } from '../kube/client.js';
 import { Resources } from '../kube/client.js';
@@ -167,6 +168,39 @@ async function syncEphemeralMetadata(
   return replicaSetWrite('patch', a.name, patched);
 }
 
+type Kind = RolloutAction['kind'];
+type ActionOf<K extends Kind> = Extract<RolloutAction, { kind: K }>;
+type Handler<K extends Kind> = (
+  ports: ExecutorPorts,
+  rollout: Rollout,
+  action: ActionOf<K>,
+) => Promise<ObjectWrite | undefined>;
+
+const ns = (rollout: Rollout) => rollout.metadata?.namespace;
+const none = async (work: Promise<unknown>): Promise<undefined> => {
+  await work;
+  return undefined;
+};
+
+const HANDLERS: { [K in Kind]: Handler<K> } = {
+  createReplicaSet: createReplicaSet,
+  scaleReplicaSet: (ports, rollout, a) => scaleReplicaSet(ports, ns(rollout), a),
+  deleteReplicaSet: (ports, rollout, a) => deleteReplicaSet(ports, ns(rollout), a.name),
+  syncEphemeralMetadata: (ports, rollout, a) => syncEphemeralMetadata(ports, ns(rollout), a),
+  deletePod: (ports, rollout, a) => none(deletePod(ports, ns(rollout), a)),
+  setServiceSelector: (ports, rollout, a) => none(setServiceSelector(ports, ns(rollout), a)),
+  emitEvent: async (ports, rollout, a) => {
+    ports.events.event(rollout as KubeObject, a.type, a.reason, a.message);
+    return undefined;
+  },
+  applyTraffic: (ports, rollout, a) => none(applyTraffic(ports.client, rollout, a)),
+  createAnalysisRun: (ports, rollout, a) => none(startAnalysisRun(ports.client, rollout, a)),
+  terminateAnalysisRun: (ports, rollout, a) => none(stopAnalysisRun(ports.client, rollout, a.name)),
+  deleteAnalysisRun: (ports, rollout, a) => none(deleteAnalysisRun(ports.client, ns(rollout) ?? '', a.name)),
+  scaleDeployment: (ports, rollout, a) => none(executeWorkloadAction(ports.client, rollout, a)),
+  setWorkloadGeneration: (ports, rollout, a) => none(executeWorkloadAction(ports.client, rollout, a)),
+};
+
 /**
  * Performs one action; idempotent (AlreadyExists/NotFound count as done, a pod delete whose uid no longer
  * matches is done, patches state absolute targets). Returns the ReplicaSet write it made, if it wrote one
@@ -176,37 +210,10 @@ export async function executeAction(
   ports: ExecutorPorts,
   rollout: Rollout,
   action: RolloutAction,
-  // biome-ignore lint/suspicious/noConfusingVoidType: cases other than ReplicaSet writes return their helpers' Promise<void>.
-): Promise<ObjectWrite | void> {
-  const namespace = rollout.metadata?.namespace;
-  switch (action.kind) {
-    case 'createReplicaSet':
-      return createReplicaSet(ports, rollout, action);
-    case 'scaleReplicaSet':
-      return scaleReplicaSet(ports, namespace, action);
-    case 'deleteReplicaSet':
-      return deleteReplicaSet(ports, namespace, action.name);
-    case 'syncEphemeralMetadata':
-      return syncEphemeralMetadata(ports, namespace, action);
-    case 'deletePod':
-      return deletePod(ports, namespace, action);
-    case 'setServiceSelector':
-      return setServiceSelector(ports, namespace, action);
-    case 'emitEvent':
-      ports.events.event(rollout as KubeObject, action.type, action.reason, action.message);
-      return;
-    case 'applyTraffic':
-      return applyTraffic(ports.client, rollout, action);
-    case 'createAnalysisRun':
-      return startAnalysisRun(ports.client, rollout, action);
-    case 'terminateAnalysisRun':
-      return stopAnalysisRun(ports.client, rollout, action.name);
-    case 'scaleDeployment':
-    case 'setWorkloadGeneration':
-      return executeWorkloadAction(ports.client, rollout, action);
-    default:
-      throw new UnsupportedActionError((action as { kind: string }).kind);
-  }
+): Promise<ObjectWrite | undefined> {
+  const handler = HANDLERS[action.kind] as Handler<Kind> | undefined;
+  if (handler === undefined) throw new UnsupportedActionError((action as { kind: string }).kind);
+  return handler(ports, rollout, action as ActionOf<Kind>);
 }
 
 /**

@@ -11,6 +11,7 @@ import { planEphemeral } from './plan-ephemeral.js';
 import { recordStablePingPong } from './plan-ping-pong.js';
 import { planRestart } from './plan-restart.js';
 import { syncRevision } from './plan-revision.js';
+import { planRunHistory } from './plan-run-history.js';
 import { planHistory, planScaling } from './plan-scale.js';
 import { planMissingStable } from './plan-stable.js';
 import { finishPlan } from './plan-status.js';
@@ -49,7 +50,7 @@ export function planInvalidSpec(snapshot: RolloutSnapshot, issues: readonly Issu
  * specs get `planInvalidSpec`. Otherwise, in Argo's order: revision bookkeeping and user intents
  * (promote-full, abort, retry), Service selectors, traffic, canary/stable pod metadata, the pod restarter
  * (a pass that deletes pods scales nothing), ReplicaSet scaling (stable first), history cleanup, step
- * progression, then the complete next status; with `pingPong`, `status.canary.stablePingPong` flips when
+ * progression, AnalysisRun history beyond its limits, then the complete next status; with `pingPong`, `status.canary.stablePingPong` flips when
  * the pass makes the desired ReplicaSet stable (`recordStablePingPong`). `spec.paused` halts everything
  * but an abort; a stable ReplicaSet deleted by hand is recreated or, when it cannot be, holds everything (`planMissingStable`).
  * Invariants: actions are idempotent and deterministic; re-planning an unchanged, converged world yields no
@@ -69,6 +70,7 @@ export function planRollout(snapshot: RolloutSnapshot): RolloutPlan {
     else planWorld(ctx, draft);
   }
   recordStablePingPong(ctx, draft);
+  planRunHistory(ctx, draft);
   return finishPlan(ctx, draft);
 }
 

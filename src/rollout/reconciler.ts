@@ -62,12 +62,15 @@ function analysisRunView(run: KubeObject): AnalysisRunView {
     status?: { phase?: string; message?: string };
     spec?: { terminate?: boolean };
   };
+  const stamp = r.metadata?.creationTimestamp as string | Date | undefined;
+  const created = stamp instanceof Date ? stamp.toISOString() : stamp;
   return {
     name: r.metadata?.name ?? '',
     labels: r.metadata?.labels ?? {},
     ...(r.status?.phase ? { phase: r.status.phase } : {}),
     ...(r.status?.message ? { message: r.status.message } : {}),
     ...(r.spec?.terminate ? { terminate: true } : {}),
+    ...(created === undefined ? {} : { createdAt: created }),
   };
 }
 

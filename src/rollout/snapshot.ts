@@ -28,6 +28,8 @@ export interface AnalysisRunView {
   phase?: string;
   message?: string;
   terminate?: boolean;
+  /** `metadata.creationTimestamp` (RFC 3339): orders the run history. */
+  createdAt?: string;
 }
 
 /**

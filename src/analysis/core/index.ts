@@ -33,6 +33,7 @@ export {
   type SubstituteOptions,
   substituteArgs,
 } from './resolve-args.js';
+export { type RunHistoryEntry, type RunHistoryLimits, runsBeyondHistory, ttlExpiry } from './retention.js';
 export {
   checkRun,
   DEFAULT_MEASUREMENT_RETENTION,

@@ -204,8 +204,13 @@ export class World {
         this.traffic = { ...action };
         return;
       case 'createAnalysisRun':
-        if (!this.analysisRuns.has(action.name))
-          this.analysisRuns.set(action.name, { name: action.name, labels: action.labels, phase: 'Pending' });
+        if (!this.analysisRuns.has(action.name)) {
+          const createdAt = new Date(this.nowMs).toISOString();
+          this.analysisRuns.set(action.name, { name: action.name, labels: action.labels, phase: 'Pending', createdAt });
+        }
+        return;
+      case 'deleteAnalysisRun':
+        this.analysisRuns.delete(action.name);
         return;
       case 'terminateAnalysisRun': {
         const run = this.analysisRuns.get(action.name);

@@ -256,6 +256,20 @@ async function baselineRow(ctx: Ctx, bundled: boolean): Promise<BenchResult> {
   return { name: 'controller RSS, no Rollouts yet', p50: rss, p99: rss, unit: 'MB', notes: how };
 }
 
+/** With replicas: how often a replica exited and was started again (goal 0: no leader lost its Lease). */
+function restartRow(b: BenchEnv): BenchResult {
+  const count = b.restarts.length;
+  const notes = b.restarts.map((r) => `replica ${r.slot} exit ${r.exitCode}`).join('; ');
+  return {
+    name: 'controller replica restarts (kubelet-like)',
+    p50: count,
+    p99: count,
+    unit: 'restarts',
+    goal: 'p99 = 0',
+    notes: notes || 'none',
+  };
+}
+
 /**
  * Scale: fleets of N Rollouts (2 replicas, Istio host split over two headless Services and a
  * VirtualService, steps setWeight 20 → pause 1s → 50 → pause 1s → 80) on one controller process. Per
@@ -290,6 +304,7 @@ export default async function scale(options?: BenchOptions): Promise<BenchResult
       if (!done.complete) break;
       [from, revision] = [n, revision + 1];
     }
+    if (replicas > 1) rows.push(restartRow(b));
     return rows;
   } finally {
     await b.stop();

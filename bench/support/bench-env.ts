@@ -41,8 +41,21 @@ export interface BenchEnv {
   memoryPath?: string;
   /** Where heap snapshots go (SIGUSR2 to the controller), when started with `heapSnapshots: true`. */
   heapSnapshotDir?: string;
+  /**
+   * With several replicas, each one that exits is started again in its slot (as a kubelet restarts a
+   * container whose controller lost its Lease); one entry per restart. A replaced process is swapped into
+   * `replicas[i].process`, and its request counts start again from zero.
+   */
+  restarts: ReplicaRestart[];
   /** Stops the controller and the environment (the run directory is kept with VIREO_KEEP_TEST_ENV=1). */
   stop(): Promise<void>;
+}
+
+/** One kubelet-like restart of a controller replica. */
+export interface ReplicaRestart {
+  slot: number;
+  exitCode: number | null;
+  at: number;
 }
 
 /** Options for {@link startBenchEnv}. */
@@ -155,6 +168,29 @@ async function startReplicas(
   }
 }
 
+/**
+ * Restarts replica `slot` each time it exits until `stopping()` (kubelet's restartPolicy Always, no
+ * back-off): the new process replaces the old one in `replica` and `controllers`.
+ */
+function superviseReplica(
+  start: () => Promise<ControllerProcess>,
+  slot: number,
+  replica: BenchReplica,
+  controllers: ControllerProcess[],
+  hooks: { stopping: () => boolean; restarts: ReplicaRestart[] },
+): void {
+  void replica.process.process.exited().then(async (exitCode) => {
+    if (hooks.stopping()) return;
+    hooks.restarts.push({ slot, exitCode, at: Date.now() });
+    process.stderr.write(`bench: controller replica ${slot} exited (${exitCode}); restarting it\n`);
+    const next = await start().catch(() => undefined);
+    if (next === undefined || hooks.stopping()) return void next?.process.stop();
+    replica.process = next;
+    controllers[slot] = next;
+    superviseReplica(start, slot, replica, controllers, hooks);
+  });
+}
+
 /** Each started replica with the probe files it writes (those asked for in `options`). */
 function benchReplicas(
   dir: string,
@@ -178,7 +214,10 @@ export async function startBenchEnv(prefix: string, options: BenchEnvOptions = {
   const env = await startEnvironment({ dir, auditLogPath });
   const keepDir = process.env.VIREO_KEEP_TEST_ENV === '1';
   const controllers: ControllerProcess[] = [];
+  const restarts: ReplicaRestart[] = [];
+  let stopping = false;
   const stop = async (): Promise<void> => {
+    stopping = true;
     await Promise.all(controllers.map((c) => c.process.stop()));
     await env.stop({ keepDir });
     if (keepDir) process.stderr.write(`bench: run directory kept at ${dir}\n`);
@@ -191,6 +230,14 @@ export async function startBenchEnv(prefix: string, options: BenchEnvOptions = {
     const api = new RolloutApi(kc, namespace);
     const audit = auditLogPath ? new AuditLog(auditLogPath) : undefined;
     const replicas = benchReplicas(env.dir, options, controllers);
+    if (replicas.length > 1) {
+      const kubeconfig = join(env.dir, 'controller-kubeconfig.yaml');
+      const hooks = { stopping: () => stopping, restarts };
+      replicas.forEach((replica, i) => {
+        const start = () => startController(env, kubeconfig, namespace, options, i);
+        superviseReplica(start, i, replica, controllers, hooks);
+      });
+    }
     const { requestCountsPath, memoryPath } = replicas[0] as BenchReplica;
     const heapSnapshotDir = options.heapSnapshots ? probePaths(env.dir).heapSnapshots : undefined;
     const controller = controllers[0] as ControllerProcess;
@@ -205,6 +252,7 @@ export async function startBenchEnv(prefix: string, options: BenchEnvOptions = {
       requestCountsPath,
       memoryPath,
       heapSnapshotDir,
+      restarts,
       stop,
     };
   } catch (err) {

@@ -1,10 +1,17 @@
 import { pollUntil } from '../../test/cluster/wait.js';
 import { readRequestCounts, totalRequests } from './request-kinds.js';
 
+/** Total requests other than leader election's Lease reads and renewals (every 2 s with replicas). */
+function workRequests(countsPath: string): number {
+  const counts = readRequestCounts(countsPath);
+  const work = Object.fromEntries(Object.entries(counts).filter(([kind]) => !kind.endsWith(' leases')));
+  return totalRequests(work);
+}
+
 /**
- * Waits (polling every 250 ms, with a deadline) until the controller has sent no API request for `quietMs`,
- * judged from the request-counter preload's counts file. Invariant: resolves only after `quietMs` of
- * unchanged counts; rejects at the deadline.
+ * Waits (polling every 250 ms, with a deadline) until the controller has sent no API request for `quietMs`
+ * (Lease requests of leader election not counted), judged from the request-counter preload's counts file.
+ * Invariant: resolves only after `quietMs` of unchanged counts; rejects at the deadline.
  */
 export async function waitRequestsQuiet(
   countsPath: string,
@@ -15,7 +22,7 @@ export async function waitRequestsQuiet(
   let changedAt = performance.now();
   await pollUntil(
     () => {
-      const now = totalRequests(readRequestCounts(countsPath));
+      const now = workRequests(countsPath);
       if (now !== total) [total, changedAt] = [now, performance.now()];
       return performance.now() - changedAt >= quietMs;
     },

@@ -1,5 +1,7 @@
 import { stopTrackedRun } from './plan-analysis.js';
 import { type Draft, emit, type PlanContext } from './plan-context.js';
+import { revisionOf } from './replicasets.js';
+import type { ReplicaSetView } from './snapshot.js';
 
 function resetForNewRevision(ctx: PlanContext, draft: Draft): void {
   const status = draft.status;
@@ -10,20 +12,28 @@ function resetForNewRevision(ctx: PlanContext, draft: Draft): void {
   if (ctx.steps.length > 0) status.currentStepIndex = 0;
 }
 
-function createdAt(rs: { creationTimestamp?: string } | undefined): number {
-  return Date.parse(rs?.creationTimestamp ?? '');
+/**
+ * Creation order of two ReplicaSets: `creationTimestamp` has one-second resolution, so ReplicaSets made
+ * within the same second are ordered by the revision they were created with (negative: `a` is older).
+ */
+function creationOrder(a: ReplicaSetView, b: ReplicaSetView): number {
+  const byTime = Date.parse(a.creationTimestamp ?? '') - Date.parse(b.creationTimestamp ?? '');
+  return Number.isNaN(byTime) || byTime === 0 ? revisionOf(a) - revisionOf(b) : byTime;
 }
 
 /**
  * Argo `isRollbackWithinWindow`: the desired ReplicaSet was created before the stable one and fewer than
- * `spec.rollbackWindow.revisions` ReplicaSets were created between them.
+ * `spec.rollbackWindow.revisions` ReplicaSets were created between them (creation order: `creationOrder`).
  */
 export function withinRollbackWindow(ctx: PlanContext, stableHash: string | undefined): boolean {
   const revisions = ctx.rollout.spec.rollbackWindow?.revisions ?? 0;
-  const desired = createdAt(ctx.sets.desired);
-  const stable = createdAt(ctx.snapshot.replicaSets.find((rs) => rs.podTemplateHash === stableHash));
-  if (revisions <= 0 || !(desired < stable)) return false;
-  const between = ctx.snapshot.replicaSets.filter((rs) => desired < createdAt(rs) && createdAt(rs) < stable);
+  const desired = ctx.sets.desired;
+  const stable = ctx.snapshot.replicaSets.find((rs) => rs.podTemplateHash === stableHash);
+  if (revisions <= 0 || desired === undefined || stable === undefined) return false;
+  if (!(creationOrder(desired, stable) < 0)) return false;
+  const between = ctx.snapshot.replicaSets.filter(
+    (rs) => creationOrder(desired, rs) < 0 && creationOrder(rs, stable) < 0,
+  );
   return between.length < revisions;
 }
 

@@ -21,17 +21,13 @@ async function release(image: string, promote: boolean): Promise<string> {
   );
   const stable = (r: RolloutObject) =>
     r.status?.phase === 'Healthy' && r.status?.stableRS === moved.status?.currentPodHash;
-  // promoteFull is re-sent while the release still waits at its pause: a promoteFull was lost in clean-clone
-  // CI runs (open item in docs/reliability.md); this test is about rollbackWindow, not that race.
-  for (let attempt = 1; promote && attempt <= 4; attempt++) {
-    await env.api.waitFor(NAME, `${image} paused`, (r) => r.status?.phase === 'Paused' || stable(r));
-    if (stable(await env.api.get(NAME))) break;
+  if (promote) {
+    await env.api.waitFor(
+      NAME,
+      `${image} paused`,
+      (r) => r.status?.phase === 'Paused' && r.status.currentStepIndex === 1,
+    );
     await env.api.patchStatus(NAME, { promoteFull: true });
-    const taken = await env.api
-      .waitFor(NAME, `${image} promoted`, (r) => r.status?.phase !== 'Paused', undefined, 15_000)
-      .then(() => true)
-      .catch(() => false);
-    if (taken) break;
   }
   const done = await env.api.waitFor(NAME, `${image} stable`, stable).catch(async (err: Error) => {
     const status = JSON.stringify((await env.api.get(NAME)).status);

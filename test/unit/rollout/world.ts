@@ -170,7 +170,7 @@ export class World {
         availableReplicas: 0,
         annotations: action.annotations,
         template: action.template,
-        creationTimestamp: new Date(this.nowMs).toISOString(),
+        creationTimestamp: new Date(this.nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
         ...(action.minReadySeconds ? { minReadySeconds: action.minReadySeconds } : {}),
       },
     });
@@ -206,7 +206,12 @@ export class World {
       case 'createAnalysisRun':
         if (!this.analysisRuns.has(action.name)) {
           const createdAt = new Date(this.nowMs).toISOString();
-          this.analysisRuns.set(action.name, { name: action.name, labels: action.labels, phase: 'Pending', createdAt });
+          this.analysisRuns.set(action.name, {
+            name: action.name,
+            labels: action.labels,
+            phase: 'Pending',
+            createdAt,
+          });
         }
         return;
       case 'deleteAnalysisRun':

@@ -53,6 +53,18 @@ const TEMPLATES: [name: string, spec: () => Spec, field: RegExp][] = [
   ['dry-run-unknown', () => spec({}, undefined, { dryRun: [{ metricName: 'ghost' }] }), /dryRun\[0\]/],
   ['prometheus-no-query', () => spec({}, { prometheus: {} }), /prometheus\.query/],
   ['error-limit-negative', () => spec({ consecutiveErrorLimit: -1 }), /consecutiveErrorLimit/],
+  [
+    'lint-condition-syntax',
+    () => spec({ successCondition: 'result[0] <' }),
+    /metrics\[0\]\.successCondition/,
+  ],
+  [
+    'lint-unknown-function',
+    () => spec({ failureCondition: 'frobnicate(result)' }),
+    /failureCondition.*frobnicate/,
+  ],
+  ['lint-undeclared-arg', () => spec({}, prom('up{app="{{args.app}}"}')), /metrics\[0\]: .*args\.app/],
+  ['lint-ftp-url', () => spec({}, web('ftp://127.0.0.1/x')), /provider\.web\.url: .*ftp/],
 ];
 
 const nested = (depth: number): unknown => (depth === 0 ? 'x' : { deeper: [nested(depth - 1)] });

@@ -1,10 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
+import { Resources } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { type EngineEnv, startEngine } from './support/rollouts.js';
-import { createServices, splitRoute, type TrafficEnv, virtualService, vsWeights } from './support/traffic.js';
+import {
+  createServices,
+  splitRoute,
+  type TrafficEnv,
+  trafficEnvOf,
+  virtualService,
+  vsWeights,
+} from './support/traffic.js';
 
 const BETA = { headerName: 'x-beta', headerValue: { exact: 'yes' } };
 
@@ -29,7 +36,7 @@ describe('setHeaderRoute step with managedRoutes (Istio), through the controller
 
   beforeAll(async () => {
     env = await startEngine('header-route');
-    t = { kc: env.kc, client: new ClientNodeKubeClient(env.kc), namespace: env.namespace };
+    t = trafficEnvOf(env);
     await createServices(t.client, t.namespace, 'hdr', ['hdr-stable', 'hdr-canary']);
     await t.client.create(
       Resources.virtualServices,

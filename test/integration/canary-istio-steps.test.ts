@@ -1,6 +1,6 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
+import { Resources } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
@@ -10,6 +10,7 @@ import {
   selectedHash,
   splitRoute,
   type TrafficEnv,
+  trafficEnvOf,
   virtualService,
   vsWeights,
 } from './support/traffic.js';
@@ -63,7 +64,7 @@ describe('full Istio canary 20→40→60→80→100 over two VirtualServices (HT
 
   beforeAll(async () => {
     env = await startEngine('istio-steps');
-    t = { kc: env.kc, client: new ClientNodeKubeClient(env.kc), namespace: env.namespace };
+    t = trafficEnvOf(env);
     await createServices(t.client, t.namespace, 'ws', ['ws-stable', 'ws-canary']);
     const http = virtualService('ws-http', [splitRoute('primary', 'ws-stable', 'ws-canary')]);
     await t.client.create(Resources.virtualServices, t.namespace, http);

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
+import { Resources } from '../../src/kube/client.js';
 import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import {
@@ -17,6 +17,7 @@ import {
   splitHttpRoute,
   splitRoute,
   type TrafficEnv,
+  trafficEnvOf,
   virtualService,
   vsWeights,
 } from './support/traffic.js';
@@ -112,7 +113,7 @@ describe('canary pingPong through the controller (Istio VirtualService and Gatew
 
   beforeAll(async () => {
     env = await startEngine('pingpong');
-    t = { kc: env.kc, client: new ClientNodeKubeClient(env.kc), namespace: env.namespace };
+    t = trafficEnvOf(env);
     await createApp('pp', 'istio');
     await createApp('gw', 'gateway');
     await createApp('ab', 'istio', { abortScaleDownDelaySeconds: 2 });

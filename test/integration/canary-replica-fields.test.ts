@@ -1,6 +1,6 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
+import { Resources } from '../../src/kube/client.js';
 import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import {
@@ -12,7 +12,14 @@ import {
   specReplicas,
   startEngine,
 } from './support/rollouts.js';
-import { createServices, splitRoute, type TrafficEnv, virtualService, vsWeights } from './support/traffic.js';
+import {
+  createServices,
+  splitRoute,
+  type TrafficEnv,
+  trafficEnvOf,
+  virtualService,
+  vsWeights,
+} from './support/traffic.js';
 
 /** Pods of a template with this label run but never become Ready (test/cluster/kwok-stages.yaml). */
 const NEVER_READY = { 'vireo.test/ready': 'false' };
@@ -91,7 +98,7 @@ describe('canary replica fields on the real control plane', () => {
 
   beforeAll(async () => {
     env = await startEngine('replica-fields');
-    t = { kc: env.kc, client: new ClientNodeKubeClient(env.kc), namespace: env.namespace };
+    t = trafficEnvOf(env);
   });
   afterAll(async () => {
     await env?.stop();

@@ -1,20 +1,12 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ControlPlane, startControlPlane } from '../cluster/control-plane.js';
-import {
-  type ControllerProcess,
-  serviceAccountKubeconfig,
-  startControllerProcess,
-} from '../cluster/controller.js';
-import { installCrds } from '../cluster/crds.js';
-import { newRunDir } from '../cluster/environment.js';
-import { startTcpProxy, type TcpProxy } from '../cluster/tcp-proxy.js';
-import { type AvailabilityRecorder, recordAvailability } from './support/availability.js';
+import type { ControlPlane } from '../cluster/control-plane.js';
+import type { ControllerProcess } from '../cluster/controller.js';
+import type { TcpProxy } from '../cluster/tcp-proxy.js';
+import type { AvailabilityRecorder } from './support/availability.js';
 import { scenarioFence } from './support/availability-fence.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
-import { RolloutApi, type RolloutObject } from './support/rollouts.js';
+import { finishedOn, type ProxiedPlane, startProxiedPlane } from './support/proxied-plane.js';
+import type { RolloutApi } from './support/rollouts.js';
 
 const STEPS = [
   { setWeight: 25 },
@@ -26,21 +18,6 @@ const FENCE = { steps: STEPS, maxSurge: 1, maxUnavailable: 0 };
 /** The fence's surge and unavailability, set on the Rollouts (Argo's defaults would be 25 % each). */
 const SHAPE = { steps: STEPS, canary: { maxSurge: 1, maxUnavailable: 0 } };
 const NS = 'faults';
-
-const finished = (image: string) => (r: RolloutObject) =>
-  r.status?.phase === 'Healthy' &&
-  r.status.stableRS === r.status.currentPodHash &&
-  JSON.stringify(r.spec).includes(image);
-
-/** A copy of `kubeconfigPath` whose server is the proxy's port. */
-function proxiedKubeconfig(cp: ControlPlane, proxy: TcpProxy): string {
-  const path = join(cp.layout.dir, 'kubeconfig-proxied.yaml');
-  writeFileSync(
-    path,
-    readFileSync(cp.kubeconfigPath, 'utf8').replace(cp.server, `https://127.0.0.1:${proxy.port}`),
-  );
-  return path;
-}
 
 /**
  * A private control plane (the test breaks it) with the controller, as the deploy/ ServiceAccount, talking
@@ -57,33 +34,14 @@ describe('API server faults during an update, through the controller', () => {
   let pid: number | undefined;
   let recorder: AvailabilityRecorder;
 
+  let plane: ProxiedPlane;
+
   beforeAll(async () => {
-    cp = await startControlPlane({ dir: newRunDir('apifault') });
-    const admin = new KubeConfig();
-    admin.loadFromFile(cp.kubeconfigPath);
-    await installCrds(admin);
-    await admin.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NS } } });
-    proxy = await startTcpProxy(cp.layout.apiserverPort);
-    const proxied = new KubeConfig();
-    proxied.loadFromFile(proxiedKubeconfig(cp, proxy));
-    const sa = await serviceAccountKubeconfig(proxied, join(cp.layout.dir, 'sa-kubeconfig.yaml'));
-    controller = await startControllerProcess({
-      kubeconfigPath: sa,
-      logPath: join(cp.layout.dir, 'controller.log'),
-      args: [`--namespace=${NS}`, '--no-leader-elect', '--log-level=debug'],
-    });
+    plane = await startProxiedPlane({ prefix: 'apifault', namespace: NS });
+    ({ cp, proxy, controller, api, recorder } = plane);
     pid = controller.process.pid;
-    api = new RolloutApi(admin, NS);
-    recorder = recordAvailability(admin, NS);
   });
-  afterAll(async () => {
-    recorder?.stop();
-    await controller?.process.stop();
-    await proxy?.close();
-    await cp?.stop();
-    if (process.env.VIREO_KEEP_TEST_ENV !== '1')
-      rmSync(cp?.layout.dir ?? '', { recursive: true, force: true });
-  });
+  afterAll(async () => plane?.stop());
 
   const ownedSets = async (name: string) =>
     (await api.replicaSets(name)).map((rs) => rs.metadata?.name).sort();
@@ -100,7 +58,7 @@ describe('API server faults during an update, through the controller', () => {
     const done = await api.waitFor(
       'restart',
       'the update finished',
-      finished('restart:2'),
+      finishedOn('restart:2'),
       fence.check,
       120_000,
     );
@@ -124,7 +82,7 @@ describe('API server faults during an update, through the controller', () => {
     proxy.cutAll();
     await api.waitFor('cut', 'step 2', (r) => (r.status?.currentStepIndex ?? 0) >= 2, fence.check);
     proxy.cutAll();
-    await api.waitFor('cut', 'the update finished', finished('cut:2'), fence.check, 120_000);
+    await api.waitFor('cut', 'the update finished', finishedOn('cut:2'), fence.check, 120_000);
     await fence.settle();
     expect(await ownedSets('cut')).toHaveLength(2);
     expect(controller.process.pid).toBe(pid);
@@ -142,7 +100,7 @@ describe('API server faults during an update, through the controller', () => {
     const done = await api.waitFor(
       'race',
       'the last image and scale',
-      (r, sets) => finished('race:3')(r) && sets.reduce((n, rs) => n + (rs.spec?.replicas ?? 0), 0) === 5,
+      (r, sets) => finishedOn('race:3')(r) && sets.reduce((n, rs) => n + (rs.spec?.replicas ?? 0), 0) === 5,
       undefined,
       120_000,
     );

@@ -1,22 +1,15 @@
-import { readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { CoreV1Api, KubeConfig, type V1ReplicaSet } from '@kubernetes/client-node';
+import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ControlPlane, startControlPlane } from '../cluster/control-plane.js';
-import {
-  type ControllerProcess,
-  serviceAccountKubeconfig,
-  startControllerProcess,
-} from '../cluster/controller.js';
-import { installCrds } from '../cluster/crds.js';
-import { newRunDir } from '../cluster/environment.js';
-import { startTcpProxy, type TcpProxy } from '../cluster/tcp-proxy.js';
+import type { ControlPlane } from '../cluster/control-plane.js';
+import type { ControllerProcess } from '../cluster/controller.js';
+import type { TcpProxy } from '../cluster/tcp-proxy.js';
 import { pollUntil } from '../cluster/wait.js';
-import { type AvailabilityRecorder, recordAvailability } from './support/availability.js';
+import type { AvailabilityRecorder } from './support/availability.js';
 import { scenarioFence } from './support/availability-fence.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { compactEtcd, controllerLog } from './support/faults.js';
-import { RolloutApi, type RolloutObject } from './support/rollouts.js';
+import { finishedOn, type ProxiedPlane, startProxiedPlane } from './support/proxied-plane.js';
+import type { RolloutApi } from './support/rollouts.js';
 
 const STEPS = [{ setWeight: 25 }, { pause: { duration: '2s' } }, { setWeight: 50 }];
 const FENCE = { steps: STEPS, maxSurge: 1, maxUnavailable: 0 };
@@ -24,21 +17,6 @@ const SHAPE = { steps: STEPS, canary: { maxSurge: 1, maxUnavailable: 0 } };
 const NS = 'watchfault';
 /** `--watch-timeout`: the API server ends each watch after this; the stall watchdog fires after twice it. */
 const WATCH_TIMEOUT_S = 4;
-
-const finished = (image: string) => (r: RolloutObject) =>
-  r.status?.phase === 'Healthy' &&
-  r.status.stableRS === r.status.currentPodHash &&
-  JSON.stringify(r.spec).includes(image);
-
-/** A copy of the admin kubeconfig whose server is the proxy's port. */
-function proxiedKubeconfig(cp: ControlPlane, proxy: TcpProxy): KubeConfig {
-  const path = join(cp.layout.dir, 'kubeconfig-proxied.yaml');
-  const server = `https://127.0.0.1:${proxy.port}`;
-  writeFileSync(path, readFileSync(cp.kubeconfigPath, 'utf8').replace(cp.server, server));
-  const kc = new KubeConfig();
-  kc.loadFromFile(path);
-  return kc;
-}
 
 /** Log entries of `informer` with message `msg`, written after `since` (epoch ms). */
 const logged = (controller: ControllerProcess, informer: string, msg: string, since: number) =>
@@ -60,41 +38,18 @@ describe('watch faults, through the controller', () => {
   let api: RolloutApi;
   let recorder: AvailabilityRecorder;
 
+  let plane: ProxiedPlane;
+
   beforeAll(async () => {
-    cp = await startControlPlane({
-      dir: newRunDir('watchfault'),
+    plane = await startProxiedPlane({
+      prefix: 'watchfault',
+      namespace: NS,
       apiserverArgs: ['--watch-cache-sizes=replicasets.apps#0'],
+      controllerArgs: [`--watch-timeout=${WATCH_TIMEOUT_S}s`],
     });
-    const admin = new KubeConfig();
-    admin.loadFromFile(cp.kubeconfigPath);
-    await installCrds(admin);
-    await admin.makeApiClient(CoreV1Api).createNamespace({ body: { metadata: { name: NS } } });
-    proxy = await startTcpProxy(cp.layout.apiserverPort);
-    const sa = await serviceAccountKubeconfig(
-      proxiedKubeconfig(cp, proxy),
-      join(cp.layout.dir, 'sa-kubeconfig.yaml'),
-    );
-    controller = await startControllerProcess({
-      kubeconfigPath: sa,
-      logPath: join(cp.layout.dir, 'controller.log'),
-      args: [
-        `--namespace=${NS}`,
-        '--no-leader-elect',
-        '--log-level=debug',
-        `--watch-timeout=${WATCH_TIMEOUT_S}s`,
-      ],
-    });
-    api = new RolloutApi(admin, NS);
-    recorder = recordAvailability(admin, NS);
+    ({ cp, proxy, controller, api, recorder } = plane);
   });
-  afterAll(async () => {
-    recorder?.stop();
-    await controller?.process.stop();
-    await proxy?.close();
-    await cp?.stop();
-    if (process.env.VIREO_KEEP_TEST_ENV !== '1')
-      rmSync(cp?.layout.dir ?? '', { recursive: true, force: true });
-  });
+  afterAll(async () => plane?.stop());
 
   /** The stable ReplicaSet of a Healthy Rollout `name`. */
   const healthyStable = async (name: string): Promise<string> => {
@@ -127,7 +82,7 @@ describe('watch faults, through the controller', () => {
     const fence = scenarioFence(recorder, FENCE);
     proxy.blackHole();
     await api.patchSpec('stall', imagePatch('registry.local/stall:2'));
-    await api.waitFor('stall', 'the update finished', finished('stall:2'), fence.check, 120_000);
+    await api.waitFor('stall', 'the update finished', finishedOn('stall:2'), fence.check, 120_000);
     expect(logged(controller, 'rollouts', 'watch silent too long; restarting', since).length).toBeGreaterThan(
       0,
     );

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
+import { Resources } from '../../src/kube/client.js';
 import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { type EngineEnv, type RolloutObject, startEngine } from './support/rollouts.js';
@@ -10,6 +10,7 @@ import {
   splitHttpRoute,
   splitRoute,
   type TrafficEnv,
+  trafficEnvOf,
   virtualService,
   vsWeights,
 } from './support/traffic.js';
@@ -46,7 +47,7 @@ describe('watch-driven self-healing of routed traffic, through the controller', 
 
   beforeAll(async () => {
     env = await startEngine('traffic-heal');
-    t = { kc: env.kc, client: new ClientNodeKubeClient(env.kc), namespace: env.namespace };
+    t = trafficEnvOf(env);
     await createServices(t.client, t.namespace, 'mesh', ['mesh-stable', 'mesh-canary']);
     await createServices(t.client, t.namespace, 'gw', ['gw-stable', 'gw-canary']);
     const untouched = { name: 'admin', route: [{ destination: { host: 'mesh-stable' } }] };

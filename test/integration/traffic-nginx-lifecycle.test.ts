@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
+import { Resources } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { type EngineEnv, startEngine } from './support/rollouts.js';
-import { createServices, type TrafficEnv } from './support/traffic.js';
+import { createServices, type TrafficEnv, trafficEnvOf } from './support/traffic.js';
 
 const CANARY_INGRESS = 'shop-web-canary';
 const PREFIX = 'nginx.ingress.kubernetes.io';
@@ -42,7 +42,7 @@ describe('NGINX canary Ingress lifecycle, through the controller', () => {
 
   beforeAll(async () => {
     env = await startEngine('nginx-life');
-    t = { kc: env.kc, client: new ClientNodeKubeClient(env.kc), namespace: env.namespace };
+    t = trafficEnvOf(env);
     await createServices(t.client, t.namespace, 'shop', ['shop-stable', 'shop-canary']);
     await t.client.create(Resources.ingresses, t.namespace, stableIngress());
     const canary = {

@@ -1,8 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
+import { Resources } from '../../src/kube/client.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { type EngineEnv, type RolloutObject, startEngine } from './support/rollouts.js';
-import { createServices, splitRoute, type TrafficEnv, virtualService, vsWeights } from './support/traffic.js';
+import {
+  createServices,
+  splitRoute,
+  type TrafficEnv,
+  trafficEnvOf,
+  virtualService,
+  vsWeights,
+} from './support/traffic.js';
 
 const ISTIO_PATH = 'spec.strategy.canary.trafficRouting.istio';
 
@@ -37,7 +44,7 @@ describe('route problems become an InvalidSpec condition, through the controller
 
   beforeAll(async () => {
     env = await startEngine('route-issues');
-    t = { kc: env.kc, client: new ClientNodeKubeClient(env.kc), namespace: env.namespace };
+    t = trafficEnvOf(env);
     await createServices(t.client, t.namespace, 'app', ['app-stable', 'app-canary']);
   });
   afterAll(async () => {

@@ -1,6 +1,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { checkAnalysisTemplate } from '../../api/validate-analysis.js';
 import { checkRollout } from '../../api/validate-rollout.js';
+import { analysisTemplateRunIssues } from './analysis-lint.js';
 import { lineOfPath } from './yaml-lines.js';
 
 /** One problem found by `lint`: where (file, 1-based line, field path) and what. */
@@ -17,15 +18,23 @@ export interface LintResult {
   checked: number;
 }
 
+/** The controller's validation of a template, then what running its metrics would reveal. */
+function lintAnalysisTemplate(obj: unknown): { issues: { path: string; message: string }[] } {
+  const { template, issues } = checkAnalysisTemplate(obj);
+  if (template === undefined || issues.length > 0) return { issues };
+  return { issues: analysisTemplateRunIssues(template) };
+}
+
 const CHECKS: Readonly<Record<string, (obj: unknown) => { issues: { path: string; message: string }[] }>> = {
   Rollout: checkRollout,
-  AnalysisTemplate: checkAnalysisTemplate,
-  ClusterAnalysisTemplate: checkAnalysisTemplate,
+  AnalysisTemplate: lintAnalysisTemplate,
+  ClusterAnalysisTemplate: lintAnalysisTemplate,
 };
 
 /**
  * Lints every YAML document of `text` offline with the controller's own validators (`checkRollout`,
- * `checkAnalysisTemplate`); objects of other kinds are skipped. YAML syntax errors are problems at path
+ * `checkAnalysisTemplate`, then `analysisTemplateRunIssues`: conditions compiled, argument tags, web URL
+ * schemes); objects of other kinds are skipped. YAML syntax errors are problems at path
  * `yaml`. Invariant: each problem's line is where its field path points in the source (see `lineOfPath`).
  */
 export function lintText(file: string, text: string): LintResult {

@@ -68,17 +68,20 @@ function passGates(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy): void 
   }
 }
 
+/** One pass over an update in flight; `fast` is the fast-rollback reason when it is one. */
+interface UpdatePass {
+  ctx: PlanContext;
+  draft: Draft;
+  bg: BlueGreenStrategy;
+  roles: Roles;
+  fast: string | undefined;
+}
+
 /**
  * Before the switch: preview saturated → pre-promotion analysis → pause → scale to full → switch active.
  * A fast rollback (`fast` set) skips straight to full size and switches once saturated.
  */
-function planCutover(
-  ctx: PlanContext,
-  draft: Draft,
-  bg: BlueGreenStrategy,
-  roles: Roles,
-  fast?: string,
-): void {
+function planCutover({ ctx, draft, bg, roles, fast }: UpdatePass): void {
   const hash = ctx.sets.currentHash;
   const target = fast === undefined ? previewReplicas(ctx, draft, bg) : ctx.settings.replicas;
   scaleDesired(ctx, draft, roles, target, fast);
@@ -95,17 +98,12 @@ function completedReason(draft: Draft): string {
   return draft.status.promoteFull ? 'Full promotion requested' : 'Completed blue-green update';
 }
 
-function planUpdate(
-  ctx: PlanContext,
-  draft: Draft,
-  bg: BlueGreenStrategy,
-  roles: Roles,
-  fast?: string,
-): void {
+function planUpdate(pass: UpdatePass): void {
+  const { ctx, draft, bg, roles, fast } = pass;
   if (roles.stable) scale(draft, roles.stable, ctx.settings.replicas);
   for (const rs of roles.others) scaleDownAfterDelay(ctx, draft, rs, 0, 0);
   if (draft.status.blueGreen?.activeSelector !== ctx.sets.currentHash) {
-    planCutover(ctx, draft, bg, roles, fast);
+    planCutover(pass);
     return;
   }
   scaleDesired(ctx, draft, roles, ctx.settings.replicas, fast);
@@ -144,7 +142,7 @@ export function planBlueGreen(ctx: PlanContext, draft: Draft): void {
   planRestart(restartContext(ctx, bg), draft);
   if (isAborted(ctx, draft)) planAbort(ctx, draft, bg, roles);
   else if (roles.promoted) planPromoted(ctx, draft, bg, roles);
-  else planUpdate(ctx, draft, bg, roles, fastRollbackReason(ctx, draft.status.stableRS));
+  else planUpdate({ ctx, draft, bg, roles, fast: fastRollbackReason(ctx, draft.status.stableRS) });
   if (!isAborted(ctx, draft)) planHistory(ctx, draft, rolesOf(ctx, draft));
   if (draft.status.blueGreen && Object.keys(draft.status.blueGreen).length === 0)
     delete draft.status.blueGreen;

@@ -50,6 +50,11 @@ export async function openTrafficEnv(prefix: string): Promise<TrafficEnv> {
   return { kc, client: new ClientNodeKubeClient(kc), namespace: await createNamespace(kc, prefix) };
 }
 
+/** The traffic view of an engine environment: its admin connection and namespace. */
+export function trafficEnvOf(env: { kc: KubeConfig; namespace: string }): TrafficEnv {
+  return { kc: env.kc, client: new ClientNodeKubeClient(env.kc), namespace: env.namespace };
+}
+
 /** The traffic routers of a Rollout object as the API server returned it. */
 export function routersOf(client: ClientNodeKubeClient, object: KubeObject): TrafficRouter[] {
   return createTrafficRouters(client, object as unknown as Rollout);

@@ -7,7 +7,7 @@ import { renderHeader } from '../../../src/cli/view/header.js';
 import { noPaint } from '../../../src/cli/view/paint.js';
 import { rolloutInfo } from '../../../src/cli/view/rollout-info.js';
 import { renderTree, rolloutTree } from '../../../src/cli/view/tree.js';
-import { aReplicaSet, aRollout } from './fixtures.js';
+import { aReplicaSet, aRollout, blueGreenManifest } from './fixtures.js';
 
 const NOW = new Date('2026-01-01T00:05:00Z');
 const BLUE_GREEN = {
@@ -81,24 +81,7 @@ describe('get rollout: blue-green Services and injected metadata', () => {
   });
 });
 
-const MANIFEST = `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: app
-          image: web:1
-  strategy:
-    blueGreen:
-      activeService: web-active
+const MANIFEST = blueGreenManifest(`      activeService: web-active
       previewService: web-preview
       previewReplicaCount: 0
       previewMetadata:
@@ -108,7 +91,7 @@ spec:
       activeMetadata:
         labels:
           rollouts-pod-template-hash: abc
-`;
+`);
 
 describe('lint on blue-green metadata', () => {
   it('accepts previewMetadata/activeMetadata (no longer unsupported)', () => {

@@ -14,7 +14,7 @@ import { rolloutRows } from '../../../src/cli/view/list.js';
 import { noPaint } from '../../../src/cli/view/paint.js';
 import { rolloutInfo } from '../../../src/cli/view/rollout-info.js';
 import { renderTree, rolloutTree } from '../../../src/cli/view/tree.js';
-import { aReplicaSet, aRollout } from './fixtures.js';
+import { aReplicaSet, aRollout, blueGreenManifest } from './fixtures.js';
 
 const NOW = new Date('2026-01-01T00:05:00Z');
 const BLUE_GREEN = {
@@ -156,26 +156,9 @@ describe('verbs on a blue-green Rollout', () => {
   });
 });
 
-const BAD_BLUE_GREEN = `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: web
-spec:
-  replicas: 2
-  selector:
-    matchLabels: {app: web}
-  template:
-    metadata:
-      labels: {app: web}
-    spec:
-      containers:
-        - name: app
-          image: web:1
-  strategy:
-    blueGreen:
-      activeService: web
+const BAD_BLUE_GREEN = blueGreenManifest(`      activeService: web
       previewService: web
-`;
+`);
 
 describe('lint on a blue-green manifest', () => {
   it('reports previewService equal to activeService with file, line and field path', () => {

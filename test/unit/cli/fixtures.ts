@@ -79,3 +79,25 @@ export function aPod(hash: string, suffix: string, ready: boolean): Pod {
     },
   };
 }
+
+/** A blue-green Rollout manifest `web` (2 replicas, image web:1) whose `blueGreen:` block is `block` (6-space indent). */
+export function blueGreenManifest(block: string): string {
+  return `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: web
+spec:
+  replicas: 2
+  selector:
+    matchLabels: {app: web}
+  template:
+    metadata:
+      labels: {app: web}
+    spec:
+      containers:
+        - name: app
+          image: web:1
+  strategy:
+    blueGreen:
+${block}`;
+}

@@ -83,4 +83,57 @@ describe('lintText', () => {
     expect(problems[0]).toMatchObject({ file: 'bad.yaml', path: 'yaml' });
     expect(problems[0]?.line).toBeGreaterThanOrEqual(3);
   });
+
+  it('compiles conditions, checks argument tags and web URL schemes, with file and line', () => {
+    const text = `apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata:
+  name: checks
+spec:
+  args:
+    - name: limit
+  metrics:
+    - name: syntax
+      provider:
+        prometheus: {address: http://p, query: up}
+      successCondition: "result[0] <"
+    - name: with-args
+      provider:
+        prometheus: {address: http://p, query: up}
+      successCondition: "result[0] < {{args.limit}}"
+      failureCondition: "result[0] >= {{ args.limit }} && result[0] ≤ 2"
+    - name: undeclared
+      provider:
+        prometheus: {address: "http://p", query: "rate(x[{{args.window}}])"}
+    - name: file-url
+      provider:
+        web: {url: "file:///etc/passwd"}
+    - name: templated-url
+      provider:
+        web: {url: "{{args.limit}}"}
+`;
+    const { problems } = lintText('t.yaml', text);
+    expect(problems.map((p) => [p.line, p.path])).toEqual([
+      [12, 'spec.metrics[0].successCondition'],
+      [17, 'spec.metrics[1].failureCondition'],
+      [18, 'spec.metrics[2]'],
+      [23, 'spec.metrics[3].provider.web.url'],
+    ]);
+    expect(problems[1]?.message).toContain('column');
+    expect(problems[2]?.message).toContain('args.window');
+    expect(problems[3]?.message).toContain('file:');
+  });
+
+  it('leaves argument tags to the merged templates when spec.templates pulls others in', () => {
+    const text = `apiVersion: argoproj.io/v1alpha1
+kind: AnalysisTemplate
+metadata: {name: part}
+spec:
+  templates: [{templateName: base}]
+  metrics:
+    - name: m
+      provider: {prometheus: {address: "http://p", query: "x{{args.fromBase}}"}}
+`;
+    expect(lintText('p.yaml', text).problems).toEqual([]);
+  });
 });

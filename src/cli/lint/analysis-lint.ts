@@ -1,0 +1,52 @@
+import { compileCondition, isConditionError } from '../../analysis/condition/index.js';
+import { substituteArgs } from '../../analysis/core/index.js';
+import type { AnyAnalysisTemplate, Issue, Metric } from '../../api/index.js';
+import { invalid } from '../../api/index.js';
+
+const CONDITIONS = ['successCondition', 'failureCondition'] as const;
+
+/** The template's declared arguments, each standing in as `0` (a number, a string, a duration count). */
+function placeholderArgs(template: AnyAnalysisTemplate) {
+  return (template.spec.args ?? []).map((arg) => ({ name: arg.name, value: '0', secret: false }));
+}
+
+function conditionIssues(index: number, metric: Metric): Issue[] {
+  const issues: Issue[] = [];
+  for (const field of CONDITIONS) {
+    const source = metric[field];
+    if (typeof source !== 'string' || source.trim() === '') continue;
+    const compiled = compileCondition(source);
+    if (isConditionError(compiled)) {
+      const where = `line ${compiled.line}, column ${compiled.column}`;
+      issues.push(invalid(['spec', 'metrics', index, field], `${compiled.message} (${where})`));
+    }
+  }
+  return issues;
+}
+
+function webUrlIssues(index: number, metric: Metric): Issue[] {
+  const url = metric.provider?.web?.url;
+  if (typeof url !== 'string' || url.includes('{{')) return [];
+  const path = ['spec', 'metrics', index, 'provider', 'web', 'url'];
+  if (!URL.canParse(url)) return [invalid(path, `not a URL: ${JSON.stringify(url)}`)];
+  const { protocol } = new URL(url);
+  if (protocol === 'http:' || protocol === 'https:') return [];
+  return [invalid(path, `web metric url must be http or https, got ${protocol}`)];
+}
+
+/**
+ * What only running a metric would otherwise reveal, found offline: each `successCondition` /
+ * `failureCondition` is compiled by the controller's own condition compiler (with every declared
+ * `{{args.NAME}}` standing in as 0), a `{{…}}` tag naming no declared argument is reported (unless the
+ * template pulls others in through `spec.templates`, whose arguments merge in), and a literal web URL must
+ * be http(s). Never throws.
+ */
+export function analysisTemplateRunIssues(template: AnyAnalysisTemplate): Issue[] {
+  const args = placeholderArgs(template);
+  const mergesOthers = (template.spec.templates ?? []).length > 0;
+  return (template.spec.metrics ?? []).flatMap((metric, index) => {
+    const resolved = substituteArgs(metric, args);
+    if (!resolved.ok) return mergesOthers ? [] : [invalid(['spec', 'metrics', index], resolved.error)];
+    return [...conditionIssues(index, resolved.value), ...webUrlIssues(index, metric)];
+  });
+}

@@ -10,6 +10,8 @@ import type { TrafficRouting } from './traffic-routing.js';
  */
 export interface KnownObjects {
   services?: ReadonlySet<string>;
+  /** Service name → the Rollout named in its `argo-rollouts.argoproj.io/managed-by-rollouts` annotation. */
+  serviceManagers?: ReadonlyMap<string, string>;
   analysisTemplates?: ReadonlySet<string>;
   clusterAnalysisTemplates?: ReadonlySet<string>;
   virtualServices?: ReadonlySet<string>;
@@ -25,6 +27,20 @@ function check(
 ): Issue[] {
   if (known === undefined || name === undefined || name === '' || known.has(name)) return [];
   return [reference(path, `${kind} "${name}" does not exist`)];
+}
+
+/** A missing Service, or one another Rollout manages (Argo's "Service %q is managed by another Rollout"). */
+function checkService(
+  known: KnownObjects,
+  name: string | undefined,
+  path: FieldPath,
+  rollout: string,
+): Issue[] {
+  const missing = check(known.services, name, path, 'Service');
+  if (missing.length > 0 || name === undefined) return missing;
+  const manager = known.serviceManagers?.get(name);
+  if (manager === undefined || manager === rollout) return [];
+  return [reference(path, `Service "${name}" is managed by another Rollout ("${manager}")`)];
 }
 
 function analysisRefs(analysis: RolloutAnalysis | undefined, known: KnownObjects, path: FieldPath): Issue[] {
@@ -68,9 +84,10 @@ function blueGreenRefs(rollout: Rollout, known: KnownObjects): Issue[] {
   const bg = rollout.spec.strategy.blueGreen;
   if (bg === undefined) return [];
   const path: FieldPath = ['spec', 'strategy', 'blueGreen'];
+  const name = rollout.metadata.name ?? '';
   return [
-    ...check(known.services, bg.activeService, [...path, 'activeService'], 'Service'),
-    ...check(known.services, bg.previewService, [...path, 'previewService'], 'Service'),
+    ...checkService(known, bg.activeService, [...path, 'activeService'], name),
+    ...checkService(known, bg.previewService, [...path, 'previewService'], name),
     ...analysisRefs(bg.prePromotionAnalysis, known, [...path, 'prePromotionAnalysis']),
     ...analysisRefs(bg.postPromotionAnalysis, known, [...path, 'postPromotionAnalysis']),
   ];
@@ -78,7 +95,7 @@ function blueGreenRefs(rollout: Rollout, known: KnownObjects): Issue[] {
 
 /**
  * `reference` issues for objects a (valid) Rollout names that do not exist: Services (canary/stable or
- * active/preview), AnalysisTemplates,
+ * active/preview; also one whose `managed-by-rollouts` annotation names another Rollout), AnalysisTemplates,
  * ClusterAnalysisTemplates, VirtualServices, DestinationRules and Ingresses. These are not terminal: the
  * controller re-checks when the referenced objects appear.
  */
@@ -86,11 +103,13 @@ export function validateRolloutReferences(rollout: Rollout, known: KnownObjects)
   const canary = rollout.spec.strategy.canary;
   if (canary === undefined) return blueGreenRefs(rollout, known);
   const path: FieldPath = ['spec', 'strategy', 'canary'];
+  const name = rollout.metadata.name ?? '';
+  const pingPong = [...path, 'pingPong'];
   const issues = [
-    ...check(known.services, canary.canaryService, [...path, 'canaryService'], 'Service'),
-    ...check(known.services, canary.stableService, [...path, 'stableService'], 'Service'),
-    ...check(known.services, canary.pingPong?.pingService, [...path, 'pingPong', 'pingService'], 'Service'),
-    ...check(known.services, canary.pingPong?.pongService, [...path, 'pingPong', 'pongService'], 'Service'),
+    ...checkService(known, canary.canaryService, [...path, 'canaryService'], name),
+    ...checkService(known, canary.stableService, [...path, 'stableService'], name),
+    ...checkService(known, canary.pingPong?.pingService, [...pingPong, 'pingService'], name),
+    ...checkService(known, canary.pingPong?.pongService, [...pingPong, 'pongService'], name),
     ...routingRefs(canary.trafficRouting, known, [...path, 'trafficRouting']),
     ...analysisRefs(canary.analysis, known, [...path, 'analysis']),
   ];

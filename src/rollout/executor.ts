@@ -1,5 +1,6 @@
 import { deleteAnalysisRun } from '../analysis/create-run.js';
 import type { Rollout } from '../api/index.js';
+import { MANAGED_BY_ANNOTATION } from '../api/index.js';
 import type { KubeClient } from '../kube/client.js';
 import { Resources } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
@@ -101,13 +102,18 @@ async function scaleReplicaSet(
   return replicaSetWrite('patch', a.name, patched);
 }
 
+/** Points the Service at the ReplicaSet and, in the same patch, marks it managed by this Rollout (as Argo). */
 async function setServiceSelector(
   ports: ExecutorPorts,
-  namespace: string | undefined,
+  rollout: Rollout,
   a: SetServiceSelectorAction,
 ): Promise<void> {
-  const body = { spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: a.podTemplateHash } } };
-  await ports.client.patch(Resources.services, { namespace, name: a.service }, { type: 'merge', body });
+  const body = {
+    metadata: { annotations: { [MANAGED_BY_ANNOTATION]: rollout.metadata?.name ?? '' } },
+    spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: a.podTemplateHash } },
+  };
+  const ref = { namespace: rollout.metadata?.namespace, name: a.service };
+  await ports.client.patch(Resources.services, ref, { type: 'merge', body });
 }
 
 async function deleteReplicaSet(
@@ -188,7 +194,7 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
   deleteReplicaSet: (ports, rollout, a) => deleteReplicaSet(ports, ns(rollout), a.name),
   syncEphemeralMetadata: (ports, rollout, a) => syncEphemeralMetadata(ports, ns(rollout), a),
   deletePod: (ports, rollout, a) => none(deletePod(ports, ns(rollout), a)),
-  setServiceSelector: (ports, rollout, a) => none(setServiceSelector(ports, ns(rollout), a)),
+  setServiceSelector: (ports, rollout, a) => none(setServiceSelector(ports, rollout, a)),
   emitEvent: async (ports, rollout, a) => {
     ports.events.event(rollout as KubeObject, a.type, a.reason, a.message);
     return undefined;

@@ -1,5 +1,5 @@
 import type { Issue, Rollout } from '../api/index.js';
-import { canaryServiceNames, checkRollout } from '../api/index.js';
+import { canaryServiceNames, checkRollout, MANAGED_BY_ANNOTATION } from '../api/index.js';
 import type { KubeClient } from '../kube/client.js';
 import { Resources } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
@@ -88,7 +88,9 @@ async function serviceViews(client: KubeClient, rollout: Rollout): Promise<Servi
         rollout.metadata.namespace,
         name,
       );
-      views.push({ name, podTemplateHash: svc.spec?.selector?.[POD_TEMPLATE_HASH_LABEL] });
+      const managedBy = svc.metadata?.annotations?.[MANAGED_BY_ANNOTATION];
+      const podTemplateHash = svc.spec?.selector?.[POD_TEMPLATE_HASH_LABEL];
+      views.push({ name, podTemplateHash, ...(managedBy === undefined ? {} : { managedBy }) });
     } catch (err) {
       if (!isApiError(err, 'NotFound')) throw err;
     }

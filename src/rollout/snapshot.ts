@@ -49,6 +49,8 @@ export interface PodView {
 export interface ServiceView {
   name: string;
   podTemplateHash: string | undefined;
+  /** The Rollout its `argo-rollouts.argoproj.io/managed-by-rollouts` annotation names, if any. */
+  managedBy?: string;
 }
 
 /**

@@ -1,5 +1,5 @@
 import type { Rollout } from '../api/index.js';
-import { canaryServiceNames, checkRollout } from '../api/index.js';
+import { canaryServiceNames, checkRollout, MANAGED_BY_ANNOTATION } from '../api/index.js';
 import { type KubeClient, Resources } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
@@ -26,12 +26,47 @@ export function routingToCleanUp(
   return checkRollout(old).rollout;
 }
 
-async function releaseService(client: KubeClient, namespace: string, name: string): Promise<void> {
-  const body = { spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: null } } };
+/** Gives a Service back its owner's selector, unless another Rollout manages it (then it is not ours). */
+async function releaseService(
+  client: KubeClient,
+  namespace: string,
+  name: string,
+  rollout: string,
+): Promise<void> {
   try {
+    const svc = await client.get<KubeObject>(Resources.services, namespace, name);
+    const manager = svc.metadata?.annotations?.[MANAGED_BY_ANNOTATION];
+    if (manager !== undefined && manager !== rollout) return;
+    const body = {
+      metadata: { annotations: { [MANAGED_BY_ANNOTATION]: null } },
+      spec: { selector: { [POD_TEMPLATE_HASH_LABEL]: null } },
+    };
     await client.patch(Resources.services, { namespace, name }, { type: 'merge', body });
   } catch (err) {
     if (!isApiError(err, 'NotFound')) throw err;
+  }
+}
+
+/** Every Service the Rollout points at: canary/stable, ping/pong, blue-green active/preview. */
+function referencedServices(rollout: Rollout): string[] {
+  const bg = rollout.spec.strategy.blueGreen;
+  const names = [...canaryServiceNames(rollout.spec.strategy.canary), bg?.activeService, bg?.previewService];
+  return names.filter((n): n is string => typeof n === 'string' && n !== '');
+}
+
+/**
+ * Best-effort release of the Services of a deleted Rollout that routed no traffic: each loses the pod-hash
+ * key of its selector and the `managed-by-rollouts` annotation (one another Rollout manages is left
+ * alone). Failures are logged, never thrown.
+ */
+export async function releaseServices(client: KubeClient, logger: Logger, rollout: Rollout): Promise<void> {
+  const name = rollout.metadata.name ?? '';
+  try {
+    for (const service of referencedServices(rollout)) {
+      await releaseService(client, rollout.metadata.namespace ?? 'default', service, name);
+    }
+  } catch (err) {
+    logger.warn({ rollout: `${rollout.metadata.namespace}/${name}`, err }, 'Service release failed');
   }
 }
 
@@ -39,8 +74,8 @@ async function releaseService(client: KubeClient, namespace: string, name: strin
  * Best-effort clean-up of a Rollout that stopped routing traffic: every router sends all traffic to the
  * stable Service, managed routes and DestinationRule hash labels are removed and canary Ingresses deleted
  * (`cleanupAll`); with `releaseServices` (the Rollout was deleted) `canaryService`, `stableService` and the
- * `pingPong` Services also lose the pod-hash key of their selector, getting back the selector their owner
- * wrote. Objects with route issues are left untouched and logged; failures are logged, never thrown.
+ * `pingPong` Services also lose the pod-hash key of their selector and the `managed-by-rollouts`
+ * annotation, getting back what their owner wrote (a Service another Rollout manages is left alone). Objects with route issues are left untouched and logged; failures are logged, never thrown.
  */
 export async function cleanUpRouting(
   client: KubeClient,
@@ -58,7 +93,12 @@ export async function cleanUpRouting(
       );
     const canary = rollout.spec.strategy.canary;
     for (const name of releaseServices ? canaryServiceNames(canary) : []) {
-      await releaseService(client, rollout.metadata.namespace ?? 'default', name);
+      await releaseService(
+        client,
+        rollout.metadata.namespace ?? 'default',
+        name,
+        rollout.metadata.name ?? '',
+      );
     }
     logger.info({ rollout: key, changed: result.changed }, 'traffic routing cleaned up');
   } catch (err) {

@@ -6,12 +6,19 @@ import type { RolloutSnapshot } from './snapshot.js';
 
 /**
  * The `reference` issues of a snapshot, as Argo reports them under `InvalidSpec`: a `canaryService`,
- * `stableService`, `activeService` or `previewService` the Service cache does not hold (checked only when `snapshot.services` was observed),
+ * `stableService`, `activeService`, `previewService` or ping/pong Service that does not exist or that another
+ * Rollout manages (checked only when `snapshot.services` was observed),
  * then the route issues the routers found. Pure.
  */
 export function trafficReferenceIssues(snapshot: RolloutSnapshot): Issue[] {
   const services = snapshot.services;
-  const known = services === undefined ? {} : { services: new Set(services.map((s) => s.name)) };
+  const managers = new Map(
+    (services ?? []).flatMap((s) => (s.managedBy === undefined ? [] : [[s.name, s.managedBy] as const])),
+  );
+  const known =
+    services === undefined
+      ? {}
+      : { services: new Set(services.map((s) => s.name)), serviceManagers: managers };
   const missing = validateRolloutReferences(snapshot.rollout, known).filter((i) =>
     i.path.endsWith('Service'),
   );

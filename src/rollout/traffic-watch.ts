@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { checkRollout } from '../api/index.js';
 import { type KubeClient, Resources, type ResourceType } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
 import type { ResilientInformer } from '../kube/informer.js';
@@ -6,7 +7,7 @@ import { createInformer } from '../kube/informers.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
-import { cleanUpRouting, routingToCleanUp } from './traffic-cleanup.js';
+import { cleanUpRouting, releaseServices, routingToCleanUp } from './traffic-cleanup.js';
 import { type TrafficKind, TrafficRefIndex } from './traffic-refs.js';
 
 /** How the traffic watch is wired; `namespace` scopes every informer as the Rollout informer is. */
@@ -67,14 +68,22 @@ export class TrafficWatch {
     });
   }
 
-  /** Starts the clean-up of a Rollout whose routing was removed or which was deleted (best effort, async). */
+  /**
+   * Starts the clean-up of a Rollout whose routing was removed or which was deleted (best effort, async); a
+   * deleted Rollout without routing still gives its Services back.
+   */
   private cleanUpAfter(old: KubeObject | undefined, current: KubeObject | undefined): void {
-    const rollout = routingToCleanUp(old, current);
-    if (rollout === undefined) return;
     const { client, logger } = this.opts;
-    const done: Promise<void> = cleanUpRouting(client, logger, rollout, current === undefined).finally(() =>
-      this.cleanups.delete(done),
-    );
+    const routed = routingToCleanUp(old, current);
+    if (routed !== undefined) this.track(cleanUpRouting(client, logger, routed, current === undefined));
+    else if (current === undefined && old !== undefined) {
+      const rollout = checkRollout(old).rollout;
+      if (rollout !== undefined) this.track(releaseServices(client, logger, rollout));
+    }
+  }
+
+  private track(work: Promise<void>): void {
+    const done: Promise<void> = work.finally(() => this.cleanups.delete(done));
     this.cleanups.add(done);
   }
 

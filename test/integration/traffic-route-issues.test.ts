@@ -98,8 +98,10 @@ describe('route problems become an InvalidSpec condition, through the controller
   });
 
   it('mid-update: a hand-added weighted destination holds the canary and leaves traffic as written', async () => {
-    await createVs('mid', [splitRoute('primary', 'app-stable', 'app-canary')]);
-    await env.api.create(istioRollout('mid', 'mid'));
+    // Services of its own: app-stable/app-canary are managed by the Rollout 'late' (Argo's ownership rule).
+    await createServices(t.client, t.namespace, 'mid', ['mid-stable', 'mid-canary']);
+    await createVs('mid', [splitRoute('primary', 'mid-stable', 'mid-canary')]);
+    await env.api.create(istioRollout('mid', 'mid', { canary: 'mid-canary', stable: 'mid-stable' }));
     await env.api.waitFor('mid', 'Healthy', (r) => r.status?.phase === 'Healthy');
     await env.api.patchSpec('mid', imagePatch('registry.example/mid:2'));
     await env.api.waitFor('mid', 'paused at 20%', (r) => r.status?.phase === 'Paused');
@@ -120,7 +122,7 @@ describe('route problems become an InvalidSpec condition, through the controller
     await env.api.waitFor('mid', 'Degraded', degraded);
     await env.api.patchStatus('mid', { abort: true });
     expect((await env.api.get('mid')).status?.phase).toBe('Degraded');
-    expect(await vsWeights(t, 'mid', 'primary')).toEqual({ 'app-stable': 70, 'app-canary': 20, legacy: 10 });
+    expect(await vsWeights(t, 'mid', 'primary')).toEqual({ 'mid-stable': 70, 'mid-canary': 20, legacy: 10 });
     expect((await env.api.replicaSets('mid')).map((rs) => [rs.metadata?.name, rs.spec?.replicas])).toEqual(
       sets,
     );

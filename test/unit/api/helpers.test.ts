@@ -181,4 +181,20 @@ describe('validateRolloutReferences', () => {
   it('checks nothing it was not told about', () => {
     expect(validateRolloutReferences(rollout, {})).toEqual([]);
   });
+
+  it('reports a Service another Rollout manages; one it manages itself, or nobody does, is fine', () => {
+    const services = new Set(['demo-stable', 'demo-canary']);
+    const serviceManagers = new Map([
+      ['demo-stable', rollout.metadata.name ?? ''],
+      ['demo-canary', 'checkout'],
+    ]);
+    expect(validateRolloutReferences(rollout, { services, serviceManagers })).toEqual([
+      {
+        path: 'spec.strategy.canary.canaryService',
+        message: 'Service "demo-canary" is managed by another Rollout ("checkout")',
+        kind: 'reference',
+      },
+    ]);
+    expect(validateRolloutReferences(rollout, { services, serviceManagers: new Map() })).toEqual([]);
+  });
 });

@@ -54,3 +54,15 @@ export function canaryServiceNames(canary: CanaryStrategy | undefined): string[]
   ];
   return names.filter((n): n is string => typeof n === 'string' && n !== '');
 }
+
+/** Every Service a strategy names: the canary ones (`canaryServiceNames`), then blue-green active and preview. */
+export function strategyServiceNames(strategy: {
+  canary?: CanaryStrategy | undefined;
+  blueGreen?: { activeService?: string | undefined; previewService?: string | undefined } | undefined;
+}): string[] {
+  const bg = [strategy.blueGreen?.activeService, strategy.blueGreen?.previewService];
+  return [
+    ...canaryServiceNames(strategy.canary),
+    ...bg.filter((n): n is string => typeof n === 'string' && n !== ''),
+  ];
+}

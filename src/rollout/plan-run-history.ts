@@ -19,16 +19,11 @@ function trackedRuns(draft: Draft): Set<string> {
  * status this pass records, so the result does not depend on which pass saw a run complete.
  */
 export function planRunHistory(ctx: PlanContext, draft: Draft): void {
-  const entries = ctx.snapshot.analysisRuns.map((run) => ({
-    name: run.name,
-    ...(run.phase === undefined ? {} : { phase: run.phase }),
-    ...(run.createdAt === undefined ? {} : { createdAt: run.createdAt }),
-  }));
   const limits = {
     successful: ctx.settings.successfulRunHistoryLimit,
     unsuccessful: ctx.settings.unsuccessfulRunHistoryLimit,
   };
-  for (const name of runsBeyondHistory(entries, limits, trackedRuns(draft))) {
+  for (const name of runsBeyondHistory(ctx.snapshot.analysisRuns, limits, trackedRuns(draft))) {
     draft.actions.push({ kind: 'deleteAnalysisRun', name });
   }
 }

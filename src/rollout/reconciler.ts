@@ -1,5 +1,5 @@
 import type { Issue, Rollout } from '../api/index.js';
-import { canaryServiceNames, checkRollout, MANAGED_BY_ANNOTATION } from '../api/index.js';
+import { checkRollout, MANAGED_BY_ANNOTATION, strategyServiceNames } from '../api/index.js';
 import type { KubeClient } from '../kube/client.js';
 import { Resources } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
@@ -57,13 +57,17 @@ function ownedBy(obj: KubeObject, uid: string | undefined): boolean {
   );
 }
 
+/** A metadata timestamp as RFC 3339 text (client-node may hand back a Date). */
+function timestampText(at: string | Date | undefined): string | undefined {
+  return at instanceof Date ? at.toISOString() : at;
+}
+
 function analysisRunView(run: KubeObject): AnalysisRunView {
   const r = run as KubeObject & {
     status?: { phase?: string; message?: string };
     spec?: { terminate?: boolean };
   };
-  const stamp = r.metadata?.creationTimestamp as string | Date | undefined;
-  const created = stamp instanceof Date ? stamp.toISOString() : stamp;
+  const created = timestampText(r.metadata?.creationTimestamp);
   return {
     name: r.metadata?.name ?? '',
     labels: r.metadata?.labels ?? {},
@@ -75,13 +79,8 @@ function analysisRunView(run: KubeObject): AnalysisRunView {
 }
 
 async function serviceViews(client: KubeClient, rollout: Rollout): Promise<ServiceView[]> {
-  const canary = rollout.spec.strategy?.canary;
-  const blueGreen = rollout.spec.strategy?.blueGreen;
-  const names = [...canaryServiceNames(canary), blueGreen?.activeService, blueGreen?.previewService].filter(
-    (n): n is string => Boolean(n),
-  );
   const views: ServiceView[] = [];
-  for (const name of names) {
+  for (const name of strategyServiceNames(rollout.spec.strategy ?? {})) {
     try {
       const svc = await client.get<KubeObject & { spec?: { selector?: Record<string, string> } }>(
         Resources.services,
@@ -108,10 +107,7 @@ function podView(pod: PodLike, replicaSet: string): PodView {
     name: meta.name ?? '',
     uid: meta.uid ?? '',
     replicaSet,
-    creationTimestamp:
-      meta.creationTimestamp instanceof Date
-        ? meta.creationTimestamp.toISOString()
-        : (meta.creationTimestamp ?? ''),
+    creationTimestamp: timestampText(meta.creationTimestamp) ?? '',
     ready: (pod.status?.conditions ?? []).some((c) => c.type === 'Ready' && c.status === 'True'),
     terminating: Boolean(meta.deletionTimestamp),
   };

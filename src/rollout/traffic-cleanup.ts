@@ -1,5 +1,5 @@
 import type { Rollout } from '../api/index.js';
-import { canaryServiceNames, checkRollout, MANAGED_BY_ANNOTATION } from '../api/index.js';
+import { checkRollout, MANAGED_BY_ANNOTATION, strategyServiceNames } from '../api/index.js';
 import { type KubeClient, Resources } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
@@ -47,22 +47,15 @@ async function releaseService(
   }
 }
 
-/** Every Service the Rollout points at: canary/stable, ping/pong, blue-green active/preview. */
-function referencedServices(rollout: Rollout): string[] {
-  const bg = rollout.spec.strategy.blueGreen;
-  const names = [...canaryServiceNames(rollout.spec.strategy.canary), bg?.activeService, bg?.previewService];
-  return names.filter((n): n is string => typeof n === 'string' && n !== '');
-}
-
 /**
- * Best-effort release of the Services of a deleted Rollout that routed no traffic: each loses the pod-hash
+ * Best-effort release of the Services of a deleted Rollout (after its routing clean-up, if it routed): each loses the pod-hash
  * key of its selector and the `managed-by-rollouts` annotation (one another Rollout manages is left
  * alone). Failures are logged, never thrown.
  */
 export async function releaseServices(client: KubeClient, logger: Logger, rollout: Rollout): Promise<void> {
   const name = rollout.metadata.name ?? '';
   try {
-    for (const service of referencedServices(rollout)) {
+    for (const service of strategyServiceNames(rollout.spec.strategy)) {
       await releaseService(client, rollout.metadata.namespace ?? 'default', service, name);
     }
   } catch (err) {
@@ -73,16 +66,9 @@ export async function releaseServices(client: KubeClient, logger: Logger, rollou
 /**
  * Best-effort clean-up of a Rollout that stopped routing traffic: every router sends all traffic to the
  * stable Service, managed routes and DestinationRule hash labels are removed and canary Ingresses deleted
- * (`cleanupAll`); with `releaseServices` (the Rollout was deleted) `canaryService`, `stableService` and the
- * `pingPong` Services also lose the pod-hash key of their selector and the `managed-by-rollouts`
- * annotation, getting back what their owner wrote (a Service another Rollout manages is left alone). Objects with route issues are left untouched and logged; failures are logged, never thrown.
+ * (`cleanupAll`). Objects with route issues are left untouched and logged; failures are logged, never thrown.
  */
-export async function cleanUpRouting(
-  client: KubeClient,
-  logger: Logger,
-  rollout: Rollout,
-  releaseServices: boolean,
-): Promise<void> {
+export async function cleanUpRouting(client: KubeClient, logger: Logger, rollout: Rollout): Promise<void> {
   const key = `${rollout.metadata.namespace}/${rollout.metadata.name}`;
   try {
     const result = await cleanupAll(createTrafficRouters(client, rollout));
@@ -91,15 +77,6 @@ export async function cleanUpRouting(
         { rollout: key, issues: routeIssuesMessage(result.issues) },
         'traffic clean-up left objects',
       );
-    const canary = rollout.spec.strategy.canary;
-    for (const name of releaseServices ? canaryServiceNames(canary) : []) {
-      await releaseService(
-        client,
-        rollout.metadata.namespace ?? 'default',
-        name,
-        rollout.metadata.name ?? '',
-      );
-    }
     logger.info({ rollout: key, changed: result.changed }, 'traffic routing cleaned up');
   } catch (err) {
     logger.warn({ rollout: key, err }, 'traffic clean-up failed');

@@ -69,21 +69,20 @@ export class TrafficWatch {
   }
 
   /**
-   * Starts the clean-up of a Rollout whose routing was removed or which was deleted (best effort, async); a
-   * deleted Rollout without routing still gives its Services back.
+   * Starts the clean-up of a Rollout whose routing was removed or which was deleted (best effort, async):
+   * routing first (all traffic to stable), then, for a deleted one of any strategy, its Services given back.
    */
   private cleanUpAfter(old: KubeObject | undefined, current: KubeObject | undefined): void {
     const { client, logger } = this.opts;
     const routed = routingToCleanUp(old, current);
-    if (routed !== undefined) this.track(cleanUpRouting(client, logger, routed, current === undefined));
-    else if (current === undefined && old !== undefined) {
-      const rollout = checkRollout(old).rollout;
-      if (rollout !== undefined) this.track(releaseServices(client, logger, rollout));
-    }
-  }
-
-  private track(work: Promise<void>): void {
-    const done: Promise<void> = work.finally(() => this.cleanups.delete(done));
+    const deleted =
+      current === undefined && old !== undefined ? (routed ?? checkRollout(old).rollout) : undefined;
+    if (routed === undefined && deleted === undefined) return;
+    const work = async () => {
+      if (routed !== undefined) await cleanUpRouting(client, logger, routed);
+      if (deleted !== undefined) await releaseServices(client, logger, deleted);
+    };
+    const done: Promise<void> = work().finally(() => this.cleanups.delete(done));
     this.cleanups.add(done);
   }
 

@@ -10,7 +10,7 @@ beforeAll(async () => {
 });
 afterAll(async () => env?.stop());
 
-/** Sets the image, waits for the release to wait at its pause, sends `promoteFull` once; the new hash. */
+/** Sets the image, waits for the release to wait at its pause, sends `promoteFull` once; the promoted Rollout. */
 async function releaseAndPromoteOnce(image: string): Promise<RolloutObject> {
   const before = await env.api.get(NAME);
   await env.api.patchSpec(NAME, imagePatch(image));
@@ -24,11 +24,11 @@ async function releaseAndPromoteOnce(image: string): Promise<RolloutObject> {
   );
   await env.api.patchStatus(NAME, { promoteFull: true });
   const hash = paused.status?.currentPodHash;
-  return env.api
-    .waitFor(NAME, `${image} promoted`, (r) => r.status?.phase === 'Healthy' && r.status.stableRS === hash)
-    .catch(async (err: Error) => {
-      throw new Error(`${err.message}; status: ${JSON.stringify((await env.api.get(NAME)).status)}`);
-    });
+  return env.api.waitFor(
+    NAME,
+    `${image} promoted`,
+    (r) => r.status?.phase === 'Healthy' && r.status.stableRS === hash,
+  );
 }
 
 describe('promote --full on the real control plane', () => {

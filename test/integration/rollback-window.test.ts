@@ -29,10 +29,7 @@ async function release(image: string, promote: boolean): Promise<string> {
     );
     await env.api.patchStatus(NAME, { promoteFull: true });
   }
-  const done = await env.api.waitFor(NAME, `${image} stable`, stable).catch(async (err: Error) => {
-    const status = JSON.stringify((await env.api.get(NAME)).status);
-    throw new Error(`${err.message}; status: ${status}`);
-  });
+  const done = await env.api.waitFor(NAME, `${image} stable`, stable);
   return done.status?.stableRS ?? '';
 }
 

@@ -49,3 +49,4 @@ export {
 } from './run-metrics.js';
 export { timeMs, toTimestamp } from './time.js';
 export type { MeasuredValue, Result } from './types.js';
+export { parseWebUrl } from './web-url.js';

@@ -1,5 +1,12 @@
 import { METRIC_DEFAULTS, type Metric, WEB_METHODS, type WebMetric } from '../../api/index.js';
-import { REDACTED, type ResolvedArgs, type Result, redactSecrets, substituteArgs } from '../core/index.js';
+import {
+  parseWebUrl,
+  REDACTED,
+  type ResolvedArgs,
+  type Result,
+  redactSecrets,
+  substituteArgs,
+} from '../core/index.js';
 import type { MeasuredValue } from '../core/types.js';
 import type { MeasureContext, MetricProvider } from './provider.js';
 import { readCappedBody } from './read-capped.js';
@@ -41,19 +48,6 @@ function checkShape(web: WebMetric): Result<string> {
   return { ok: true, value: method };
 }
 
-function parseUrl(text: string): Result<URL> {
-  let url: URL;
-  try {
-    url = new URL(text);
-  } catch {
-    return { ok: false, error: 'web metric url is not a valid URL' };
-  }
-  if (url.protocol !== 'http:' && url.protocol !== 'https:') {
-    return { ok: false, error: `web metric url must be http or https, got ${url.protocol}` };
-  }
-  return { ok: true, value: url };
-}
-
 function headersOf(web: WebMetric, url: URL): Result<{ headers: Headers; secrets: string[] }> {
   const headers = new Headers();
   const secrets: string[] = [];
@@ -79,7 +73,7 @@ function headersOf(web: WebMetric, url: URL): Result<{ headers: Headers; secrets
 function buildRequest(web: WebMetric, args: ResolvedArgs): Result<WebRequest> {
   const method = checkShape(web);
   if (!method.ok) return method;
-  const url = parseUrl(web.url);
+  const url = parseWebUrl(web.url);
   if (!url.ok) return url;
   const headers = headersOf(web, url.value);
   if (!headers.ok) return headers;

@@ -1,5 +1,5 @@
 import { compileCondition, isConditionError } from '../../analysis/condition/index.js';
-import { substituteArgs } from '../../analysis/core/index.js';
+import { parseWebUrl, substituteArgs } from '../../analysis/core/index.js';
 import type { AnyAnalysisTemplate, Issue, Metric } from '../../api/index.js';
 import { invalid } from '../../api/index.js';
 
@@ -27,11 +27,8 @@ function conditionIssues(index: number, metric: Metric): Issue[] {
 function webUrlIssues(index: number, metric: Metric): Issue[] {
   const url = metric.provider?.web?.url;
   if (typeof url !== 'string' || url.includes('{{')) return [];
-  const path = ['spec', 'metrics', index, 'provider', 'web', 'url'];
-  if (!URL.canParse(url)) return [invalid(path, `not a URL: ${JSON.stringify(url)}`)];
-  const { protocol } = new URL(url);
-  if (protocol === 'http:' || protocol === 'https:') return [];
-  return [invalid(path, `web metric url must be http or https, got ${protocol}`)];
+  const parsed = parseWebUrl(url);
+  return parsed.ok ? [] : [invalid(['spec', 'metrics', index, 'provider', 'web', 'url'], parsed.error)];
 }
 
 /**

@@ -176,6 +176,7 @@ export class RolloutApi {
   /**
    * Polls the Rollout until `predicate` holds. `check` (the safety invariants) runs on every observation
    * (ReplicaSets read before the Rollout) and fails the wait at once on a violation (not at the deadline).
+   * A wait that times out says the last status it saw.
    */
   async waitFor(
     name: string,
@@ -184,12 +185,14 @@ export class RolloutApi {
     check?: Check,
     timeoutMs = 90_000,
   ): Promise<RolloutObject> {
+    let last: RolloutObject | undefined;
     const outcome = await pollUntil(
       async () => {
         // ReplicaSets first, then the Rollout: its status is never older than the ReplicaSets it is checked
         // against (the controller scales before it writes status), so a stale read cannot fake a violation.
         const sets = await this.replicaSets(name);
         const r = await this.get(name);
+        last = r;
         try {
           check?.(r, sets);
         } catch (violation) {
@@ -198,7 +201,9 @@ export class RolloutApi {
         return predicate(r, sets) && { r };
       },
       { timeoutMs, intervalMs: 200, description },
-    );
+    ).catch((err: Error) => {
+      throw new Error(`${err.message}; last status of ${name}: ${JSON.stringify(last?.status)}`);
+    });
     if ('violation' in outcome) throw outcome.violation;
     return outcome.r;
   }

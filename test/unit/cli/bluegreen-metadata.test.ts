@@ -7,7 +7,7 @@ import { renderHeader } from '../../../src/cli/view/header.js';
 import { noPaint } from '../../../src/cli/view/paint.js';
 import { rolloutInfo } from '../../../src/cli/view/rollout-info.js';
 import { renderTree, rolloutTree } from '../../../src/cli/view/tree.js';
-import { aReplicaSet, aRollout, blueGreenManifest } from './fixtures.js';
+import { aReplicaSet, aRollout, BLUE_GREEN_PAUSED, blueGreenManifest } from './fixtures.js';
 
 const NOW = new Date('2026-01-01T00:05:00Z');
 const BLUE_GREEN = {
@@ -19,14 +19,6 @@ const BLUE_GREEN = {
       activeMetadata: { labels: { role: 'active' } },
     },
   },
-};
-const PAUSED = {
-  phase: 'Paused',
-  message: 'BlueGreenPause',
-  stableRS: 'h1',
-  currentPodHash: 'h2',
-  pauseConditions: [{ reason: 'BlueGreenPause', startTime: '2026-01-01T00:01:00Z' }],
-  blueGreen: { activeSelector: 'h1', previewSelector: 'h2' },
 };
 
 function withRecord(rs: ReplicaSet, record: string): ReplicaSet {
@@ -50,20 +42,20 @@ const snapshot = (status: Rollout['status']) => ({
 
 describe('get rollout: blue-green Services and injected metadata', () => {
   it('prints the active and preview Services with the hashes they select', () => {
-    const header = renderHeader(rolloutInfo(snapshot(PAUSED)), noPaint);
+    const header = renderHeader(rolloutInfo(snapshot(BLUE_GREEN_PAUSED)), noPaint);
     expect(header).toContain('  Active:        web-active → h1');
     expect(header).toContain('  Preview:       web-preview → h2');
   });
 
   it('shows - for a selector not recorded yet, and nothing for canary Rollouts', () => {
-    const info = rolloutInfo(snapshot({ ...PAUSED, blueGreen: {} }));
+    const info = rolloutInfo(snapshot({ ...BLUE_GREEN_PAUSED, blueGreen: {} }));
     expect(renderHeader(info, noPaint)).toContain('  Preview:       web-preview → -');
-    const canary = rolloutInfo({ ...snapshot(PAUSED), rollout: aRollout(PAUSED) });
+    const canary = rolloutInfo({ ...snapshot(BLUE_GREEN_PAUSED), rollout: aRollout(BLUE_GREEN_PAUSED) });
     expect(renderHeader(canary, noPaint).some((l) => /Active:|Preview:/.test(l))).toBe(false);
   });
 
   it('lists each ReplicaSet’s injected metadata in the model and the tree', () => {
-    const info = rolloutInfo(snapshot(PAUSED));
+    const info = rolloutInfo(snapshot(BLUE_GREEN_PAUSED));
     expect(info).toMatchObject({ activeService: 'web-active', previewService: 'web-preview' });
     const sets = info.revisions.map((r) => r.replicaSets[0]);
     expect(sets.map((s) => s?.metadata)).toEqual([

@@ -14,19 +14,14 @@ import { rolloutRows } from '../../../src/cli/view/list.js';
 import { noPaint } from '../../../src/cli/view/paint.js';
 import { rolloutInfo } from '../../../src/cli/view/rollout-info.js';
 import { renderTree, rolloutTree } from '../../../src/cli/view/tree.js';
-import { aReplicaSet, aRollout, blueGreenManifest } from './fixtures.js';
+import { aReplicaSet, aRollout, BLUE_GREEN_PAUSED, blueGreenManifest } from './fixtures.js';
 
 const NOW = new Date('2026-01-01T00:05:00Z');
 const BLUE_GREEN = {
   strategy: { blueGreen: { activeService: 'web-active', previewService: 'web-preview' } },
 };
 const PAUSED = {
-  phase: 'Paused',
-  message: 'BlueGreenPause',
-  stableRS: 'h1',
-  currentPodHash: 'h2',
-  pauseConditions: [{ reason: 'BlueGreenPause', startTime: '2026-01-01T00:01:00Z' }],
-  blueGreen: { activeSelector: 'h1', previewSelector: 'h2' },
+  ...BLUE_GREEN_PAUSED,
   replicas: 8,
   updatedReplicas: 4,
   readyReplicas: 8,

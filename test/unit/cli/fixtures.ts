@@ -101,3 +101,13 @@ spec:
     blueGreen:
 ${block}`;
 }
+
+/** The status of a blue-green Rollout waiting at its promotion pause: active on h1, preview on h2. */
+export const BLUE_GREEN_PAUSED = {
+  phase: 'Paused',
+  message: 'BlueGreenPause',
+  stableRS: 'h1',
+  currentPodHash: 'h2',
+  pauseConditions: [{ reason: 'BlueGreenPause', startTime: '2026-01-01T00:01:00Z' }],
+  blueGreen: { activeSelector: 'h1', previewSelector: 'h2' },
+};

@@ -1,9 +1,9 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { checkRollout } from '../api/index.js';
 import { type KubeClient, Resources, type ResourceType } from '../kube/client.js';
-import { isApiError } from '../kube/errors.js';
 import type { ResilientInformer } from '../kube/informer.js';
 import { createInformer } from '../kube/informers.js';
+import { probeCollection } from '../kube/probe.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
@@ -36,9 +36,6 @@ const WATCHED: readonly [TrafficKind, ResourceType][] = [
   ['destinationrules', Resources.destinationRules],
   ['httproutes', Resources.httpRoutes],
 ];
-
-/** A label selector no object carries: the probe lists nothing, it only learns whether the API exists. */
-const PROBE_SELECTOR = 'vireo.dev/api-probe=absent';
 
 /**
  * Watches the objects Rollouts route traffic through (Services, Ingresses, Istio VirtualServices and
@@ -116,19 +113,13 @@ export class TrafficWatch {
   }
 
   private async probe(kind: TrafficKind, res: ResourceType): Promise<boolean> {
-    try {
-      await this.opts.client.list(res, this.opts.namespace, { labelSelector: PROBE_SELECTOR });
-      return true;
-    } catch (err) {
-      if (isApiError(err, 'NotFound') || isApiError(err, 'Forbidden')) {
-        this.opts.logger.info(
-          { collection: kind, reason: isApiError(err, 'NotFound') ? 'not served' : 'forbidden' },
-          'not watching this collection; its objects are read from the API when needed',
-        );
-        return false;
-      }
-      return true;
-    }
+    const outcome = await probeCollection(this.opts.client, res, this.opts.namespace);
+    if (outcome === 'readable') return true;
+    this.opts.logger.info(
+      { collection: kind, reason: outcome },
+      'not watching this collection; its objects are read from the API when needed',
+    );
+    return false;
   }
 
   private informer(kind: TrafficKind, res: ResourceType): ResilientInformer<KubeObject> {

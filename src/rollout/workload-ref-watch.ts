@@ -1,7 +1,7 @@
 import type { WorkloadKind } from '../api/index.js';
-import { isApiError } from '../kube/errors.js';
 import type { ResilientInformer } from '../kube/informer.js';
 import { createInformer } from '../kube/informers.js';
+import { probeCollection } from '../kube/probe.js';
 import type { KubeObject } from '../kube/types.js';
 import { objectKey } from '../kube/types.js';
 import type { TrafficWatchOptions } from './traffic-watch.js';
@@ -15,9 +15,6 @@ export type WorkloadWatchOptions = TrafficWatchOptions;
  * ReplicaSet of the cluster (not only those Rollouts own) would double the controller's largest cache.
  */
 const WATCHED: readonly WorkloadKind[] = ['Deployment', 'PodTemplate'];
-
-/** A label selector no object carries: the probe lists nothing, it only learns whether the API is readable. */
-const PROBE_SELECTOR = 'vireo.dev/api-probe=absent';
 
 function refKey(kind: string, namespace: string, name: string): string {
   return `${kind}/${namespace}/${name}`;
@@ -155,19 +152,13 @@ export class WorkloadWatch implements WorkloadCaches {
   }
 
   private async probe(kind: WorkloadKind): Promise<boolean> {
-    try {
-      await this.opts.client.list(WORKLOAD_RESOURCES[kind], this.opts.namespace, {
-        labelSelector: PROBE_SELECTOR,
-      });
-      return true;
-    } catch (err) {
-      if (!isApiError(err, 'NotFound') && !isApiError(err, 'Forbidden')) return true;
-      this.opts.logger.info(
-        { kind },
-        'not watching this workload kind; referenced objects are read from the API',
-      );
-      return false;
-    }
+    const outcome = await probeCollection(this.opts.client, WORKLOAD_RESOURCES[kind], this.opts.namespace);
+    if (outcome === 'readable') return true;
+    this.opts.logger.info(
+      { kind, reason: outcome },
+      'not watching this workload kind; referenced objects are read from the API',
+    );
+    return false;
   }
 
   private informer(kind: WorkloadKind): ResilientInformer<KubeObject> {

@@ -1,8 +1,8 @@
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type Logger, pino } from 'pino';
-import { AnalysisRunController } from './analysis/controller.js';
 import { createProviderRegistry } from './analysis/providers/registry.js';
+import { AnalysisRunController } from './analysis/reconcile/controller.js';
 import { ConfigError, type ControllerFlags, parseControllerFlags } from './config/flags.js';
 import { crashAfterPushHook, GitWriteBackController } from './gitops/controller.js';
 import { ClientNodeKubeClient, loadKubeConfig } from './kube/client.js';
@@ -11,7 +11,7 @@ import { setWatchTimeoutSeconds } from './kube/informers.js';
 import { LeaderElector } from './kube/leader-election.js';
 import { clientLeaseApi } from './kube/lease-api.js';
 import { NotificationController } from './notify/controller.js';
-import { RolloutController } from './rollout/controller.js';
+import { RolloutController } from './rollout/reconcile/controller.js';
 import { startHealthServer } from './server/health.js';
 import type { BoundServer } from './server/listen.js';
 import { ControllerMetrics, startMetricsServer } from './server/metrics.js';

@@ -5,7 +5,7 @@ import type { JsonPatchOp, KubeClient } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
 import { Resources, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
-import { WORKLOAD_RESOURCES } from '../rollout/workload-ref-observe.js';
+import { WORKLOAD_RESOURCES } from '../rollout/reconcile/observe-workload.js';
 import { type RequestDescription, toCliError } from './errors.js';
 import type { RolloutPatch } from './patches.js';
 import type { WorkloadDocument } from './workload-ref.js';

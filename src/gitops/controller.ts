@@ -4,7 +4,7 @@ import type { EventRecorder } from '../kube/events.js';
 import type { ResilientInformer } from '../kube/informer.js';
 import { type KubeObject, objectKey, splitKey } from '../kube/types.js';
 import { type ReconcileResult, WorkQueue } from '../kube/work-queue.js';
-import { replicaSetName } from '../rollout/replicasets.js';
+import { replicaSetName } from '../rollout/core/replicasets.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { decodeSecretData, type GitAuth, gitAuthFor, redact } from './credentials.js';

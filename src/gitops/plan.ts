@@ -1,4 +1,4 @@
-import { CONDITION, REASON } from '../rollout/conditions.js';
+import { CONDITION, REASON } from '../rollout/core/conditions.js';
 import { GIT_RECORD, optedIn, parseTarget, pushBranchFor, type WriteBackTarget } from './annotations.js';
 import type { AbortReason, RollbackFacts } from './message.js';
 

@@ -1,4 +1,4 @@
-import { POD_TEMPLATE_HASH_LABEL } from '../rollout/constants.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../rollout/core/constants.js';
 import {
   type AnalysisRunView,
   GIT_ROLLBACK_ANNOTATION,

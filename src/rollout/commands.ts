@@ -1,5 +1,5 @@
 import type { Rollout, RolloutStatus } from '../api/index.js';
-import { INCONCLUSIVE_ANALYSIS } from './steps.js';
+import { INCONCLUSIVE_ANALYSIS } from './core/steps.js';
 
 function withStatus(rollout: Rollout, patch: Partial<RolloutStatus>): Rollout {
   const status: Record<string, unknown> = { ...rollout.status, ...patch };

@@ -9,7 +9,7 @@ import type {
   ObservedTraffic,
   RouteIssue,
   StagedApply,
-} from './model.js';
+} from './router.js';
 
 /** One existing object a router edits in place (a VirtualService, DestinationRule or HTTPRoute). */
 export interface EditTarget {

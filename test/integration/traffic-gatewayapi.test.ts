@@ -4,8 +4,8 @@ import { type ClientNodeKubeClient, type JsonPatchOp, Resources } from '../../sr
 import type { KubeObject } from '../../src/kube/types.js';
 import type { HTTPRoute, HttpRouteRule } from '../../src/traffic/gatewayapi/types.js';
 import type { VirtualService } from '../../src/traffic/istio/types.js';
-import { type DesiredTrafficInput, desiredTrafficOf, type TrafficRouter } from '../../src/traffic/model.js';
-import { applyTrafficToAll } from '../../src/traffic/routers.js';
+import { type DesiredTrafficInput, desiredTrafficOf, type TrafficRouter } from '../../src/traffic/router.js';
+import { applyTrafficToAll } from '../../src/traffic/router-set.js';
 import { deleteNamespace } from './support/objects.js';
 import { openTrafficEnv, routersOf, SERVER_FIELDS, trafficRollout } from './support/traffic.js';
 

@@ -2,7 +2,7 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
 import type { DestinationRule, VirtualService } from '../../src/traffic/istio/types.js';
-import { desiredTrafficOf, type TrafficRouter } from '../../src/traffic/model.js';
+import { desiredTrafficOf, type TrafficRouter } from '../../src/traffic/router.js';
 import { deleteNamespace } from './support/objects.js';
 import { openTrafficEnv, routersOf, trafficRollout, withoutServerFields } from './support/traffic.js';
 

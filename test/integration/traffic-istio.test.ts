@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientNodeKubeClient, type JsonPatchOp, Resources } from '../../src/kube/client.js';
 import { isApiError } from '../../src/kube/errors.js';
 import type { VirtualService, VsHttpRoute } from '../../src/traffic/istio/types.js';
-import { desiredTrafficOf, type TrafficRouter } from '../../src/traffic/model.js';
+import { desiredTrafficOf, type TrafficRouter } from '../../src/traffic/router.js';
 import { deleteNamespace } from './support/objects.js';
 import { openTrafficEnv, routersOf, trafficRollout, withoutServerFields } from './support/traffic.js';
 

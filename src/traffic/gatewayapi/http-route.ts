@@ -1,6 +1,12 @@
 import type { GatewayApiConfig } from '../../api/index.js';
 import { listOf } from '../json.js';
-import type { DesiredTraffic, EditResult, RouteIssue, RouteObjectRef, RouterCapabilities } from '../model.js';
+import type {
+  DesiredTraffic,
+  EditResult,
+  RouteIssue,
+  RouteObjectRef,
+  RouterCapabilities,
+} from '../router.js';
 import { headerRule } from './header-rules.js';
 import type { BackendRef, HTTPRoute, HttpRouteRule } from './types.js';
 

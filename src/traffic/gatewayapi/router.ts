@@ -3,14 +3,6 @@ import { type KubeClient, Resources } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
 import { listOf } from '../json.js';
 import {
-  type ApplyResult,
-  type DesiredTraffic,
-  type ObservedTraffic,
-  type StagedApply,
-  stableOnlyTraffic,
-  type TrafficRouter,
-} from '../model.js';
-import {
   combineObserved,
   commitBestEffort,
   commitIfClean,
@@ -20,6 +12,14 @@ import {
   stagedApply,
   stageEdits,
 } from '../object-edits.js';
+import {
+  type ApplyResult,
+  type DesiredTraffic,
+  type ObservedTraffic,
+  type StagedApply,
+  stableOnlyTraffic,
+  type TrafficRouter,
+} from '../router.js';
 import {
   editHTTPRoute,
   GATEWAY_API_CAPABILITIES,

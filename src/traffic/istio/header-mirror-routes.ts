@@ -7,8 +7,8 @@ import type {
   MirrorMatch,
   RouteIssue,
   RouteObjectRef,
-} from '../model.js';
-import { totalWeight } from '../model.js';
+} from '../router.js';
+import { totalWeight } from '../router.js';
 import { destinationRole } from './destinations.js';
 import { managedRouteNames, type VirtualServiceEditSpec } from './route-select.js';
 import type { IstioDestination, VsHttpRoute } from './types.js';

@@ -2,14 +2,6 @@ import type { IstioTrafficRouting } from '../../api/index.js';
 import { type KubeClient, Resources } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
 import {
-  type ApplyResult,
-  type DesiredTraffic,
-  type ObservedTraffic,
-  type StagedApply,
-  stableOnlyTraffic,
-  type TrafficRouter,
-} from '../model.js';
-import {
   combineObserved,
   commitBestEffort,
   commitIfClean,
@@ -19,6 +11,14 @@ import {
   stagedApply,
   stageEdits,
 } from '../object-edits.js';
+import {
+  type ApplyResult,
+  type DesiredTraffic,
+  type ObservedTraffic,
+  type StagedApply,
+  stableOnlyTraffic,
+  type TrafficRouter,
+} from '../router.js';
 import { editDestinationRule } from './destination-rule.js';
 import type { DestinationRule, VirtualService } from './types.js';
 import {

@@ -6,7 +6,7 @@ import type {
   ObservedTraffic,
   RouteIssue,
   RouterCapabilities,
-} from '../model.js';
+} from '../router.js';
 import { destinationRole, reweightDestinations, weightOf } from './destinations.js';
 import { arrangeManagedRoutes } from './header-mirror-routes.js';
 import {

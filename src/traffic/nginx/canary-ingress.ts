@@ -1,6 +1,6 @@
 import type { NginxTrafficRouting } from '../../api/index.js';
 import { contains, listOf } from '../json.js';
-import { type DesiredTraffic, type EditResult, type RouterCapabilities, totalWeight } from '../model.js';
+import { type DesiredTraffic, type EditResult, type RouterCapabilities, totalWeight } from '../router.js';
 import type { Ingress, IngressPath, IngressRule } from './ingress-types.js';
 
 export type { Ingress } from './ingress-types.js';

@@ -3,15 +3,6 @@ import { type KubeClient, Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
 import type { OwnerReference } from '../../kube/types.js';
 import {
-  type ApplyResult,
-  DEFAULT_MAX_TRAFFIC_WEIGHT,
-  type DesiredTraffic,
-  type ObservedTraffic,
-  type RouteIssue,
-  type StagedApply,
-  type TrafficRouter,
-} from '../model.js';
-import {
   combineObserved,
   commitIfClean,
   conditionalReplace,
@@ -20,6 +11,15 @@ import {
   type StagedEdits,
   stagedApply,
 } from '../object-edits.js';
+import {
+  type ApplyResult,
+  DEFAULT_MAX_TRAFFIC_WEIGHT,
+  type DesiredTraffic,
+  type ObservedTraffic,
+  type RouteIssue,
+  type StagedApply,
+  type TrafficRouter,
+} from '../router.js';
 import {
   buildCanaryIngress,
   type CanaryIngressInput,

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { CanaryStrategy, Rollout } from '../../../src/api/index.js';
-import type { CreateReplicaSetAction } from '../../../src/rollout/actions.js';
 import { promote, promoteFull } from '../../../src/rollout/commands.js';
+import type { CreateReplicaSetAction } from '../../../src/rollout/core/actions.js';
 import { aRollout, ISTIO, type RolloutOptions } from './fixtures.js';
 import { allInvariants, noRedundantActions } from './invariants.js';
 import { deployed, hashOf, update } from './scenario-setup.js';

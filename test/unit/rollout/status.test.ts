@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import type { Rollout, RolloutSpec, RolloutStatus } from '../../../src/api/index.js';
 import { abort, pause, promote, promoteFull, retry, skipCurrentStep } from '../../../src/rollout/commands.js';
-import { removeCondition, setCondition } from '../../../src/rollout/conditions.js';
-import { rolloutPhase } from '../../../src/rollout/phase.js';
-import { selectorString } from '../../../src/rollout/plan-status.js';
-import { podTemplateHash } from '../../../src/rollout/pod-template-hash.js';
-import { classifyReplicaSets, desiredRevision, maxRevision } from '../../../src/rollout/replicasets.js';
-import { type ReplicaSetView, replicaSetView } from '../../../src/rollout/snapshot.js';
+import { removeCondition, setCondition } from '../../../src/rollout/core/conditions.js';
+import { rolloutPhase } from '../../../src/rollout/core/phase.js';
+import { podTemplateHash } from '../../../src/rollout/core/pod-template-hash.js';
+import { classifyReplicaSets, desiredRevision, maxRevision } from '../../../src/rollout/core/replicasets.js';
+import { type ReplicaSetView, replicaSetView } from '../../../src/rollout/core/snapshot.js';
+import { selectorString } from '../../../src/rollout/plan/finish.js';
 import { aRollout, ISTIO } from './fixtures.js';
 
 const spec = (patch: Partial<RolloutSpec> = {}): RolloutSpec => ({

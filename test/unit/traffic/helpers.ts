@@ -3,7 +3,7 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { parse } from 'yaml';
-import { type DesiredTrafficInput, desiredTrafficOf, type RouteIssue } from '../../../src/traffic/model.js';
+import { type DesiredTrafficInput, desiredTrafficOf, type RouteIssue } from '../../../src/traffic/router.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desiredTrafficOf, stableOnlyTraffic, totalWeight } from '../../../src/traffic/model.js';
+import { desiredTrafficOf, stableOnlyTraffic, totalWeight } from '../../../src/traffic/router.js';
 
 describe('desiredTrafficOf', () => {
   it.each([

@@ -6,6 +6,9 @@ import type { KubeObject } from '../../../src/kube/types.js';
 import { httpRouteWithDefaults } from '../../../src/traffic/gatewayapi/router.js';
 import { IstioTrafficRouter } from '../../../src/traffic/istio/router.js';
 import type { VirtualService } from '../../../src/traffic/istio/types.js';
+import type { Ingress } from '../../../src/traffic/nginx/canary-ingress.js';
+import { NginxTrafficRouter } from '../../../src/traffic/nginx/router.js';
+import { combineObserved, conditionalReplace } from '../../../src/traffic/object-edits.js';
 import {
   desiredTrafficOf,
   type ObservedTraffic,
@@ -13,11 +16,12 @@ import {
   type StagedApply,
   stableOnlyTraffic,
   type TrafficRouter,
-} from '../../../src/traffic/model.js';
-import type { Ingress } from '../../../src/traffic/nginx/canary-ingress.js';
-import { NginxTrafficRouter } from '../../../src/traffic/nginx/router.js';
-import { combineObserved, conditionalReplace } from '../../../src/traffic/object-edits.js';
-import { applyTrafficToAll, createTrafficRouters, routeIssuesMessage } from '../../../src/traffic/routers.js';
+} from '../../../src/traffic/router.js';
+import {
+  applyTrafficToAll,
+  createTrafficRouters,
+  routeIssuesMessage,
+} from '../../../src/traffic/router-set.js';
 import { FakeKubeClient } from './fake-kube-client.js';
 
 const NS = 'shop';

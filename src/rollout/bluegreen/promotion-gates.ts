@@ -1,0 +1,76 @@
+import type { BlueGreenStrategy } from '../../api/index.js';
+import { INCONCLUSIVE_ANALYSIS } from '../core/steps.js';
+import { type Draft, emit, type PlanContext } from '../plan/context.js';
+import { markAborted } from '../plan/user-intents.js';
+import { type PromotionAnalysis, promotionVerdict } from './promotion-analysis.js';
+
+/** `status.pauseConditions[].reason` of the pause before a blue-green promotion. */
+export const BLUE_GREEN_PAUSE = 'BlueGreenPause';
+
+/** Whether a gate lets the update go on this pass. */
+export type Gate = 'go' | 'wait';
+
+function addPause(ctx: PlanContext, draft: Draft, reason: string): void {
+  if ((draft.status.pauseConditions ?? []).some((c) => c.reason === reason)) return;
+  draft.status.pauseConditions = [...(draft.status.pauseConditions ?? []), { reason, startTime: ctx.nowIso }];
+  draft.status.controllerPause = true;
+  emit(draft, 'Normal', 'RolloutPaused', `Rollout is paused (${reason})`);
+}
+
+/** A pause the user already lifted: `controllerPause` left with no pause condition. */
+function resumedByUser(draft: Draft): boolean {
+  return draft.status.controllerPause === true && (draft.status.pauseConditions ?? []).length === 0;
+}
+
+/**
+ * The pre- or post-promotion analysis gate: go when none is configured, the user promoted fully, or the
+ * run succeeded; an Inconclusive run pauses (`InconclusiveAnalysisRun`) until the user resumes; a
+ * Failed/Error run aborts the rollout.
+ */
+export function analysisGate(
+  ctx: PlanContext,
+  draft: Draft,
+  type: PromotionAnalysis,
+  bg: BlueGreenStrategy,
+): Gate {
+  const analysis = type === 'PrePromotion' ? bg.prePromotionAnalysis : bg.postPromotionAnalysis;
+  if (analysis === undefined || draft.status.promoteFull) return 'go';
+  const verdict = promotionVerdict(ctx, draft, type, analysis);
+  if (verdict.kind === 'complete') return 'go';
+  if (verdict.kind === 'abort') markAborted(ctx, draft, verdict.cause);
+  if (verdict.kind === 'inconclusive') {
+    if (resumedByUser(draft)) return 'go';
+    addPause(ctx, draft, INCONCLUSIVE_ANALYSIS);
+  }
+  return 'wait';
+}
+
+function autoPromotionGate(ctx: PlanContext, draft: Draft, seconds: number): Gate {
+  const pause = draft.status.pauseConditions?.find((c) => c.reason === BLUE_GREEN_PAUSE);
+  const since = Date.parse(pause?.startTime ?? ctx.nowIso);
+  const remaining = since + seconds * 1000 - ctx.nowMs;
+  if (remaining > 0) {
+    draft.requeueMs.push(remaining);
+    return 'wait';
+  }
+  draft.status.pauseConditions = (draft.status.pauseConditions ?? []).filter(
+    (c) => c.reason !== BLUE_GREEN_PAUSE,
+  );
+  emit(draft, 'Normal', 'RolloutResumed', `Auto-promoting after autoPromotionSeconds (${seconds}s)`);
+  return 'go';
+}
+
+/**
+ * The pause before promotion: none with `autoPromotionEnabled` (default) and no `autoPromotionSeconds`;
+ * otherwise a `BlueGreenPause` condition is added once per update. The user lifts it (promote/resume:
+ * `controllerPause` remains, conditions cleared); with `autoPromotionSeconds` (and auto-promotion enabled)
+ * it is lifted once that long has passed since its `startTime`.
+ */
+export function pauseGate(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy): Gate {
+  const seconds = bg.autoPromotionEnabled === false ? 0 : (bg.autoPromotionSeconds ?? 0);
+  if ((bg.autoPromotionEnabled !== false && seconds === 0) || draft.status.promoteFull) return 'go';
+  if (resumedByUser(draft)) return 'go';
+  const paused = (draft.status.pauseConditions ?? []).some((c) => c.reason === BLUE_GREEN_PAUSE);
+  if (!paused) addPause(ctx, draft, BLUE_GREEN_PAUSE);
+  return seconds > 0 ? autoPromotionGate(ctx, draft, seconds) : 'wait';
+}

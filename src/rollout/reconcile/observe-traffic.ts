@@ -1,0 +1,130 @@
+import type { Issue, Rollout } from '../../api/index.js';
+import { GATEWAY_API_PLUGIN } from '../../api/index.js';
+import type { KubeClient, ListOptions, ResourceType } from '../../kube/client.js';
+import { ApiError } from '../../kube/errors.js';
+import type { KubeList, KubeObject } from '../../kube/types.js';
+import {
+  DEFAULT_MAX_TRAFFIC_WEIGHT,
+  type DesiredTraffic,
+  desiredTrafficOf,
+  type RouteIssue,
+} from '../../traffic/router.js';
+import { createTrafficRouters, observeAll } from '../../traffic/router-set.js';
+import { managedRoutesOf } from '../core/managed-routes.js';
+import type { TrafficView } from '../core/snapshot.js';
+import type { TrafficKind } from './traffic-ref-index.js';
+import type { TrafficCache } from './traffic-watch.js';
+
+/** The caches of watched traffic collections (`TrafficWatch` in production). */
+export interface RouteCaches {
+  cache(kind: TrafficKind): TrafficCache | undefined;
+}
+
+const WATCHED_PLURALS: ReadonlySet<string> = new Set<TrafficKind>([
+  'services',
+  'ingresses',
+  'virtualservices',
+  'destinationrules',
+  'httproutes',
+]);
+
+async function readOnly(): Promise<never> {
+  throw new Error('the cached route reader is read-only');
+}
+
+/**
+ * A read-only `KubeClient` answering `get` (and unfiltered `list`) of watched collections from `caches`
+ * (a copy of the cached object; absent → a NotFound `ApiError`, as the API would answer) and everything
+ * else from `client`. Writes throw: it serves observation and dry edits only.
+ */
+export function cachedRouteReader(client: KubeClient, caches: RouteCaches): KubeClient {
+  const cacheOf = (res: ResourceType) =>
+    WATCHED_PLURALS.has(res.plural) ? caches.cache(res.plural as TrafficKind) : undefined;
+  return {
+    get: async <T extends KubeObject>(res: ResourceType, namespace: string | undefined, name: string) => {
+      const cache = cacheOf(res);
+      if (cache === undefined) return client.get<T>(res, namespace, name);
+      const found = cache.get(namespace, name);
+      if (found === undefined) throw new ApiError(404, 'NotFound', `${res.plural} "${name}" not found`);
+      return structuredClone(found) as T;
+    },
+    list: async <T extends KubeObject>(res: ResourceType, namespace?: string, opts?: ListOptions) => {
+      const cache = cacheOf(res);
+      if (cache === undefined || opts?.labelSelector || opts?.fieldSelector)
+        return client.list<T>(res, namespace, opts);
+      return { items: cache.list(namespace).map((o) => structuredClone(o) as T) } as KubeList<T>;
+    },
+    create: readOnly,
+    replace: readOnly,
+    patch: readOnly,
+    patchStatus: readOnly,
+    delete: readOnly,
+  };
+}
+
+function routerPath(kind: string): string {
+  const base = 'spec.strategy.canary.trafficRouting';
+  if (kind === 'Ingress') return `${base}.nginx`;
+  if (kind === 'HTTPRoute') return `${base}.plugins["${GATEWAY_API_PLUGIN}"]`;
+  return `${base}.istio`;
+}
+
+/** A route issue as a `reference` issue of the Rollout: the router's field path, the object and its field. */
+export function routeIssueAsReference(issue: RouteIssue): Issue {
+  const { kind, name, namespace } = issue.object;
+  const where = namespace === undefined ? name : `${namespace}/${name}`;
+  const message =
+    issue.reason === 'ObjectNotFound' ? issue.message : `${kind} "${where}" ${issue.path}: ${issue.message}`;
+  return { path: routerPath(kind), message, kind: 'reference' };
+}
+
+function uniqueIssues(issues: readonly RouteIssue[]): Issue[] {
+  const seen = new Map<string, Issue>();
+  for (const issue of issues.map(routeIssueAsReference)) seen.set(`${issue.path}|${issue.message}`, issue);
+  return [...seen.values()];
+}
+
+/**
+ * The traffic `status.canary.weights` records (what the last pass applied) with the managed routes in force
+ * for the recorded step, or 0% canary without hashes or routes when nothing is recorded.
+ */
+function recordedTraffic(rollout: Rollout): DesiredTraffic {
+  const max = rollout.spec.strategy.canary?.trafficRouting?.maxTrafficWeight ?? DEFAULT_MAX_TRAFFIC_WEIGHT;
+  const weights = rollout.status?.canary?.weights;
+  const canaryWeight = weights?.canary.weight ?? 0;
+  if (weights === undefined || canaryWeight < 0 || canaryWeight > max || !Number.isInteger(canaryWeight))
+    return desiredTrafficOf({ canaryWeight: 0, maxTrafficWeight: max });
+  const { podTemplateHash: canaryHash } = weights.canary;
+  const { podTemplateHash: stableHash } = weights.stable;
+  return desiredTrafficOf({
+    ...managedRoutesOf(rollout),
+    canaryWeight,
+    maxTrafficWeight: max,
+    ...(canaryHash ? { canaryHash } : {}),
+    ...(stableHash ? { stableHash } : {}),
+  });
+}
+
+/**
+ * What the Rollout's routers show now, read through `reader` (caches in production): the weights every
+ * router agrees on; whether a dry edit to the traffic `status.canary.weights` records would write anything
+ * (`drifted`: a weight, pod-hash label or canary Ingress was changed by hand); and the issues that would
+ * stop an edit (missing objects or routes, missing destinations, a third weighted destination…). No traffic
+ * routing → undefined. Writes nothing.
+ */
+export async function observeTraffic(reader: KubeClient, rollout: Rollout): Promise<TrafficView | undefined> {
+  const routers = createTrafficRouters(reader, rollout);
+  if (routers.length === 0) return undefined;
+  const dry = recordedTraffic(rollout);
+  const [observed, staged] = await Promise.all([
+    observeAll(routers),
+    Promise.all(routers.map((r) => r.prepare(dry))),
+  ]);
+  const issues = uniqueIssues([...observed.issues, ...staged.flatMap((s) => s.issues)]);
+  return {
+    ...(observed.canaryWeight === undefined ? {} : { canaryWeight: observed.canaryWeight }),
+    ...(observed.stableWeight === undefined ? {} : { stableWeight: observed.stableWeight }),
+    drifted: staged.some((s) => s.pendingWrites > 0),
+    issues,
+  };
+}

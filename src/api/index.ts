@@ -1,15 +1,15 @@
 /**
  * Public surface of the Vireo API package: zod schemas and inferred types of the Argo Rollouts v1alpha1
- * kinds, defaults, validation, and the CRD generator. Pure: no Kubernetes client, no I/O, no clock.
+ * kinds, Argo's labels, annotations and reasons, defaults and validation (the CRD generator is `./crd/`, outside
+ * this barrel, so `yaml` stays out of the planner's imports). Pure: no Kubernetes client, no I/O, no clock.
  */
 export * from './analysis.js';
 export * from './analysis-ref.js';
 export * from './analysis-run.js';
+export * from './argo-constants.js';
 export * from './blue-green.js';
 export * from './canary.js';
 export * from './canary-steps.js';
-export * from './crd/crd-schema.js';
-export * from './crd/crds.js';
 export * from './defaults.js';
 export * from './duration.js';
 export * from './experiment.js';

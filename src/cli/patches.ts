@@ -1,5 +1,5 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { Rollout } from '../api/index.js';
+import { PAUSE_REASON, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, type Rollout } from '../api/index.js';
 import type { JsonPatchOp } from '../kube/client.js';
 import { CliError } from './errors.js';
 import { imageOps } from './workload-ref.js';
@@ -12,11 +12,6 @@ export interface RolloutPatch {
   spec?: Record<string, unknown>;
   status?: Record<string, unknown>;
 }
-
-/** The label a ReplicaSet's template carries and `undo` strips. */
-export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
-/** Where ReplicaSets record their revision. */
-export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
 
 function canarySteps(rollout: Rollout): readonly unknown[] | undefined {
   const steps = rollout.spec.strategy.canary?.steps;
@@ -35,7 +30,9 @@ function nextIndex(rollout: Rollout, index: number): number {
 function inconclusive(rollout: Rollout): boolean {
   const status = rollout.status;
   const stepRun = status?.canary?.currentStepAnalysisRunStatus?.status === 'Inconclusive';
-  return stepRun || (status?.pauseConditions ?? []).some((c) => c.reason === 'InconclusiveAnalysisRun');
+  return (
+    stepRun || (status?.pauseConditions ?? []).some((c) => c.reason === PAUSE_REASON.inconclusiveAnalysis)
+  );
 }
 
 function unpauseSpec(rollout: Rollout): RolloutPatch {

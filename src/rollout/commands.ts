@@ -1,5 +1,5 @@
 import type { Rollout, RolloutStatus } from '../api/index.js';
-import { INCONCLUSIVE_ANALYSIS } from './core/steps.js';
+import { PAUSE_REASON } from '../api/index.js';
 
 function withStatus(rollout: Rollout, patch: Partial<RolloutStatus>): Rollout {
   const status: Record<string, unknown> = { ...rollout.status, ...patch };
@@ -22,7 +22,7 @@ export function promote(rollout: Rollout): Rollout {
   const index = status.currentStepIndex ?? 0;
   const next = Math.min(index + 1, steps.length);
   const conditions = status.pauseConditions ?? [];
-  if (conditions.some((c) => c.reason === INCONCLUSIVE_ANALYSIS)) {
+  if (conditions.some((c) => c.reason === PAUSE_REASON.inconclusiveAnalysis)) {
     return withStatus(unpaused(rollout), {
       pauseConditions: undefined,
       controllerPause: false,

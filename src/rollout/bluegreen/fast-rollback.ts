@@ -1,4 +1,4 @@
-import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../core/constants.js';
+import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/index.js';
 import type { PlanContext } from '../plan/context.js';
 import { withinRollbackWindow } from '../plan/revision.js';
 

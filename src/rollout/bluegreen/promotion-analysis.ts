@@ -1,6 +1,6 @@
 import { isCompletedPhase } from '../../analysis/core/index.js';
 import type { RolloutAnalysis } from '../../api/index.js';
-import { POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE_LABEL } from '../core/constants.js';
+import { POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE_LABEL } from '../../api/index.js';
 import type { Draft, PlanContext } from '../plan/context.js';
 import {
   type AnalysisVerdict,

@@ -1,11 +1,8 @@
 import type { BlueGreenStrategy } from '../../api/index.js';
-import { INCONCLUSIVE_ANALYSIS } from '../core/steps.js';
+import { EVENT_REASON, PAUSE_REASON } from '../../api/index.js';
 import { type Draft, emit, type PlanContext } from '../plan/context.js';
 import { markAborted } from '../plan/user-intents.js';
 import { type PromotionAnalysis, promotionVerdict } from './promotion-analysis.js';
-
-/** `status.pauseConditions[].reason` of the pause before a blue-green promotion. */
-export const BLUE_GREEN_PAUSE = 'BlueGreenPause';
 
 /** Whether a gate lets the update go on this pass. */
 export type Gate = 'go' | 'wait';
@@ -14,7 +11,7 @@ function addPause(ctx: PlanContext, draft: Draft, reason: string): void {
   if ((draft.status.pauseConditions ?? []).some((c) => c.reason === reason)) return;
   draft.status.pauseConditions = [...(draft.status.pauseConditions ?? []), { reason, startTime: ctx.nowIso }];
   draft.status.controllerPause = true;
-  emit(draft, 'Normal', 'RolloutPaused', `Rollout is paused (${reason})`);
+  emit(draft, 'Normal', EVENT_REASON.rolloutPaused, `Rollout is paused (${reason})`);
 }
 
 /** A pause the user already lifted: `controllerPause` left with no pause condition. */
@@ -40,13 +37,13 @@ export function analysisGate(
   if (verdict.kind === 'abort') markAborted(ctx, draft, verdict.cause);
   if (verdict.kind === 'inconclusive') {
     if (resumedByUser(draft)) return 'go';
-    addPause(ctx, draft, INCONCLUSIVE_ANALYSIS);
+    addPause(ctx, draft, PAUSE_REASON.inconclusiveAnalysis);
   }
   return 'wait';
 }
 
 function autoPromotionGate(ctx: PlanContext, draft: Draft, seconds: number): Gate {
-  const pause = draft.status.pauseConditions?.find((c) => c.reason === BLUE_GREEN_PAUSE);
+  const pause = draft.status.pauseConditions?.find((c) => c.reason === PAUSE_REASON.blueGreenPause);
   const since = Date.parse(pause?.startTime ?? ctx.nowIso);
   const remaining = since + seconds * 1000 - ctx.nowMs;
   if (remaining > 0) {
@@ -54,9 +51,14 @@ function autoPromotionGate(ctx: PlanContext, draft: Draft, seconds: number): Gat
     return 'wait';
   }
   draft.status.pauseConditions = (draft.status.pauseConditions ?? []).filter(
-    (c) => c.reason !== BLUE_GREEN_PAUSE,
+    (c) => c.reason !== PAUSE_REASON.blueGreenPause,
   );
-  emit(draft, 'Normal', 'RolloutResumed', `Auto-promoting after autoPromotionSeconds (${seconds}s)`);
+  emit(
+    draft,
+    'Normal',
+    EVENT_REASON.rolloutResumed,
+    `Auto-promoting after autoPromotionSeconds (${seconds}s)`,
+  );
   return 'go';
 }
 
@@ -70,7 +72,7 @@ export function pauseGate(ctx: PlanContext, draft: Draft, bg: BlueGreenStrategy)
   const seconds = bg.autoPromotionEnabled === false ? 0 : (bg.autoPromotionSeconds ?? 0);
   if ((bg.autoPromotionEnabled !== false && seconds === 0) || draft.status.promoteFull) return 'go';
   if (resumedByUser(draft)) return 'go';
-  const paused = (draft.status.pauseConditions ?? []).some((c) => c.reason === BLUE_GREEN_PAUSE);
-  if (!paused) addPause(ctx, draft, BLUE_GREEN_PAUSE);
+  const paused = (draft.status.pauseConditions ?? []).some((c) => c.reason === PAUSE_REASON.blueGreenPause);
+  if (!paused) addPause(ctx, draft, PAUSE_REASON.blueGreenPause);
   return seconds > 0 ? autoPromotionGate(ctx, draft, seconds) : 'wait';
 }

@@ -5,7 +5,7 @@ import type {
   PodTemplateSpec,
 } from 'kubernetes-types/core/v1.js';
 import type { RolloutStrategy } from '../../api/index.js';
-import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../../api/index.js';
 
 /** `strategy.canary.antiAffinity` / `strategy.blueGreen.antiAffinity`: exactly one member is set. */
 export interface AntiAffinityChoice {

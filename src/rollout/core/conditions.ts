@@ -1,33 +1,5 @@
 import type { Condition } from '../../api/index.js';
 
-/** Condition types the canary controller writes. */
-export const CONDITION = {
-  progressing: 'Progressing',
-  available: 'Available',
-  healthy: 'Healthy',
-  paused: 'Paused',
-  completed: 'Completed',
-  invalidSpec: 'InvalidSpec',
-} as const;
-
-/** Reasons of the `Progressing` condition (Argo `utils/conditions`). */
-export const REASON = {
-  newReplicaSetCreated: 'NewReplicaSetCreated',
-  replicaSetUpdated: 'ReplicaSetUpdated',
-  newReplicaSetAvailable: 'NewReplicaSetAvailable',
-  replicaSetNotAvailable: 'ReplicaSetNotAvailable',
-  paused: 'RolloutPaused',
-  resumed: 'RolloutResumed',
-  retry: 'RolloutRetry',
-  aborted: 'RolloutAborted',
-  timedOut: 'ProgressDeadlineExceeded',
-  available: 'AvailableReason',
-  healthy: 'RolloutHealthy',
-  completed: 'RolloutCompleted',
-  invalidSpec: 'InvalidSpec',
-  stableMissing: 'StableReplicaSetMissing',
-} as const;
-
 /** A condition without timestamps: what a planner decides. */
 export interface ConditionIntent {
   type: string;

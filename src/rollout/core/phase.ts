@@ -1,6 +1,5 @@
 import type { RolloutPhase, RolloutSpec, RolloutStatus } from '../../api/index.js';
-import { rolloutSettings } from '../../api/index.js';
-import { CONDITION, REASON } from './conditions.js';
+import { CONDITION, REASON, rolloutSettings, VIREO_REASON } from '../../api/index.js';
 
 /** `status.phase` with its `status.message` ('' when Healthy). */
 export interface PhaseResult {
@@ -13,7 +12,8 @@ function degraded(status: RolloutStatus): PhaseResult | undefined {
   const invalid = conditions.find((c) => c.type === CONDITION.invalidSpec);
   if (invalid) return { phase: 'Degraded', message: `${REASON.invalidSpec}: ${invalid.message ?? ''}` };
   const failed = conditions.find(
-    (c) => c.reason === REASON.aborted || c.reason === REASON.timedOut || c.reason === REASON.stableMissing,
+    (c) =>
+      c.reason === REASON.aborted || c.reason === REASON.timedOut || c.reason === VIREO_REASON.stableMissing,
   );
   if (failed) return { phase: 'Degraded', message: `${failed.reason}: ${failed.message ?? ''}` };
   return undefined;

@@ -1,4 +1,4 @@
-import { REVISION_ANNOTATION } from './constants.js';
+import { REVISION_ANNOTATION } from '../../api/index.js';
 import { ephemeralSpecOf } from './ephemeral-spec.js';
 import { podTemplateHash } from './pod-template-hash.js';
 import type { ReplicaSetView, RolloutSnapshot } from './snapshot.js';

@@ -1,6 +1,6 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { Issue, Rollout } from '../../api/index.js';
-import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../../api/index.js';
 import type { WorkloadObservation } from './workload-ref.js';
 
 /**

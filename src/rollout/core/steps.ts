@@ -1,10 +1,5 @@
 import type { CanaryStep, RolloutStatus } from '../../api/index.js';
-import { pauseDurationMs } from '../../api/index.js';
-
-/** Pause reason of a `pause` step. */
-export const CANARY_PAUSE_STEP = 'CanaryPauseStep';
-/** Pause reason added when a step AnalysisRun ends Inconclusive. */
-export const INCONCLUSIVE_ANALYSIS = 'InconclusiveAnalysisRun';
+import { PAUSE_REASON, pauseDurationMs } from '../../api/index.js';
 
 /**
  * Where the canary is in its steps. `index` is `undefined` when there are no steps and equals
@@ -98,7 +93,7 @@ export type PauseDecision =
  * Example: `{duration: '1m'}` started at 12:00:00, now 12:00:45 → wait 15000 ms; now 12:01:00 → complete.
  */
 export function pauseDecision(step: CanaryStep, status: RolloutStatus, nowMs: number): PauseDecision {
-  const condition = pauseCondition(status, CANARY_PAUSE_STEP);
+  const condition = pauseCondition(status, PAUSE_REASON.canaryPauseStep);
   if (condition === undefined) return status.controllerPause ? { kind: 'complete' } : { kind: 'start' };
   const duration = step.pause?.duration;
   if (duration === undefined) return { kind: 'wait', remainingMs: undefined };

@@ -1,6 +1,6 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../../api/index.js';
 import { withoutAntiAffinity } from './anti-affinity.js';
-import { POD_TEMPLATE_HASH_LABEL } from './constants.js';
 import type { EphemeralSpec } from './ephemeral-spec.js';
 import { canonicalJson } from './pod-template-hash.js';
 import type { ReplicaSetView } from './snapshot.js';

@@ -2,9 +2,6 @@ import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { Issue, LabelSelector, ResolvedWorkloadRef, Rollout, WorkloadKind } from '../../api/index.js';
 import { reference } from '../../api/index.js';
 
-/** Rollout annotation: the `metadata.generation` of the workload `spec.workloadRef` names (Argo's key). */
-export const WORKLOAD_GENERATION_ANNOTATION = 'rollout.argoproj.io/workload-generation';
-
 /**
  * What a Rollout needs of the workload its `workloadRef` names. `generation` is the object's
  * `metadata.generation` (0 when the kind keeps none, as PodTemplates do); `replicas` is a Deployment's

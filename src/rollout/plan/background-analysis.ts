@@ -1,8 +1,13 @@
 import { isCompletedPhase } from '../../analysis/core/index.js';
 import type { RolloutAnalysis, RolloutStatus } from '../../api/index.js';
-import { BACKGROUND_ROLLOUT_TYPE, POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE_LABEL } from '../core/constants.js';
+import {
+  EVENT_REASON,
+  PAUSE_REASON,
+  POD_TEMPLATE_HASH_LABEL,
+  ROLLOUT_TYPE,
+  ROLLOUT_TYPE_LABEL,
+} from '../../api/index.js';
 import type { AnalysisRunView } from '../core/snapshot.js';
-import { INCONCLUSIVE_ANALYSIS } from '../core/steps.js';
 import { type Draft, emit, isAborted, type PlanContext } from './context.js';
 import { planRunCreation } from './step-analysis.js';
 import { markAborted } from './user-intents.js';
@@ -11,7 +16,7 @@ const UNHEALTHY_PHASES = ['Failed', 'Error', 'Inconclusive'];
 
 /** Labels of the background AnalysisRun of pod hash `hash` (Argo's `rollout-type: Background`). */
 export function backgroundRunLabels(hash: string): Record<string, string> {
-  return { [POD_TEMPLATE_HASH_LABEL]: hash, [ROLLOUT_TYPE_LABEL]: BACKGROUND_ROLLOUT_TYPE };
+  return { [POD_TEMPLATE_HASH_LABEL]: hash, [ROLLOUT_TYPE_LABEL]: ROLLOUT_TYPE.background };
 }
 
 function matches(run: AnalysisRunView, labels: Record<string, string>): boolean {
@@ -71,10 +76,18 @@ function mustStop(ctx: PlanContext, draft: Draft): boolean {
 
 function pauseOnce(ctx: PlanContext, draft: Draft, wasInconclusive: boolean): void {
   const pauses = draft.status.pauseConditions ?? [];
-  if (wasInconclusive || pauses.some((c) => c.reason === INCONCLUSIVE_ANALYSIS)) return;
-  draft.status.pauseConditions = [...pauses, { reason: INCONCLUSIVE_ANALYSIS, startTime: ctx.nowIso }];
+  if (wasInconclusive || pauses.some((c) => c.reason === PAUSE_REASON.inconclusiveAnalysis)) return;
+  draft.status.pauseConditions = [
+    ...pauses,
+    { reason: PAUSE_REASON.inconclusiveAnalysis, startTime: ctx.nowIso },
+  ];
   draft.status.controllerPause = true;
-  emit(draft, 'Normal', 'RolloutPaused', `Rollout is paused (${INCONCLUSIVE_ANALYSIS})`);
+  emit(
+    draft,
+    'Normal',
+    EVENT_REASON.rolloutPaused,
+    `Rollout is paused (${PAUSE_REASON.inconclusiveAnalysis})`,
+  );
 }
 
 function react(ctx: PlanContext, draft: Draft, run: AnalysisRunView): void {

@@ -1,5 +1,5 @@
 import type { PodMetadata } from '../../api/index.js';
-import { EPHEMERAL_METADATA_ANNOTATION } from '../core/constants.js';
+import { EPHEMERAL_METADATA_ANNOTATION, VIREO_EVENT_REASON } from '../../api/index.js';
 import { ephemeralSpecOf } from '../core/ephemeral-spec.js';
 import { canonicalJson } from '../core/pod-template-hash.js';
 import type { ReplicaSetView } from '../core/snapshot.js';
@@ -61,7 +61,12 @@ function sync(draft: Draft, rs: ReplicaSetView | undefined, want: Ephemeral, rol
     record: canonicalJson(want),
   });
   const what = role === 'no' ? 'Removed injected metadata from' : `Applied ${role} metadata to`;
-  emit(draft, 'Normal', 'EphemeralMetadataUpdated', `${what} ReplicaSet ${rs.name} and its pods`);
+  emit(
+    draft,
+    'Normal',
+    VIREO_EVENT_REASON.ephemeralMetadataUpdated,
+    `${what} ReplicaSet ${rs.name} and its pods`,
+  );
 }
 
 /**

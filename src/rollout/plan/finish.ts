@@ -1,7 +1,7 @@
 import type { LabelSelector, RolloutStatus } from '../../api/index.js';
+import { CONDITION, POD_TEMPLATE_HASH_LABEL } from '../../api/index.js';
 import type { RolloutPlan } from '../core/actions.js';
-import { CONDITION, removeCondition } from '../core/conditions.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../core/constants.js';
+import { removeCondition } from '../core/conditions.js';
 import { rolloutPhase } from '../core/phase.js';
 import { type Draft, isAborted, type PlanContext } from './context.js';
 import {

@@ -1,10 +1,11 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import { REASON } from '../core/conditions.js';
 import {
   POD_TEMPLATE_HASH_LABEL,
   REVISION_ANNOTATION,
   STABLE_TEMPLATE_ANNOTATION,
-} from '../core/constants.js';
+  VIREO_EVENT_REASON,
+  VIREO_REASON,
+} from '../../api/index.js';
 import { replicaSetName, revisionOf } from '../core/replicasets.js';
 import type { ReplicaSetView } from '../core/snapshot.js';
 import { type Draft, emit, type PlanContext } from './context.js';
@@ -74,8 +75,9 @@ export function planMissingStable(ctx: PlanContext, draft: Draft): void {
   const carriers = [ctx.sets.desired, ...ctx.sets.others];
   const record = carriers.map((rs) => stableRecordOf(rs, hash)).find((r) => r !== undefined);
   if (record === undefined) {
-    const already = ctx.old.conditions?.some((c) => c.reason === REASON.stableMissing);
-    if (!already) emit(draft, 'Warning', REASON.stableMissing, stableMissingMessage(ctx, hash));
+    const already = ctx.old.conditions?.some((c) => c.reason === VIREO_REASON.stableMissing);
+    if (!already)
+      emit(draft, 'Warning', VIREO_EVENT_REASON.stableReplicaSetMissing, stableMissingMessage(ctx, hash));
     return;
   }
   draft.stableMissing = false;
@@ -94,5 +96,10 @@ export function planMissingStable(ctx: PlanContext, draft: Draft): void {
     template: record.template,
     minReadySeconds: ctx.settings.minReadySeconds,
   });
-  emit(draft, 'Warning', 'StableReplicaSetRecreated', `Recreated deleted stable ReplicaSet ${name}`);
+  emit(
+    draft,
+    'Warning',
+    VIREO_EVENT_REASON.stableReplicaSetRecreated,
+    `Recreated deleted stable ReplicaSet ${name}`,
+  );
 }

@@ -1,8 +1,8 @@
 import type { Issue } from '../../api/index.js';
-import { validateRollout } from '../../api/index.js';
+import { CONDITION, REASON, validateRollout } from '../../api/index.js';
 import { planBlueGreen } from '../bluegreen/plan-blue-green.js';
 import type { RolloutPlan } from '../core/actions.js';
-import { CONDITION, REASON, setCondition } from '../core/conditions.js';
+import { setCondition } from '../core/conditions.js';
 import { rolloutPhase } from '../core/phase.js';
 import type { RolloutSnapshot } from '../core/snapshot.js';
 import { planBackgroundAnalysis } from './background-analysis.js';

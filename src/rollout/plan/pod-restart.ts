@@ -1,4 +1,5 @@
 import type { Rollout } from '../../api/index.js';
+import { VIREO_EVENT_REASON } from '../../api/index.js';
 import type { PodView } from '../core/snapshot.js';
 import { type Draft, emit, type PlanContext } from './context.js';
 
@@ -54,7 +55,7 @@ export function planRestart(ctx: PlanContext, draft: Draft): boolean {
   const stale = podsToRestart(ctx, pods, atMs);
   if (stale.length === 0) {
     draft.status.restartedAt = at;
-    emit(draft, 'Normal', 'RolloutRestarted', `Restarted all pods created before ${at}`);
+    emit(draft, 'Normal', VIREO_EVENT_REASON.rolloutRestarted, `Restarted all pods created before ${at}`);
     return false;
   }
   draft.requeueMs.push(RESTART_RECHECK_MS);
@@ -62,7 +63,12 @@ export function planRestart(ctx: PlanContext, draft: Draft): boolean {
   const chosen = stale.slice(0, Math.max(0, budget));
   for (const pod of chosen) {
     draft.actions.push({ kind: 'deletePod', name: pod.name, uid: pod.uid });
-    emit(draft, 'Normal', 'RestartingPod', `Restarting pod ${pod.name} (created before ${at})`);
+    emit(
+      draft,
+      'Normal',
+      VIREO_EVENT_REASON.restartingPod,
+      `Restarting pod ${pod.name} (created before ${at})`,
+    );
   }
   return chosen.length > 0;
 }

@@ -1,12 +1,6 @@
 import type { Condition, RolloutStatus } from '../../api/index.js';
-import {
-  CONDITION,
-  type ConditionIntent,
-  findCondition,
-  MESSAGE,
-  REASON,
-  setCondition,
-} from '../core/conditions.js';
+import { CONDITION, REASON, VIREO_REASON } from '../../api/index.js';
+import { type ConditionIntent, findCondition, MESSAGE, setCondition } from '../core/conditions.js';
 import { replicaSetName } from '../core/replicasets.js';
 import { type Draft, isAborted, type PlanContext } from './context.js';
 import { stableMissingMessage } from './missing-stable.js';
@@ -72,7 +66,11 @@ function movingIntent(ctx: PlanContext, draft: Draft, facts: StatusFacts): Condi
 
 function progressingIntent(ctx: PlanContext, draft: Draft, facts: StatusFacts): ConditionIntent | undefined {
   if (draft.stableMissing) {
-    return progressing('False', REASON.stableMissing, stableMissingMessage(ctx, draft.status.stableRS ?? ''));
+    return progressing(
+      'False',
+      VIREO_REASON.stableMissing,
+      stableMissingMessage(ctx, draft.status.stableRS ?? ''),
+    );
   }
   if (!isAborted(ctx, draft)) return movingIntent(ctx, draft, facts);
   const current = findCondition(ctx.old.conditions, CONDITION.progressing);

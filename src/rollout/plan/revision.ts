@@ -1,3 +1,4 @@
+import { EVENT_REASON } from '../../api/index.js';
 import { revisionOf } from '../core/replicasets.js';
 import type { ReplicaSetView } from '../core/snapshot.js';
 import { type Draft, emit, type PlanContext } from './context.js';
@@ -42,10 +43,10 @@ function skipStepsOnRollback(ctx: PlanContext, draft: Draft): void {
   const status = draft.status;
   if (status.stableRS === ctx.sets.currentHash) {
     if (ctx.steps.length > 0) status.currentStepIndex = ctx.steps.length;
-    emit(draft, 'Normal', 'SkipSteps', 'Rollback to stable ReplicaSet: skipping all steps');
+    emit(draft, 'Normal', EVENT_REASON.skipSteps, 'Rollback to stable ReplicaSet: skipping all steps');
   } else if (ctx.steps.length > 0 && withinRollbackWindow(ctx, status.stableRS)) {
     status.currentStepIndex = ctx.steps.length;
-    emit(draft, 'Normal', 'SkipSteps', 'Rollback within window: skipping all steps');
+    emit(draft, 'Normal', EVENT_REASON.skipSteps, 'Rollback within window: skipping all steps');
   }
 }
 
@@ -82,7 +83,7 @@ export function syncRevision(ctx: PlanContext, draft: Draft): void {
     emit(
       draft,
       'Normal',
-      'RolloutCompleted',
+      EVENT_REASON.rolloutCompleted,
       `Rollout completed update to revision ${ctx.revision} (${currentHash}): Initial deploy`,
     );
     return;

@@ -1,4 +1,4 @@
-import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../core/constants.js';
+import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/index.js';
 import { revisionOf } from '../core/replicasets.js';
 import type { ReplicaSetView } from '../core/snapshot.js';
 import type { Draft, PlanContext } from './context.js';

@@ -1,6 +1,6 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
+import { EVENT_REASON, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../../api/index.js';
 import { antiAffinityOf, withAntiAffinity } from '../core/anti-affinity.js';
-import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../core/constants.js';
 import { ephemeralSpecOf } from '../core/ephemeral-spec.js';
 import { drainOthers } from '../core/replica-counts.js';
 import { replicaSetName, revisionOf } from '../core/replicasets.js';
@@ -72,7 +72,7 @@ export function createDesired(ctx: PlanContext, draft: Draft, roles: Roles, repl
   emit(
     draft,
     'Normal',
-    'NewReplicaSetCreated',
+    EVENT_REASON.newReplicaSetCreated,
     `Created ReplicaSet ${name} (revision ${ctx.revision}) with ${replicas} replicas`,
   );
 }
@@ -99,7 +99,7 @@ export function scale(draft: Draft, rs: ReplicaSetView, replicas: number, sync?:
     emit(
       draft,
       'Normal',
-      'ScalingReplicaSet',
+      EVENT_REASON.scalingReplicaSet,
       `Scaled ${direction} ReplicaSet ${rs.name} from ${rs.specReplicas} to ${replicas}`,
     );
   }

@@ -2,10 +2,11 @@ import { isCompletedPhase } from '../../analysis/core/index.js';
 import type { RolloutAnalysis } from '../../api/index.js';
 import {
   POD_TEMPLATE_HASH_LABEL,
+  ROLLOUT_TYPE,
   ROLLOUT_TYPE_LABEL,
   STEP_INDEX_LABEL,
-  STEP_ROLLOUT_TYPE,
-} from '../core/constants.js';
+  VIREO_EVENT_REASON,
+} from '../../api/index.js';
 import type { AnalysisRunView } from '../core/snapshot.js';
 import { type Draft, emit, type PlanContext } from './context.js';
 
@@ -22,7 +23,7 @@ export type AnalysisVerdict =
 export function stepRunLabels(hash: string, index: number): Record<string, string> {
   return {
     [POD_TEMPLATE_HASH_LABEL]: hash,
-    [ROLLOUT_TYPE_LABEL]: STEP_ROLLOUT_TYPE,
+    [ROLLOUT_TYPE_LABEL]: ROLLOUT_TYPE.step,
     [STEP_INDEX_LABEL]: String(index),
   };
 }
@@ -91,7 +92,7 @@ export function planRunCreation(
     labels: { ...run.labels, ...run.analysis.analysisRunMetadata?.labels },
     analysis: run.analysis,
   });
-  emit(draft, 'Normal', 'AnalysisRunCreated', `${run.what} analysis run "${name}" created`);
+  emit(draft, 'Normal', VIREO_EVENT_REASON.analysisRunCreated, `${run.what} analysis run "${name}" created`);
   return name;
 }
 

@@ -1,11 +1,6 @@
 import type { CanaryStep } from '../../api/index.js';
-import {
-  CANARY_PAUSE_STEP,
-  describeStep,
-  INCONCLUSIVE_ANALYSIS,
-  pauseDecision,
-  stepCursor,
-} from '../core/steps.js';
+import { EVENT_REASON, PAUSE_REASON } from '../../api/index.js';
+import { describeStep, pauseDecision, stepCursor } from '../core/steps.js';
 import { type Draft, emit, isAborted, type PlanContext, type Roles } from './context.js';
 import { atDesiredCounts, targetCounts } from './replica-targets.js';
 import { analysisVerdict, stopTrackedRun } from './step-analysis.js';
@@ -13,14 +8,16 @@ import { markAborted } from './user-intents.js';
 
 function advance(ctx: PlanContext, draft: Draft, index: number, step: CanaryStep): void {
   draft.status.currentStepIndex = index + 1;
-  const remaining = (draft.status.pauseConditions ?? []).filter((c) => c.reason !== CANARY_PAUSE_STEP);
+  const remaining = (draft.status.pauseConditions ?? []).filter(
+    (c) => c.reason !== PAUSE_REASON.canaryPauseStep,
+  );
   if (remaining.length > 0) draft.status.pauseConditions = remaining;
   else delete draft.status.pauseConditions;
   stopTrackedRun(ctx, draft);
   emit(
     draft,
     'Normal',
-    'RolloutStepCompleted',
+    EVENT_REASON.rolloutStepCompleted,
     `Rollout step ${index + 1}/${ctx.steps.length} completed (${describeStep(step)})`,
   );
 }
@@ -29,7 +26,7 @@ function addPause(ctx: PlanContext, draft: Draft, reason: string): void {
   if ((draft.status.pauseConditions ?? []).some((c) => c.reason === reason)) return;
   draft.status.pauseConditions = [...(draft.status.pauseConditions ?? []), { reason, startTime: ctx.nowIso }];
   draft.status.controllerPause = true;
-  emit(draft, 'Normal', 'RolloutPaused', `Rollout is paused (${reason})`);
+  emit(draft, 'Normal', EVENT_REASON.rolloutPaused, `Rollout is paused (${reason})`);
 }
 
 /**
@@ -46,7 +43,7 @@ export function promoteStable(ctx: PlanContext, draft: Draft, reason: string): v
   emit(
     draft,
     'Normal',
-    'RolloutCompleted',
+    EVENT_REASON.rolloutCompleted,
     `Rollout completed update to revision ${ctx.revision} (${ctx.sets.currentHash}): ${reason}`,
   );
 }
@@ -75,7 +72,7 @@ function planAnalysis(ctx: PlanContext, draft: Draft, index: number, step: Canar
   const verdict = analysisVerdict(ctx, draft, index, step.analysis);
   if (verdict.kind === 'complete') advance(ctx, draft, index, step);
   else if (verdict.kind === 'abort') markAborted(ctx, draft, verdict.cause);
-  else if (verdict.kind === 'inconclusive') addPause(ctx, draft, INCONCLUSIVE_ANALYSIS);
+  else if (verdict.kind === 'inconclusive') addPause(ctx, draft, PAUSE_REASON.inconclusiveAnalysis);
 }
 
 function planPause(ctx: PlanContext, draft: Draft, index: number, step: CanaryStep): void {
@@ -84,7 +81,7 @@ function planPause(ctx: PlanContext, draft: Draft, index: number, step: CanarySt
     advance(ctx, draft, index, step);
     return;
   }
-  if (decision.kind === 'start') addPause(ctx, draft, CANARY_PAUSE_STEP);
+  if (decision.kind === 'start') addPause(ctx, draft, PAUSE_REASON.canaryPauseStep);
   const next = pauseDecision(step, draft.status, ctx.nowMs);
   if (next.kind === 'complete') draft.requeueMs.push(0);
   else if (next.kind === 'wait' && next.remainingMs !== undefined) draft.requeueMs.push(next.remainingMs);

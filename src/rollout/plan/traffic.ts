@@ -1,4 +1,5 @@
 import type { TrafficWeights } from '../../api/index.js';
+import { EVENT_REASON, VIREO_EVENT_REASON } from '../../api/index.js';
 import { trafficWeightToReplicas } from '../core/replica-counts.js';
 import { setWeightAt } from '../core/steps.js';
 import { type Draft, emit, isAborted, type PlanContext, type Roles } from './context.js';
@@ -65,18 +66,18 @@ function emitTrafficEvent(ctx: PlanContext, draft: Draft, weight: number, record
   const stableWeight = ctx.maxWeight - weight;
   if (!recorded) {
     const message = `Traffic weight updated to ${weight} (canary ${ctx.sets.currentHash})`;
-    emit(draft, 'Normal', 'TrafficWeightUpdated', message);
+    emit(draft, 'Normal', EVENT_REASON.trafficWeightUpdated, message);
     return;
   }
   const seen = ctx.snapshot.traffic;
   if (seen?.canaryWeight === weight && seen.stableWeight === stableWeight) {
     const message = 'Managed routes and pod hashes brought in line with the current step';
-    emit(draft, 'Normal', 'TrafficRoutesSynced', message);
+    emit(draft, 'Normal', VIREO_EVENT_REASON.trafficRoutesSynced, message);
     return;
   }
   const was = `${seen?.canaryWeight ?? '?'}/${seen?.stableWeight ?? '?'}`;
   const message = `Traffic weights ${was} restored to ${weight}/${stableWeight}`;
-  emit(draft, 'Normal', 'TrafficWeightRestored', message);
+  emit(draft, 'Normal', VIREO_EVENT_REASON.trafficWeightRestored, message);
 }
 
 /** True when the stable ReplicaSet has the available pods for its share of `canaryWeight`'s complement. */

@@ -1,3 +1,4 @@
+import { EVENT_REASON, VIREO_EVENT_REASON } from '../../api/index.js';
 import { MESSAGE } from '../core/conditions.js';
 import { type Draft, emit, isAborted, type PlanContext } from './context.js';
 import { stopTrackedRun } from './step-analysis.js';
@@ -23,7 +24,7 @@ export function markAborted(ctx: PlanContext, draft: Draft, cause?: string): voi
   if (cause !== undefined) draft.abortCause = cause;
   if (first || cause !== undefined) {
     const message = `${MESSAGE.aborted(ctx.revision)}${cause ? `: ${cause}` : ''}`;
-    emit(draft, 'Warning', 'RolloutAborted', message);
+    emit(draft, 'Warning', EVENT_REASON.rolloutAborted, message);
   }
 }
 
@@ -38,7 +39,7 @@ function applyPromoteFull(ctx: PlanContext, draft: Draft): void {
     delete draft.status.abort;
     delete draft.status.abortedAt;
     stopTrackedRun(ctx, draft);
-    emit(draft, 'Normal', 'PromoteFull', 'Full promotion requested');
+    emit(draft, 'Normal', VIREO_EVENT_REASON.promoteFull, 'Full promotion requested');
   }
 }
 
@@ -67,6 +68,6 @@ export function applyUserIntents(ctx: PlanContext, draft: Draft): void {
     delete draft.status.abort;
     if (ctx.steps.length > 0) draft.status.currentStepIndex = 0;
     draft.retried = true;
-    emit(draft, 'Normal', 'RolloutRetry', MESSAGE.retry);
+    emit(draft, 'Normal', EVENT_REASON.rolloutRetry, MESSAGE.retry);
   }
 }

@@ -1,13 +1,16 @@
 import type { RolloutStatus } from '../../api/index.js';
-import { rolloutSettings, validateRollout } from '../../api/index.js';
+import {
+  CONDITION,
+  REVISION_ANNOTATION,
+  rolloutSettings,
+  validateRollout,
+  WORKLOAD_GENERATION_ANNOTATION,
+} from '../../api/index.js';
 import type { RolloutAction, RolloutPlan } from '../core/actions.js';
-import { CONDITION } from '../core/conditions.js';
-import { REVISION_ANNOTATION } from '../core/constants.js';
 import type { RolloutSnapshot } from '../core/snapshot.js';
 import {
   missingWorkloadIssue,
   restateOnWorkloadRef,
-  WORKLOAD_GENERATION_ANNOTATION,
   type WorkloadObject,
   type WorkloadObservation,
 } from '../core/workload-ref.js';

@@ -1,10 +1,10 @@
 import { createAnalysisRun, terminateAnalysisRun } from '../../analysis/runs/create-run.js';
 import type { Rollout } from '../../api/index.js';
+import { CONTROLLER_INSTANCE_LABEL } from '../../api/index.js';
 import type { KubeClient } from '../../kube/client.js';
 import { desiredTrafficOf } from '../../traffic/router.js';
 import { applyTrafficToAll, createTrafficRouters, routeIssuesMessage } from '../../traffic/router-set.js';
 import type { ApplyTrafficAction, CreateAnalysisRunAction } from '../core/actions.js';
-import { CONTROLLER_INSTANCE_LABEL } from '../core/constants.js';
 import { managedRoutesOf } from '../core/managed-routes.js';
 
 /**

@@ -1,4 +1,5 @@
 import type { KubeConfig } from '@kubernetes/client-node';
+import { CONTROLLER_INSTANCE_LABEL, POD_TEMPLATE_HASH_LABEL } from '../../api/index.js';
 import type { KubeClient, ResourceType } from '../../kube/client.js';
 import { Resources } from '../../kube/client.js';
 import type { EventRecorder } from '../../kube/events.js';
@@ -9,7 +10,6 @@ import { objectKey } from '../../kube/types.js';
 import { WorkQueue, type WorkQueueHooks } from '../../kube/work-queue.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { instanceSelector, POD_TEMPLATE_HASH_LABEL } from '../core/constants.js';
 import { reconcileRollout } from './reconciler.js';
 import { TrafficWatch } from './traffic-watch.js';
 import { WorkloadWatch } from './workload-watch.js';
@@ -30,6 +30,14 @@ export interface RolloutControllerOptions {
   queueHooks?: WorkQueueHooks;
   /** Argo's `--instance-id`: Rollouts and AnalysisRuns are watched through `instanceSelector`. */
   instanceId?: string;
+}
+
+/**
+ * The label selector of the objects a controller instance owns: `<label>=<id>`, or, without an id, the
+ * objects without the label (Argo's rule, so unsharded and sharded controllers never overlap).
+ */
+export function instanceSelector(instanceId: string | undefined): string {
+  return instanceId ? `${CONTROLLER_INSTANCE_LABEL}=${instanceId}` : `!${CONTROLLER_INSTANCE_LABEL}`;
 }
 
 function ownerRolloutKey(obj: KubeObject): string | undefined {

@@ -1,6 +1,10 @@
 import { deleteAnalysisRun } from '../../analysis/runs/create-run.js';
 import type { Rollout } from '../../api/index.js';
-import { MANAGED_BY_ANNOTATION } from '../../api/index.js';
+import {
+  EPHEMERAL_METADATA_ANNOTATION,
+  MANAGED_BY_ANNOTATION,
+  POD_TEMPLATE_HASH_LABEL,
+} from '../../api/index.js';
 import type { KubeClient } from '../../kube/client.js';
 import { Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
@@ -13,7 +17,6 @@ import type {
   SetServiceSelectorAction,
   SyncEphemeralMetadataAction,
 } from '../core/actions.js';
-import { EPHEMERAL_METADATA_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../core/constants.js';
 import { applyTraffic, startAnalysisRun, stopAnalysisRun } from './apply-traffic.js';
 import { executeWorkloadAction } from './workload-actions.js';
 import type { ObjectWrite } from './write-expectations.js';

@@ -1,5 +1,10 @@
 import type { Issue, Rollout } from '../../api/index.js';
-import { checkRollout, MANAGED_BY_ANNOTATION, strategyServiceNames } from '../../api/index.js';
+import {
+  checkRollout,
+  MANAGED_BY_ANNOTATION,
+  POD_TEMPLATE_HASH_LABEL,
+  strategyServiceNames,
+} from '../../api/index.js';
 import type { KubeClient } from '../../kube/client.js';
 import { Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
@@ -11,7 +16,6 @@ import type { ReconcileResult } from '../../kube/work-queue.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { RolloutPlan } from '../core/actions.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../core/constants.js';
 import type {
   AnalysisRunView,
   PodView,

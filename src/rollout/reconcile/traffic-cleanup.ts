@@ -1,11 +1,15 @@
 import type { Rollout } from '../../api/index.js';
-import { checkRollout, MANAGED_BY_ANNOTATION, strategyServiceNames } from '../../api/index.js';
+import {
+  checkRollout,
+  MANAGED_BY_ANNOTATION,
+  POD_TEMPLATE_HASH_LABEL,
+  strategyServiceNames,
+} from '../../api/index.js';
 import { type KubeClient, Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
 import type { KubeObject } from '../../kube/types.js';
 import { cleanupAll, createTrafficRouters, routeIssuesMessage } from '../../traffic/router-set.js';
 import type { Logger } from '../../util/logger.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../core/constants.js';
 
 function routingOf(obj: KubeObject | undefined): unknown {
   const spec = (obj as { spec?: { strategy?: { canary?: { trafficRouting?: unknown } } } } | undefined)?.spec;

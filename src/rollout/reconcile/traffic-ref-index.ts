@@ -1,3 +1,4 @@
+import { GATEWAY_API_PLUGIN } from '../../api/index.js';
 import type { KubeObject } from '../../kube/types.js';
 import { objectKey } from '../../kube/types.js';
 
@@ -10,8 +11,6 @@ export interface TrafficRef {
   namespace: string;
   name: string;
 }
-
-const GATEWAY_API_PLUGIN = 'argoproj-labs/gatewayAPI';
 
 type Loose = Record<string, unknown>;
 

@@ -1,9 +1,9 @@
 import type { Rollout } from '../../api/index.js';
+import { WORKLOAD_GENERATION_ANNOTATION } from '../../api/index.js';
 import type { KubeClient } from '../../kube/client.js';
 import { Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
 import type { ScaleDeploymentAction, SetWorkloadGenerationAction } from '../core/actions.js';
-import { WORKLOAD_GENERATION_ANNOTATION } from '../core/workload-ref.js';
 import { WORKLOAD_RESOURCES } from './observe-workload.js';
 
 /**

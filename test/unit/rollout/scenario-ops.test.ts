@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { STABLE_TEMPLATE_ANNOTATION } from '../../../src/api/index.js';
 import { abort, promoteFull } from '../../../src/rollout/commands.js';
 import { findCondition } from '../../../src/rollout/core/conditions.js';
-import { STABLE_TEMPLATE_ANNOTATION } from '../../../src/rollout/core/constants.js';
 import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
 import { aRollout } from './fixtures.js';
 import { allInvariants } from './invariants.js';

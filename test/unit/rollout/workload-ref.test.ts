@@ -4,13 +4,13 @@ import {
   resolvedWorkloadRef,
   type ScaleDownMode,
   validateRollout,
+  WORKLOAD_GENERATION_ANNOTATION,
   workloadRefIssues,
 } from '../../../src/api/index.js';
 import type { RolloutAction, RolloutPlan } from '../../../src/rollout/core/actions.js';
 import type { RolloutSnapshot } from '../../../src/rollout/core/snapshot.js';
 import {
   effectiveRollout,
-  WORKLOAD_GENERATION_ANNOTATION,
   type WorkloadObject,
   workloadObject,
 } from '../../../src/rollout/core/workload-ref.js';

@@ -1,6 +1,7 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { PAUSE_REASON, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION, type Rollout } from '../api/index.js';
 import type { JsonPatchOp } from '../kube/client.js';
+import { rfc3339Seconds } from '../util/time.js';
 import { CliError } from './errors.js';
 import { imageOps } from './workload-ref.js';
 
@@ -116,14 +117,9 @@ export function skipCurrentStepPatch(rollout: Rollout): RolloutPatch {
   return { status: { pauseConditions: null, currentStepIndex: index + 1 } };
 }
 
-/** RFC 3339 in UTC with whole seconds, as Go's `time.RFC3339` prints it: `2026-11-27T01:02:03Z`. */
-export function rfc3339(date: Date): string {
-  return date.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /** `restart NAME [--in D]`: spec `{restartAt: now + in}` in RFC 3339 (whole seconds, UTC). */
 export function restartPatch(now: Date, inMs = 0): RolloutPatch {
-  return { spec: { restartAt: rfc3339(new Date(now.getTime() + inMs)) } };
+  return { spec: { restartAt: rfc3339Seconds(now.getTime() + inMs) } };
 }
 
 /**

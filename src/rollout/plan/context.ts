@@ -1,5 +1,6 @@
 import type { CanaryStep, CanaryStrategy, Rollout, RolloutStatus } from '../../api/index.js';
 import { canarySettings, resolveSurgeUnavailable, rolloutSettings } from '../../api/index.js';
+import { rfc3339Seconds } from '../../util/time.js';
 import type { RolloutAction } from '../core/actions.js';
 import { stepsHash } from '../core/pod-template-hash.js';
 import { type ClassifiedReplicaSets, classifyReplicaSets, desiredRevision } from '../core/replicasets.js';
@@ -65,7 +66,7 @@ export function planContext(snapshot: RolloutSnapshot): PlanContext {
     rollout,
     name: rollout.metadata.name ?? '',
     nowMs: snapshot.now.getTime(),
-    nowIso: snapshot.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    nowIso: rfc3339Seconds(snapshot.now),
     old: rollout.status ?? {},
     settings,
     canary,

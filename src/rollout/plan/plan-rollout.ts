@@ -1,5 +1,6 @@
 import type { Issue } from '../../api/index.js';
 import { CONDITION, REASON, validateRollout } from '../../api/index.js';
+import { rfc3339Seconds } from '../../util/time.js';
 import { planBlueGreen } from '../bluegreen/plan-blue-green.js';
 import type { RolloutPlan } from '../core/actions.js';
 import { setCondition } from '../core/conditions.js';
@@ -32,7 +33,7 @@ export function invalidSpecMessage(issues: readonly Issue[]): string {
 export function planInvalidSpec(snapshot: RolloutSnapshot, issues: readonly Issue[]): RolloutPlan {
   const { rollout } = snapshot;
   const old = rollout.status ?? {};
-  const nowIso = snapshot.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const nowIso = rfc3339Seconds(snapshot.now);
   const intent = {
     type: CONDITION.invalidSpec,
     status: 'True' as const,

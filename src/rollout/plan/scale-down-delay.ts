@@ -1,11 +1,8 @@
 import { SCALE_DOWN_DEADLINE_ANNOTATION } from '../../api/index.js';
+import { rfc3339Seconds } from '../../util/time.js';
 import { revisionOf } from '../core/replicasets.js';
 import type { ReplicaSetView } from '../core/snapshot.js';
 import type { Draft, PlanContext } from './context.js';
-
-function isoAfter(ctx: PlanContext, seconds: number): string {
-  return new Date(ctx.nowMs + seconds * 1000).toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
 
 /**
  * Argo's scale-down delay: `rs` goes down to `replicas` only once its `scale-down-deadline` annotation has
@@ -22,7 +19,7 @@ export function scaleDownAfterDelay(
   if (rs.specReplicas <= replicas) return;
   const deadline = Date.parse(rs.annotations[SCALE_DOWN_DEADLINE_ANNOTATION] ?? '');
   if (Number.isNaN(deadline)) {
-    const annotations = { [SCALE_DOWN_DEADLINE_ANNOTATION]: isoAfter(ctx, seconds) };
+    const annotations = { [SCALE_DOWN_DEADLINE_ANNOTATION]: rfc3339Seconds(ctx.nowMs + seconds * 1000) };
     draft.actions.push({ kind: 'scaleReplicaSet', name: rs.name, replicas: rs.specReplicas, annotations });
     draft.requeueMs.push(seconds * 1000);
   } else if (ctx.nowMs >= deadline) {

@@ -24,6 +24,7 @@ export * from './rollout-status.js';
 export * from './selector.js';
 export * from './traffic-routing.js';
 export * from './unsupported.js';
+export * from './user-commands.js';
 export * from './validate-analysis.js';
 export * from './validate-analysis-ref.js';
 export * from './validate-canary.js';

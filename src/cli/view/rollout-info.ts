@@ -9,7 +9,7 @@ import {
   serviceRolesOf,
   stableSideOf,
 } from '../../api/index.js';
-import { fullyPromoted } from '../patches.js';
+import { fullyPromoted } from '../../api/user-commands.js';
 import { clientPhase } from '../phase.js';
 import { workloadRefText } from '../workload-ref.js';
 import { type AnalysisRunInfo, analysisRunInfo } from './analysis-info.js';

@@ -21,6 +21,7 @@ export * from './primitives.js';
 export * from './rollout.js';
 export * from './rollout-spec.js';
 export * from './rollout-status.js';
+export * from './router-capabilities.js';
 export * from './selector.js';
 export * from './traffic-routing.js';
 export * from './unsupported.js';

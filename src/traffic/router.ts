@@ -1,7 +1,4 @@
-import type { SetHeaderRoute, SetMirrorRoute } from '../api/index.js';
-
-/** Label that ties pods, Services and DestinationRule subsets to one ReplicaSet revision. */
-export const POD_TEMPLATE_HASH_LABEL = 'rollouts-pod-template-hash';
+import type { RouterCapabilities, SetHeaderRoute, SetMirrorRoute, TrafficRouterType } from '../api/index.js';
 
 /** Default of `trafficRouting.maxTrafficWeight`; Istio always uses this base. */
 export const DEFAULT_MAX_TRAFFIC_WEIGHT = 100;
@@ -85,13 +82,6 @@ export function totalWeight(desired: DesiredTraffic): number {
   return desired.canaryWeight + desired.stableWeight;
 }
 
-/** What a router can do; steps needing a missing capability are rejected by validation, never no-op'd. */
-export interface RouterCapabilities {
-  headerRouting: boolean;
-  mirroring: boolean;
-  reportsWeight: boolean;
-}
-
 /** The object a `RouteIssue` is about. */
 export interface RouteObjectRef {
   kind: string;
@@ -162,9 +152,6 @@ export interface StagedApply {
   pendingWrites: number;
   commit(): Promise<boolean>;
 }
-
-/** Names of the routers Vireo implements. */
-export type TrafficRouterType = 'istio' | 'nginx' | 'gatewayAPI';
 
 /**
  * A traffic router adapter (I/O lives in `src/traffic/<router>/router.ts`). `prepare` only reads;

@@ -1,4 +1,4 @@
-import type { GatewayApiConfig } from '../../api/index.js';
+import { type GatewayApiConfig, ROUTER_CAPABILITIES } from '../../api/index.js';
 import { type KubeClient, Resources } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
 import { listOf } from '../json.js';
@@ -22,7 +22,6 @@ import {
 } from '../router.js';
 import {
   editHTTPRoute,
-  GATEWAY_API_CAPABILITIES,
   type HttpRouteEditSpec,
   type HttpRouteRef,
   httpRouteRefs,
@@ -76,7 +75,7 @@ export function httpRouteWithDefaults(route: HTTPRoute): HTTPRoute {
  */
 export class GatewayApiTrafficRouter implements TrafficRouter {
   readonly type = 'gatewayAPI';
-  readonly capabilities = GATEWAY_API_CAPABILITIES;
+  readonly capabilities = ROUTER_CAPABILITIES.gatewayAPI;
 
   constructor(private readonly options: GatewayApiRouterOptions) {}
 

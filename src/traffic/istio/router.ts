@@ -1,4 +1,4 @@
-import type { IstioTrafficRouting } from '../../api/index.js';
+import { type IstioTrafficRouting, ROUTER_CAPABILITIES } from '../../api/index.js';
 import { type KubeClient, Resources } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
 import {
@@ -23,7 +23,6 @@ import { editDestinationRule } from './destination-rule.js';
 import type { DestinationRule, VirtualService } from './types.js';
 import {
   editVirtualService,
-  ISTIO_CAPABILITIES,
   observeVirtualService,
   type VirtualServiceEditSpec,
   type VirtualServiceRef,
@@ -51,7 +50,7 @@ export interface IstioRouterOptions {
  */
 export class IstioTrafficRouter implements TrafficRouter {
   readonly type = 'istio';
-  readonly capabilities = ISTIO_CAPABILITIES;
+  readonly capabilities = ROUTER_CAPABILITIES.istio;
 
   constructor(private readonly options: IstioRouterOptions) {}
 

@@ -1,4 +1,4 @@
-import type { NginxTrafficRouting } from '../../api/index.js';
+import { type NginxTrafficRouting, ROUTER_CAPABILITIES } from '../../api/index.js';
 import { type KubeClient, Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
 import type { OwnerReference } from '../../kube/types.js';
@@ -27,7 +27,6 @@ import {
   canaryIngressNeedsUpdate,
   DEFAULT_ANNOTATION_PREFIX,
   type Ingress,
-  NGINX_CAPABILITIES,
   OWNED_CANARY_ANNOTATION_KEYS,
   observedCanaryWeight,
   stableIngressNames,
@@ -91,7 +90,7 @@ function updatedCanary(current: Ingress, wanted: Ingress, prefix: string): Ingre
  */
 export class NginxTrafficRouter implements TrafficRouter {
   readonly type = 'nginx';
-  readonly capabilities = NGINX_CAPABILITIES;
+  readonly capabilities = ROUTER_CAPABILITIES.nginx;
 
   constructor(private readonly options: NginxRouterOptions) {}
 

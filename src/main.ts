@@ -15,6 +15,7 @@ import { RolloutController } from './rollout/reconcile/controller.js';
 import { startHealthServer } from './server/health.js';
 import type { BoundServer } from './server/listen.js';
 import { ControllerMetrics, startMetricsServer } from './server/metrics.js';
+import { createTrafficRouters } from './traffic/create-routers.js';
 import { systemClock } from './util/clock.js';
 
 /** Something main starts while leading and stops, in reverse order, on shutdown. */
@@ -60,6 +61,7 @@ function buildControllers(flags: ControllerFlags, logger: Logger, metrics: Contr
     events,
     namespace: flags.namespace,
     instanceId: flags.instanceId,
+    routers: createTrafficRouters,
     queueHooks: metrics.queueHooks('rollouts'),
   });
   const analysis = new AnalysisRunController({

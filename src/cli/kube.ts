@@ -2,11 +2,10 @@ import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { AnalysisRun, Rollout, WorkloadKind } from '../api/index.js';
 import type { RolloutPatch } from '../api/user-commands.js';
-import type { JsonPatchOp, KubeClient } from '../kube/client.js';
+import { type JsonPatchOp, type KubeClient, WORKLOAD_RESOURCES } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
 import { Resources, type ResourceType } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
-import { WORKLOAD_RESOURCES } from '../rollout/reconcile/observe-workload.js';
 import { type RequestDescription, toCliError } from './errors.js';
 import type { WorkloadDocument } from './workload-ref.js';
 

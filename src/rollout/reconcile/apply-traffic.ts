@@ -3,7 +3,12 @@ import type { Rollout } from '../../api/index.js';
 import { CONTROLLER_INSTANCE_LABEL } from '../../api/index.js';
 import type { KubeClient } from '../../kube/client.js';
 import { desiredTrafficOf } from '../../traffic/router.js';
-import { applyTrafficToAll, createTrafficRouters, routeIssuesMessage } from '../../traffic/router-set.js';
+import {
+  applyTrafficToAll,
+  type RouterFactory,
+  routeIssuesMessage,
+  routersOf,
+} from '../../traffic/router-set.js';
 import type { ApplyTrafficAction, CreateAnalysisRunAction } from '../core/actions.js';
 import { managedRoutesOf } from '../core/managed-routes.js';
 
@@ -27,6 +32,7 @@ export async function applyTraffic(
   client: KubeClient,
   rollout: Rollout,
   action: ApplyTrafficAction,
+  routers: RouterFactory | undefined,
 ): Promise<void> {
   const desired = desiredTrafficOf({
     ...managedRoutesOf(rollout),
@@ -35,7 +41,7 @@ export async function applyTraffic(
     ...(action.canaryHash ? { canaryHash: action.canaryHash } : {}),
     ...(action.stableHash ? { stableHash: action.stableHash } : {}),
   });
-  const result = await applyTrafficToAll(createTrafficRouters(client, rollout, action.services), desired);
+  const result = await applyTrafficToAll(routersOf(routers, client, rollout, action.services), desired);
   if (result.issues.length > 0) throw new TrafficRoutingError(routeIssuesMessage(result.issues));
 }
 

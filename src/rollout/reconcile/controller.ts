@@ -8,6 +8,7 @@ import { createInformer } from '../../kube/informers.js';
 import type { KubeObject } from '../../kube/types.js';
 import { objectKey } from '../../kube/types.js';
 import { WorkQueue, type WorkQueueHooks } from '../../kube/work-queue.js';
+import type { RouterFactory } from '../../traffic/router-set.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { reconcileRollout } from './reconciler.js';
@@ -28,6 +29,8 @@ export interface RolloutControllerOptions {
   workers?: number;
   /** Observers of the work queue (metrics); default none. */
   queueHooks?: WorkQueueHooks;
+  /** Builds the traffic routers of a Rollout (`createTrafficRouters`, composed in `main.ts`). */
+  routers: RouterFactory;
   /** Argo's `--instance-id`: Rollouts and AnalysisRuns are watched through `instanceSelector`. */
   instanceId?: string;
 }
@@ -80,7 +83,8 @@ export class RolloutController {
     this.informers = [this.rollouts, this.replicaSets, this.analysisRuns];
     const { kc, client, clock, logger, namespace } = opts;
     const enqueue = (key: string) => this.queue.add(key);
-    const watchOptions = { kc, client, clock, logger, namespace, rollouts: this.rollouts, enqueue };
+    const { routers } = opts;
+    const watchOptions = { kc, client, clock, logger, namespace, rollouts: this.rollouts, enqueue, routers };
     this.traffic = new TrafficWatch(watchOptions);
     this.workloads = new WorkloadWatch(watchOptions);
   }
@@ -125,6 +129,7 @@ export class RolloutController {
       analysisRuns: this.analysisRuns,
       expectations: new WriteExpectations({ clock: this.opts.clock }),
       routeCaches: this.traffic,
+      routers: this.opts.routers,
       workloadCaches: this.workloads,
     };
     this.running = this.queue.run((key) => reconcileRollout(deps, key), this.opts.workers ?? 4);

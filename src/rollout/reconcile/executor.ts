@@ -10,6 +10,7 @@ import { Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/events.js';
 import type { KubeObject, OwnerReference } from '../../kube/types.js';
+import type { RouterFactory } from '../../traffic/router-set.js';
 import type {
   CreateReplicaSetAction,
   RolloutAction,
@@ -25,6 +26,8 @@ import type { ObjectWrite } from './write-expectations.js';
 export interface ExecutorPorts {
   client: KubeClient;
   events: EventRecorder;
+  /** The traffic routers (absent: none; a traffic action then fails). */
+  routers?: RouterFactory;
 }
 
 /** An action the executor cannot perform yet; the reconcile fails loudly instead of skipping it. */
@@ -202,7 +205,7 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
     ports.events.event(rollout as KubeObject, a.type, a.reason, a.message);
     return undefined;
   },
-  applyTraffic: (ports, rollout, a) => none(applyTraffic(ports.client, rollout, a)),
+  applyTraffic: (ports, rollout, a) => none(applyTraffic(ports.client, rollout, a, ports.routers)),
   createAnalysisRun: (ports, rollout, a) => none(startAnalysisRun(ports.client, rollout, a)),
   terminateAnalysisRun: (ports, rollout, a) => none(stopAnalysisRun(ports.client, rollout, a.name)),
   deleteAnalysisRun: (ports, rollout, a) => none(deleteAnalysisRun(ports.client, ns(rollout) ?? '', a.name)),

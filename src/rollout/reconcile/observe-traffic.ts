@@ -1,66 +1,15 @@
 import type { Issue, Rollout } from '../../api/index.js';
 import { GATEWAY_API_PLUGIN } from '../../api/index.js';
-import type { KubeClient, ListOptions, ResourceType } from '../../kube/client.js';
-import { ApiError } from '../../kube/errors.js';
-import type { KubeList, KubeObject } from '../../kube/types.js';
+import type { KubeClient } from '../../kube/client.js';
 import {
   DEFAULT_MAX_TRAFFIC_WEIGHT,
   type DesiredTraffic,
   desiredTrafficOf,
   type RouteIssue,
 } from '../../traffic/router.js';
-import { createTrafficRouters, observeAll } from '../../traffic/router-set.js';
+import { observeAll, type RouterFactory, routersOf } from '../../traffic/router-set.js';
 import { managedRoutesOf } from '../core/managed-routes.js';
 import type { TrafficView } from '../core/snapshot.js';
-import type { TrafficKind } from './traffic-ref-index.js';
-import type { TrafficCache } from './traffic-watch.js';
-
-/** The caches of watched traffic collections (`TrafficWatch` in production). */
-export interface RouteCaches {
-  cache(kind: TrafficKind): TrafficCache | undefined;
-}
-
-const WATCHED_PLURALS: ReadonlySet<string> = new Set<TrafficKind>([
-  'services',
-  'ingresses',
-  'virtualservices',
-  'destinationrules',
-  'httproutes',
-]);
-
-async function readOnly(): Promise<never> {
-  throw new Error('the cached route reader is read-only');
-}
-
-/**
- * A read-only `KubeClient` answering `get` (and unfiltered `list`) of watched collections from `caches`
- * (a copy of the cached object; absent → a NotFound `ApiError`, as the API would answer) and everything
- * else from `client`. Writes throw: it serves observation and dry edits only.
- */
-export function cachedRouteReader(client: KubeClient, caches: RouteCaches): KubeClient {
-  const cacheOf = (res: ResourceType) =>
-    WATCHED_PLURALS.has(res.plural) ? caches.cache(res.plural as TrafficKind) : undefined;
-  return {
-    get: async <T extends KubeObject>(res: ResourceType, namespace: string | undefined, name: string) => {
-      const cache = cacheOf(res);
-      if (cache === undefined) return client.get<T>(res, namespace, name);
-      const found = cache.get(namespace, name);
-      if (found === undefined) throw new ApiError(404, 'NotFound', `${res.plural} "${name}" not found`);
-      return structuredClone(found) as T;
-    },
-    list: async <T extends KubeObject>(res: ResourceType, namespace?: string, opts?: ListOptions) => {
-      const cache = cacheOf(res);
-      if (cache === undefined || opts?.labelSelector || opts?.fieldSelector)
-        return client.list<T>(res, namespace, opts);
-      return { items: cache.list(namespace).map((o) => structuredClone(o) as T) } as KubeList<T>;
-    },
-    create: readOnly,
-    replace: readOnly,
-    patch: readOnly,
-    patchStatus: readOnly,
-    delete: readOnly,
-  };
-}
 
 function routerPath(kind: string): string {
   const base = 'spec.strategy.canary.trafficRouting';
@@ -112,8 +61,12 @@ function recordedTraffic(rollout: Rollout): DesiredTraffic {
  * stop an edit (missing objects or routes, missing destinations, a third weighted destination…). No traffic
  * routing → undefined. Writes nothing.
  */
-export async function observeTraffic(reader: KubeClient, rollout: Rollout): Promise<TrafficView | undefined> {
-  const routers = createTrafficRouters(reader, rollout);
+export async function observeTraffic(
+  reader: KubeClient,
+  rollout: Rollout,
+  factory: RouterFactory | undefined,
+): Promise<TrafficView | undefined> {
+  const routers = routersOf(factory, reader, rollout);
   if (routers.length === 0) return undefined;
   const dry = recordedTraffic(rollout);
   const [observed, staged] = await Promise.all([

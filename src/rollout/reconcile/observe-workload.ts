@@ -1,7 +1,8 @@
 import type { Rollout, WorkloadKind } from '../../api/index.js';
 import { resolvedWorkloadRef } from '../../api/index.js';
-import type { KubeClient, ResourceType } from '../../kube/client.js';
+import { type KubeClient, WORKLOAD_RESOURCES } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
+import type { CacheSet, ObjectCache } from '../../kube/object-cache.js';
 import type { KubeObject } from '../../kube/types.js';
 import {
   effectiveRollout,
@@ -10,22 +11,8 @@ import {
   workloadObject,
 } from '../core/workload-ref.js';
 
-/** The collection each `workloadRef` kind is read from. */
-export const WORKLOAD_RESOURCES: Readonly<Record<WorkloadKind, ResourceType>> = {
-  Deployment: { group: 'apps', version: 'v1', plural: 'deployments' },
-  ReplicaSet: { group: 'apps', version: 'v1', plural: 'replicasets' },
-  PodTemplate: { group: '', version: 'v1', plural: 'podtemplates' },
-};
-
-/** Read access to one watched workload collection. */
-export interface WorkloadCache {
-  get(namespace: string | undefined, name: string): KubeObject | undefined;
-}
-
 /** The synced caches of the watched workload kinds; a kind without one is read from the API. */
-export interface WorkloadCaches {
-  cache(kind: WorkloadKind): WorkloadCache | undefined;
-}
+export type WorkloadCaches = CacheSet<WorkloadKind, Pick<ObjectCache, 'get'>>;
 
 async function readWorkload(
   client: KubeClient,

@@ -10,9 +10,11 @@ import { Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/events.js';
 import { mergePatch } from '../../kube/merge-patch.js';
+import { type CacheSet, cachedReadClient, type ObjectCache } from '../../kube/object-cache.js';
 import type { KubeObject } from '../../kube/types.js';
 import { splitKey } from '../../kube/types.js';
 import type { ReconcileResult } from '../../kube/work-queue.js';
+import type { RouterFactory } from '../../traffic/router-set.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { RolloutPlan } from '../core/actions.js';
@@ -28,15 +30,9 @@ import { planInvalidSpec } from '../plan/plan-rollout.js';
 import { needsPods } from '../plan/pod-restart.js';
 import { planWithWorkloadRef } from '../plan/workload-ref-plan.js';
 import { executeActions } from './executor.js';
-import { cachedRouteReader, observeTraffic, type RouteCaches } from './observe-traffic.js';
+import { observeTraffic } from './observe-traffic.js';
 import { observeWorkloadRef, type WorkloadCaches } from './observe-workload.js';
 import type { ObjectWrite, WriteExpectations } from './write-expectations.js';
-
-/** Read-only caches the reconciler observes (informer-backed in production). */
-export interface ObjectCache<T extends KubeObject> {
-  get(namespace: string | undefined, name: string): T | undefined;
-  list(namespace?: string): T[];
-}
 
 /** Everything one Rollout reconcile needs; no module state. */
 export interface RolloutReconcilerDeps {
@@ -49,8 +45,10 @@ export interface RolloutReconcilerDeps {
   analysisRuns?: ObjectCache<KubeObject>;
   /** The writes of earlier passes (ReplicaSets, Rollout status) the caches have not shown yet, per key. */
   expectations: WriteExpectations;
-  /** Caches of Services and routed objects; absent → they are read from the API. */
-  routeCaches?: RouteCaches;
+  /** Caches of Services and routed objects, by resource plural; absent → they are read from the API. */
+  routeCaches?: CacheSet<string>;
+  /** Builds the traffic routers of a Rollout (injected: the reconciler imports no concrete router). */
+  routers?: RouterFactory;
   /** Caches of the workloads `spec.workloadRef` names; absent (or a kind not watched) → read from the API. */
   workloadCaches?: WorkloadCaches;
 }
@@ -151,9 +149,9 @@ export async function observeRollout(deps: RolloutReconcilerDeps, parsed: Rollou
   const analysisRuns = (deps.analysisRuns?.list(ns) ?? [])
     .filter((r) => ownedBy(r, uid))
     .map(analysisRunView);
-  const reader = deps.routeCaches ? cachedRouteReader(deps.client, deps.routeCaches) : deps.client;
+  const reader = deps.routeCaches ? cachedReadClient(deps.client, deps.routeCaches) : deps.client;
   const services = await serviceViews(reader, rollout);
-  const traffic = await observeTraffic(reader, rollout);
+  const traffic = await observeTraffic(reader, rollout, deps.routers);
   const owners = new Set(replicaSets.map((rs) => rs.name));
   const pods = needsPods(rollout) ? { pods: await podViews(deps.client, ns, owners) } : {};
   const observed = {

@@ -8,7 +8,7 @@ import {
 import { type KubeClient, Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
 import type { KubeObject } from '../../kube/types.js';
-import { cleanupAll, createTrafficRouters, routeIssuesMessage } from '../../traffic/router-set.js';
+import { cleanupAll, type RouterFactory, routeIssuesMessage, routersOf } from '../../traffic/router-set.js';
 import type { Logger } from '../../util/logger.js';
 
 function routingOf(obj: KubeObject | undefined): unknown {
@@ -72,10 +72,15 @@ export async function releaseServices(client: KubeClient, logger: Logger, rollou
  * stable Service, managed routes and DestinationRule hash labels are removed and canary Ingresses deleted
  * (`cleanupAll`). Objects with route issues are left untouched and logged; failures are logged, never thrown.
  */
-export async function cleanUpRouting(client: KubeClient, logger: Logger, rollout: Rollout): Promise<void> {
+export async function cleanUpRouting(
+  client: KubeClient,
+  logger: Logger,
+  rollout: Rollout,
+  routers: RouterFactory | undefined,
+): Promise<void> {
   const key = `${rollout.metadata.namespace}/${rollout.metadata.name}`;
   try {
-    const result = await cleanupAll(createTrafficRouters(client, rollout));
+    const result = await cleanupAll(routersOf(routers, client, rollout));
     if (result.issues.length > 0)
       logger.warn(
         { rollout: key, issues: routeIssuesMessage(result.issues) },

@@ -3,8 +3,10 @@ import { checkRollout } from '../../api/index.js';
 import { type KubeClient, Resources, type ResourceType } from '../../kube/client.js';
 import type { ResilientInformer } from '../../kube/informer.js';
 import { createInformer } from '../../kube/informers.js';
+import type { CacheSet, ObjectCache } from '../../kube/object-cache.js';
 import { probeCollection } from '../../kube/probe.js';
 import type { KubeObject } from '../../kube/types.js';
+import type { RouterFactory } from '../../traffic/router-set.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { cleanUpRouting, releaseServices, routingToCleanUp } from './traffic-cleanup.js';
@@ -21,12 +23,8 @@ export interface TrafficWatchOptions {
   rollouts: ResilientInformer<KubeObject>;
   /** Called with the key of each Rollout referring to an object that changed. */
   enqueue(key: string): void;
-}
-
-/** Read access to one watched collection. */
-export interface TrafficCache {
-  get(namespace: string | undefined, name: string): KubeObject | undefined;
-  list(namespace?: string): KubeObject[];
+  /** Builds the routers whose routing a removed or deleted Rollout leaves behind (clean-up). */
+  routers?: RouterFactory;
 }
 
 const WATCHED: readonly [TrafficKind, ResourceType][] = [
@@ -46,7 +44,7 @@ const WATCHED: readonly [TrafficKind, ResourceType][] = [
  * crashing; `cache(kind)` is defined only for collections whose informer has synced. A Rollout whose
  * traffic routing is removed, or which is deleted, gets a best-effort clean-up (`cleanUpRouting`).
  */
-export class TrafficWatch {
+export class TrafficWatch implements CacheSet<TrafficKind> {
   private readonly index = new TrafficRefIndex();
   private readonly informers = new Map<TrafficKind, ResilientInformer<KubeObject>>();
   private readonly cleanups = new Set<Promise<void>>();
@@ -76,7 +74,7 @@ export class TrafficWatch {
       current === undefined && old !== undefined ? (routed ?? checkRollout(old).rollout) : undefined;
     if (routed === undefined && deleted === undefined) return;
     const work = async () => {
-      if (routed !== undefined) await cleanUpRouting(client, logger, routed);
+      if (routed !== undefined) await cleanUpRouting(client, logger, routed, this.opts.routers);
       if (deleted !== undefined) await releaseServices(client, logger, deleted);
     };
     const done: Promise<void> = work().finally(() => this.cleanups.delete(done));
@@ -107,7 +105,7 @@ export class TrafficWatch {
   }
 
   /** The synced cache of `kind`, or undefined when that collection is not watched. */
-  cache(kind: TrafficKind): TrafficCache | undefined {
+  cache(kind: TrafficKind): ObjectCache | undefined {
     const informer = this.informers.get(kind);
     return informer?.hasSynced() ? informer : undefined;
   }

@@ -1,10 +1,9 @@
 import type { Rollout } from '../../api/index.js';
 import { WORKLOAD_GENERATION_ANNOTATION } from '../../api/index.js';
 import type { KubeClient } from '../../kube/client.js';
-import { Resources } from '../../kube/client.js';
+import { Resources, WORKLOAD_RESOURCES } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
 import type { ScaleDeploymentAction, SetWorkloadGenerationAction } from '../core/actions.js';
-import { WORKLOAD_RESOURCES } from './observe-workload.js';
 
 /**
  * Sets `spec.replicas` of the referenced Deployment (a merge patch of that one field: an absolute target,

@@ -1,10 +1,12 @@
 import type { WorkloadKind } from '../../api/index.js';
+import { WORKLOAD_RESOURCES } from '../../kube/client.js';
 import type { ResilientInformer } from '../../kube/informer.js';
 import { createInformer } from '../../kube/informers.js';
+import type { ObjectCache } from '../../kube/object-cache.js';
 import { probeCollection } from '../../kube/probe.js';
 import type { KubeObject } from '../../kube/types.js';
 import { objectKey } from '../../kube/types.js';
-import { WORKLOAD_RESOURCES, type WorkloadCache, type WorkloadCaches } from './observe-workload.js';
+import type { WorkloadCaches } from './observe-workload.js';
 import type { TrafficWatchOptions } from './traffic-watch.js';
 
 /** How the workload watch is wired: as the traffic watch (`enqueue` gets each Rollout naming a changed workload). */
@@ -127,7 +129,7 @@ export class WorkloadWatch implements WorkloadCaches {
   }
 
   /** The synced cache of `kind`, or undefined when that kind is not (yet) watched. */
-  cache(kind: WorkloadKind): WorkloadCache | undefined {
+  cache(kind: WorkloadKind): ObjectCache | undefined {
     const informer = this.informers.get(kind);
     return informer?.hasSynced() ? informer : undefined;
   }

@@ -6,7 +6,7 @@ import {
   type Rollout,
   validateRollout,
 } from '../../../src/api/index.js';
-import { createTrafficRouters } from '../../../src/traffic/router-set.js';
+import { createTrafficRouters } from '../../../src/traffic/create-routers.js';
 import { FakeKubeClient } from '../traffic/fake-kube-client.js';
 import { aHeaderRouteStep, aRollout, type Json } from './fixtures.js';
 

@@ -1,12 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeClient, ObjectRef, Patch, ResourceType } from '../../../src/kube/client.js';
 import { EventRecorder } from '../../../src/kube/events.js';
+import type { ObjectCache } from '../../../src/kube/object-cache.js';
 import type { KubeList, KubeObject } from '../../../src/kube/types.js';
-import {
-  EXPECTATIONS_REQUEUE_MS,
-  type ObjectCache,
-  reconcileRollout,
-} from '../../../src/rollout/reconcile/reconciler.js';
+import { EXPECTATIONS_REQUEUE_MS, reconcileRollout } from '../../../src/rollout/reconcile/reconciler.js';
 import {
   DEFAULT_EXPECTATION_TTL_MS,
   WriteExpectations,

@@ -3,6 +3,7 @@ import type { Rollout } from '../../../src/api/index.js';
 import { Resources } from '../../../src/kube/client.js';
 import { isApiError } from '../../../src/kube/errors.js';
 import type { KubeObject } from '../../../src/kube/types.js';
+import { createTrafficRouters } from '../../../src/traffic/create-routers.js';
 import { httpRouteWithDefaults } from '../../../src/traffic/gatewayapi/router.js';
 import { IstioTrafficRouter } from '../../../src/traffic/istio/router.js';
 import type { VirtualService } from '../../../src/traffic/istio/types.js';
@@ -17,11 +18,7 @@ import {
   stableOnlyTraffic,
   type TrafficRouter,
 } from '../../../src/traffic/router.js';
-import {
-  applyTrafficToAll,
-  createTrafficRouters,
-  routeIssuesMessage,
-} from '../../../src/traffic/router-set.js';
+import { applyTrafficToAll, routeIssuesMessage } from '../../../src/traffic/router-set.js';
 import { FakeKubeClient } from './fake-kube-client.js';
 
 const NS = 'shop';

@@ -2,14 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeClient, ResourceType } from '../kube/client.js';
 import { ApiError, isApiError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
-import type {
-  ApplyResult,
-  DesiredTraffic,
-  EditResult,
-  ObservedTraffic,
-  RouteIssue,
-  StagedApply,
-} from './router.js';
+import type { DesiredTraffic } from './desired-traffic.js';
+import type { ApplyResult, EditResult, ObservedTraffic, RouteIssue, StagedApply } from './router.js';
 
 /** One existing object a router edits in place (a VirtualService, DestinationRule or HTTPRoute). */
 export interface EditTarget {

@@ -1,7 +1,8 @@
 import type { Rollout, ServiceRoles } from '../api/index.js';
 import type { KubeClient } from '../kube/client.js';
+import type { DesiredTraffic } from './desired-traffic.js';
 import { combineObserved } from './object-edits.js';
-import type { ApplyResult, DesiredTraffic, ObservedTraffic, RouteIssue, TrafficRouter } from './router.js';
+import type { ApplyResult, ObservedTraffic, RouteIssue, TrafficRouter } from './router.js';
 
 /**
  * Builds the router adapters of a Rollout (`createTrafficRouters` in production, composed in `main.ts`): the

@@ -2,8 +2,9 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientNodeKubeClient, type JsonPatchOp, Resources } from '../../src/kube/client.js';
 import { isApiError } from '../../src/kube/errors.js';
+import { desiredTrafficOf } from '../../src/traffic/desired-traffic.js';
 import type { VirtualService, VsHttpRoute } from '../../src/traffic/istio/types.js';
-import { desiredTrafficOf, type TrafficRouter } from '../../src/traffic/router.js';
+import type { TrafficRouter } from '../../src/traffic/router.js';
 import { deleteNamespace } from './support/objects.js';
 import { openTrafficEnv, routersOf, trafficRollout, withoutServerFields } from './support/traffic.js';
 

@@ -1,5 +1,6 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { LabelSelector, RolloutAnalysis, RolloutStatus, ServiceRoles } from '../../api/index.js';
+import type { DesiredTraffic } from '../../traffic/desired-traffic.js';
 
 /** Create ReplicaSet `<rollout>-<hash>` (owned by the Rollout); AlreadyExists means done. */
 export interface CreateReplicaSetAction {
@@ -61,13 +62,13 @@ export interface SetServiceSelectorAction {
 }
 
 /**
- * Send `canaryWeight` of the router's total to `canaryHash` and the rest to `stableHash`; `services` (set
- * with `pingPong`) names the Services in the canary and stable roles the plan decided.
+ * Bring every router of the Rollout to this traffic, all decided by the plan: `canaryWeight` of the total to
+ * `canaryHash`, `stableWeight` to `stableHash`, exactly the listed header and mirror routes (experiment weights:
+ * placeholder, never set yet); `services` (set with `pingPong`) names the Services in the canary and stable
+ * roles. The executor applies it as is.
  */
-export interface ApplyTrafficAction {
+export interface ApplyTrafficAction extends DesiredTraffic {
   kind: 'applyTraffic';
-  canaryWeight: number;
-  stableWeight: number;
   canaryHash: string;
   stableHash: string;
   services?: ServiceRoles;

@@ -1,5 +1,10 @@
-import type { CanaryStep, Rollout } from '../../api/index.js';
-import type { DesiredHeaderRoute, DesiredMirrorRoute } from '../../traffic/router.js';
+import { type CanaryStep, canarySettings, type Rollout, type TrafficWeights } from '../../api/index.js';
+import {
+  type DesiredHeaderRoute,
+  type DesiredMirrorRoute,
+  type DesiredTraffic,
+  desiredTrafficOf,
+} from '../../traffic/desired-traffic.js';
 
 /** The header and mirror routes that should exist now, in the order of `trafficRouting.managedRoutes`. */
 export interface ManagedRouteSet {
@@ -59,4 +64,29 @@ export function managedRoutesOf(rollout: Rollout): ManagedRouteSet {
     headerRoutes: inOrder.flatMap((r) => (r?.header ? [r.header] : [])),
     mirrorRoutes: inOrder.flatMap((r) => (r?.mirror ? [r.mirror] : [])),
   };
+}
+
+/**
+ * The traffic the routers should show while they carry `weights`: canary and stable weights and pod hashes
+ * from `weights`, out of `trafficRouting.maxTrafficWeight`, with the managed header and mirror routes in
+ * force for the Rollout's recorded status (`managedRoutesOf`). No weights, or a canary weight that is not an
+ * integer in [0, max] → 0% canary, no hashes, no routes. The one rule for both sides of a pass: the planner
+ * builds its `applyTraffic` action from it with the weights it decides, and observe dry-runs it with the
+ * recorded `status.canary.weights` to tell hand edits (drift). Pure.
+ * Example: weights 20 → abc / 80 → def, no managed routes → {20, 80, canaryHash abc, stableHash def}.
+ */
+export function desiredTrafficFor(rollout: Rollout, weights: TrafficWeights | undefined): DesiredTraffic {
+  const max = canarySettings(rollout.spec.strategy.canary ?? {}).maxTrafficWeight;
+  const canaryWeight = weights?.canary.weight ?? 0;
+  if (weights === undefined || canaryWeight < 0 || canaryWeight > max || !Number.isInteger(canaryWeight))
+    return desiredTrafficOf({ canaryWeight: 0, maxTrafficWeight: max });
+  const { podTemplateHash: canaryHash } = weights.canary;
+  const { podTemplateHash: stableHash } = weights.stable;
+  return desiredTrafficOf({
+    ...managedRoutesOf(rollout),
+    canaryWeight,
+    maxTrafficWeight: max,
+    ...(canaryHash ? { canaryHash } : {}),
+    ...(stableHash ? { stableHash } : {}),
+  });
 }

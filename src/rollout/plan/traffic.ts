@@ -1,5 +1,7 @@
 import type { TrafficWeights } from '../../api/index.js';
 import { EVENT_REASON, VIREO_EVENT_REASON } from '../../api/index.js';
+import type { ApplyTrafficAction } from '../core/actions.js';
+import { desiredTrafficFor } from '../core/managed-routes.js';
 import { trafficWeightToReplicas } from '../core/replica-counts.js';
 import { setWeightAt } from '../core/steps.js';
 import { type Draft, emit, isAborted, type PlanContext, type Roles } from './context.js';
@@ -88,6 +90,21 @@ function stableCanServe(ctx: PlanContext, roles: Roles, canaryWeight: number): b
 }
 
 /**
+ * The action carrying all the traffic this pass decides for `weights` (`desiredTrafficFor`: weights, hashes,
+ * the managed routes in force) and, with `pingPong`, the Service roles. Both hashes are always named.
+ */
+function trafficAction(ctx: PlanContext, draft: Draft, weights: TrafficWeights): ApplyTrafficAction {
+  const traffic = desiredTrafficFor(ctx.rollout, weights);
+  return {
+    kind: 'applyTraffic',
+    ...traffic,
+    canaryHash: traffic.canaryHash ?? ctx.sets.currentHash,
+    stableHash: traffic.stableHash ?? ctx.sets.currentHash,
+    ...(ctx.canary.pingPong ? { services: serviceRoles(ctx, draft) } : {}),
+  };
+}
+
+/**
  * With traffic routing, moves the router to `desiredTrafficWeight` and records it in
  * `status.canary.weights`. The move is planned when the record differs, or when the routers observed in
  * the snapshot show other weights (self-healing: the same absolute weights are written back, with a
@@ -106,14 +123,7 @@ export function planTraffic(ctx: PlanContext, draft: Draft, roles: Roles): void 
   const guarded = !aborted || scalesStableDynamically(ctx);
   if (guarded && !stableCanServe(ctx, roles, weight)) return;
   if (!aborted && !pingPongServicesSelect(ctx, draft, next)) return;
-  draft.actions.push({
-    kind: 'applyTraffic',
-    canaryWeight: weight,
-    stableWeight: ctx.maxWeight - weight,
-    canaryHash: next.canary.podTemplateHash ?? '',
-    stableHash: next.stable.podTemplateHash ?? '',
-    ...(ctx.canary.pingPong ? { services: serviceRoles(ctx, draft) } : {}),
-  });
+  draft.actions.push(trafficAction(ctx, draft, next));
   draft.status.canary = { ...draft.status.canary, weights: next };
   emitTrafficEvent(ctx, draft, weight, recorded);
 }

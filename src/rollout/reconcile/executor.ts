@@ -18,7 +18,8 @@ import type {
   SetServiceSelectorAction,
   SyncEphemeralMetadataAction,
 } from '../core/actions.js';
-import { applyTraffic, startAnalysisRun, stopAnalysisRun } from './apply-traffic.js';
+import { startAnalysisRun, stopAnalysisRun } from './analysis-run-actions.js';
+import { applyTraffic } from './apply-traffic.js';
 import { executeWorkloadAction } from './workload-actions.js';
 import type { ObjectWrite } from './write-expectations.js';
 

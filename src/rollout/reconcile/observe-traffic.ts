@@ -1,14 +1,9 @@
 import type { Issue, Rollout } from '../../api/index.js';
 import { GATEWAY_API_PLUGIN } from '../../api/index.js';
 import type { KubeClient } from '../../kube/client.js';
-import {
-  DEFAULT_MAX_TRAFFIC_WEIGHT,
-  type DesiredTraffic,
-  desiredTrafficOf,
-  type RouteIssue,
-} from '../../traffic/router.js';
+import type { RouteIssue } from '../../traffic/router.js';
 import { observeAll, type RouterFactory, routersOf } from '../../traffic/router-set.js';
-import { managedRoutesOf } from '../core/managed-routes.js';
+import { desiredTrafficFor } from '../core/managed-routes.js';
 import type { TrafficView } from '../core/snapshot.js';
 
 function routerPath(kind: string): string {
@@ -34,27 +29,6 @@ function uniqueIssues(issues: readonly RouteIssue[]): Issue[] {
 }
 
 /**
- * The traffic `status.canary.weights` records (what the last pass applied) with the managed routes in force
- * for the recorded step, or 0% canary without hashes or routes when nothing is recorded.
- */
-function recordedTraffic(rollout: Rollout): DesiredTraffic {
-  const max = rollout.spec.strategy.canary?.trafficRouting?.maxTrafficWeight ?? DEFAULT_MAX_TRAFFIC_WEIGHT;
-  const weights = rollout.status?.canary?.weights;
-  const canaryWeight = weights?.canary.weight ?? 0;
-  if (weights === undefined || canaryWeight < 0 || canaryWeight > max || !Number.isInteger(canaryWeight))
-    return desiredTrafficOf({ canaryWeight: 0, maxTrafficWeight: max });
-  const { podTemplateHash: canaryHash } = weights.canary;
-  const { podTemplateHash: stableHash } = weights.stable;
-  return desiredTrafficOf({
-    ...managedRoutesOf(rollout),
-    canaryWeight,
-    maxTrafficWeight: max,
-    ...(canaryHash ? { canaryHash } : {}),
-    ...(stableHash ? { stableHash } : {}),
-  });
-}
-
-/**
  * What the Rollout's routers show now, read through `reader` (caches in production): the weights every
  * router agrees on; whether a dry edit to the traffic `status.canary.weights` records would write anything
  * (`drifted`: a weight, pod-hash label or canary Ingress was changed by hand); and the issues that would
@@ -68,7 +42,7 @@ export async function observeTraffic(
 ): Promise<TrafficView | undefined> {
   const routers = routersOf(factory, reader, rollout);
   if (routers.length === 0) return undefined;
-  const dry = recordedTraffic(rollout);
+  const dry = desiredTrafficFor(rollout, rollout.status?.canary?.weights);
   const [observed, staged] = await Promise.all([
     observeAll(routers),
     Promise.all(routers.map((r) => r.prepare(dry))),

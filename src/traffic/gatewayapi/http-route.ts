@@ -1,6 +1,7 @@
 import { type GatewayApiConfig, ROUTER_CAPABILITIES } from '../../api/index.js';
+import type { DesiredTraffic } from '../desired-traffic.js';
 import { listOf } from '../json.js';
-import type { DesiredTraffic, EditResult, RouteIssue, RouteObjectRef } from '../router.js';
+import type { EditResult, RouteIssue, RouteObjectRef } from '../router.js';
 import { headerRule } from './header-rules.js';
 import type { BackendRef, HTTPRoute, HttpRouteRule } from './types.js';
 

@@ -1,6 +1,7 @@
 import { type GatewayApiConfig, ROUTER_CAPABILITIES } from '../../api/index.js';
 import { type KubeClient, Resources } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
+import { type DesiredTraffic, stableOnlyTraffic } from '../desired-traffic.js';
 import { listOf } from '../json.js';
 import {
   combineObserved,
@@ -12,14 +13,7 @@ import {
   stagedApply,
   stageEdits,
 } from '../object-edits.js';
-import {
-  type ApplyResult,
-  type DesiredTraffic,
-  type ObservedTraffic,
-  type StagedApply,
-  stableOnlyTraffic,
-  type TrafficRouter,
-} from '../router.js';
+import type { ApplyResult, ObservedTraffic, StagedApply, TrafficRouter } from '../router.js';
 import {
   editHTTPRoute,
   type HttpRouteEditSpec,

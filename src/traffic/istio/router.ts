@@ -1,6 +1,7 @@
 import { type IstioTrafficRouting, ROUTER_CAPABILITIES } from '../../api/index.js';
 import { type KubeClient, Resources } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
+import { type DesiredTraffic, stableOnlyTraffic } from '../desired-traffic.js';
 import {
   combineObserved,
   commitBestEffort,
@@ -11,14 +12,7 @@ import {
   stagedApply,
   stageEdits,
 } from '../object-edits.js';
-import {
-  type ApplyResult,
-  type DesiredTraffic,
-  type ObservedTraffic,
-  type StagedApply,
-  stableOnlyTraffic,
-  type TrafficRouter,
-} from '../router.js';
+import type { ApplyResult, ObservedTraffic, StagedApply, TrafficRouter } from '../router.js';
 import { editDestinationRule } from './destination-rule.js';
 import type { DestinationRule, VirtualService } from './types.js';
 import {

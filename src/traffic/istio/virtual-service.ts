@@ -1,6 +1,7 @@
 import type { IstioTrafficRouting, IstioVirtualService } from '../../api/index.js';
+import type { DesiredTraffic } from '../desired-traffic.js';
 import { listOf } from '../json.js';
-import type { DesiredTraffic, EditResult, ObservedTraffic, RouteIssue } from '../router.js';
+import type { EditResult, ObservedTraffic, RouteIssue } from '../router.js';
 import { destinationRole, reweightDestinations, weightOf } from './destinations.js';
 import { arrangeManagedRoutes } from './header-mirror-routes.js';
 import {

@@ -1,6 +1,7 @@
 import type { NginxTrafficRouting } from '../../api/index.js';
+import { type DesiredTraffic, totalWeight } from '../desired-traffic.js';
 import { contains, listOf } from '../json.js';
-import { type DesiredTraffic, type EditResult, totalWeight } from '../router.js';
+import type { EditResult } from '../router.js';
 import type { Ingress, IngressPath, IngressRule } from './ingress-types.js';
 
 export type { Ingress } from './ingress-types.js';

@@ -2,6 +2,7 @@ import { type NginxTrafficRouting, ROUTER_CAPABILITIES } from '../../api/index.j
 import { type KubeClient, Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
 import type { OwnerReference } from '../../kube/types.js';
+import { DEFAULT_MAX_TRAFFIC_WEIGHT, type DesiredTraffic } from '../desired-traffic.js';
 import {
   combineObserved,
   commitIfClean,
@@ -11,15 +12,7 @@ import {
   type StagedEdits,
   stagedApply,
 } from '../object-edits.js';
-import {
-  type ApplyResult,
-  DEFAULT_MAX_TRAFFIC_WEIGHT,
-  type DesiredTraffic,
-  type ObservedTraffic,
-  type RouteIssue,
-  type StagedApply,
-  type TrafficRouter,
-} from '../router.js';
+import type { ApplyResult, ObservedTraffic, RouteIssue, StagedApply, TrafficRouter } from '../router.js';
 import {
   buildCanaryIngress,
   type CanaryIngressInput,

@@ -3,7 +3,7 @@ import type { Rollout } from '../../../src/api/index.js';
 import { Resources } from '../../../src/kube/client.js';
 import type { KubeObject } from '../../../src/kube/types.js';
 import { createTrafficRouters } from '../../../src/traffic/create-routers.js';
-import { desiredTrafficOf } from '../../../src/traffic/router.js';
+import { desiredTrafficOf } from '../../../src/traffic/desired-traffic.js';
 import { applyTrafficToAll } from '../../../src/traffic/router-set.js';
 import { FakeKubeClient } from './fake-kube-client.js';
 

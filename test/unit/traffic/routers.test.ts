@@ -4,20 +4,14 @@ import { Resources } from '../../../src/kube/client.js';
 import { isApiError } from '../../../src/kube/errors.js';
 import type { KubeObject } from '../../../src/kube/types.js';
 import { createTrafficRouters } from '../../../src/traffic/create-routers.js';
+import { desiredTrafficOf, stableOnlyTraffic } from '../../../src/traffic/desired-traffic.js';
 import { httpRouteWithDefaults } from '../../../src/traffic/gatewayapi/router.js';
 import { IstioTrafficRouter } from '../../../src/traffic/istio/router.js';
 import type { VirtualService } from '../../../src/traffic/istio/types.js';
 import type { Ingress } from '../../../src/traffic/nginx/canary-ingress.js';
 import { NginxTrafficRouter } from '../../../src/traffic/nginx/router.js';
 import { combineObserved, conditionalReplace } from '../../../src/traffic/object-edits.js';
-import {
-  desiredTrafficOf,
-  type ObservedTraffic,
-  type RouteIssue,
-  type StagedApply,
-  stableOnlyTraffic,
-  type TrafficRouter,
-} from '../../../src/traffic/router.js';
+import type { ObservedTraffic, RouteIssue, StagedApply, TrafficRouter } from '../../../src/traffic/router.js';
 import { applyTrafficToAll, routeIssuesMessage } from '../../../src/traffic/router-set.js';
 import { FakeKubeClient } from './fake-kube-client.js';
 

@@ -1,18 +1,11 @@
 import type { BlueGreenStrategy } from '../../api/index.js';
 import { EVENT_REASON, PAUSE_REASON } from '../../api/index.js';
-import { type Draft, emit, type PlanContext } from '../plan/context.js';
+import { addPause, type Draft, emit, type PlanContext } from '../plan/context.js';
 import { markAborted } from '../plan/user-intents.js';
 import { type PromotionAnalysis, promotionVerdict } from './promotion-analysis.js';
 
 /** Whether a gate lets the update go on this pass. */
 export type Gate = 'go' | 'wait';
-
-function addPause(ctx: PlanContext, draft: Draft, reason: string): void {
-  if ((draft.status.pauseConditions ?? []).some((c) => c.reason === reason)) return;
-  draft.status.pauseConditions = [...(draft.status.pauseConditions ?? []), { reason, startTime: ctx.nowIso }];
-  draft.status.controllerPause = true;
-  emit(draft, 'Normal', EVENT_REASON.rolloutPaused, `Rollout is paused (${reason})`);
-}
 
 /** A pause the user already lifted: `controllerPause` left with no pause condition. */
 function resumedByUser(draft: Draft): boolean {

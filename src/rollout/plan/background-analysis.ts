@@ -1,14 +1,8 @@
 import { isCompletedPhase } from '../../analysis/core/index.js';
 import type { RolloutAnalysis, RolloutStatus } from '../../api/index.js';
-import {
-  EVENT_REASON,
-  PAUSE_REASON,
-  POD_TEMPLATE_HASH_LABEL,
-  ROLLOUT_TYPE,
-  ROLLOUT_TYPE_LABEL,
-} from '../../api/index.js';
+import { PAUSE_REASON, POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE, ROLLOUT_TYPE_LABEL } from '../../api/index.js';
 import type { AnalysisRunView } from '../core/snapshot.js';
-import { type Draft, emit, isAborted, type PlanContext } from './context.js';
+import { addPause, type Draft, isAborted, type PlanContext } from './context.js';
 import { planRunCreation } from './step-analysis.js';
 import { markAborted } from './user-intents.js';
 
@@ -75,19 +69,7 @@ function mustStop(ctx: PlanContext, draft: Draft): boolean {
 }
 
 function pauseOnce(ctx: PlanContext, draft: Draft, wasInconclusive: boolean): void {
-  const pauses = draft.status.pauseConditions ?? [];
-  if (wasInconclusive || pauses.some((c) => c.reason === PAUSE_REASON.inconclusiveAnalysis)) return;
-  draft.status.pauseConditions = [
-    ...pauses,
-    { reason: PAUSE_REASON.inconclusiveAnalysis, startTime: ctx.nowIso },
-  ];
-  draft.status.controllerPause = true;
-  emit(
-    draft,
-    'Normal',
-    EVENT_REASON.rolloutPaused,
-    `Rollout is paused (${PAUSE_REASON.inconclusiveAnalysis})`,
-  );
+  if (!wasInconclusive) addPause(ctx, draft, PAUSE_REASON.inconclusiveAnalysis);
 }
 
 function react(ctx: PlanContext, draft: Draft, run: AnalysisRunView): void {

@@ -1,5 +1,5 @@
 import type { CanaryStep, CanaryStrategy, Rollout, RolloutStatus } from '../../api/index.js';
-import { canarySettings, resolveSurgeUnavailable, rolloutSettings } from '../../api/index.js';
+import { canarySettings, EVENT_REASON, resolveSurgeUnavailable, rolloutSettings } from '../../api/index.js';
 import { rfc3339Seconds } from '../../util/time.js';
 import type { RolloutAction } from '../core/actions.js';
 import { stepsHash } from '../core/pod-template-hash.js';
@@ -116,4 +116,15 @@ export function rolesOf(ctx: PlanContext, draft: Draft): Roles {
 /** True while `status.abort` is set and the rollout is not fully promoted. */
 export function isAborted(ctx: PlanContext, draft: Draft): boolean {
   return draft.status.abort === true && draft.status.stableRS !== ctx.sets.currentHash;
+}
+
+/**
+ * Adds the pause condition `reason` (started now) and `controllerPause`, with one `RolloutPaused` event;
+ * nothing when a pause of that reason is already recorded.
+ */
+export function addPause(ctx: PlanContext, draft: Draft, reason: string): void {
+  if ((draft.status.pauseConditions ?? []).some((c) => c.reason === reason)) return;
+  draft.status.pauseConditions = [...(draft.status.pauseConditions ?? []), { reason, startTime: ctx.nowIso }];
+  draft.status.controllerPause = true;
+  emit(draft, 'Normal', EVENT_REASON.rolloutPaused, `Rollout is paused (${reason})`);
 }

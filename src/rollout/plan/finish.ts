@@ -97,18 +97,22 @@ function tidy(ctx: PlanContext, draft: Draft): void {
 
 /**
  * Completes the next status (observed counts, selector, observedGeneration, conditions, phase and
- * message) and assembles the plan. `controllerPause` without pause conditions (a user resumed) is reset only
- * by a pass that planned the steps, so a resume seen while `spec.paused` or during a restart is not lost; `requeueAfterMs` is the earliest of the pause end and the progress
- * deadline. A pass over an unchanged, converged world reproduces the observed status exactly.
+ * message) and assembles the plan. `Progressing` comes first because its deadline is the one decision made
+ * here (`progressDeadlineAbort` may abort); the facts of the other conditions are those of the status after
+ * it. `controllerPause` without pause conditions (a user resumed) is reset only by a pass that planned the
+ * steps, so a resume seen while `spec.paused` or during a restart is not lost; `requeueAfterMs` is the
+ * earliest of the pause end and the progress deadline. A pass over an unchanged, converged world reproduces
+ * the observed status exactly.
  */
 export function finishPlan(ctx: PlanContext, draft: Draft): RolloutPlan {
   const status = draft.status;
   setObservedCounts(ctx, status);
-  tidy(ctx, draft);
-  const facts = statusFacts(ctx, draft);
+  const wasAborted = isAborted(ctx, draft);
+  let facts = statusFacts(ctx, draft);
   const deadlineMs = applyProgressing(ctx, draft, facts);
+  if (isAborted(ctx, draft) !== wasAborted) facts = statusFacts(ctx, draft);
   tidy(ctx, draft);
-  applyOtherConditions(ctx, draft, statusFacts(ctx, draft));
+  applyOtherConditions(ctx, draft, facts);
   const { phase, message } = rolloutPhase(ctx.rollout.spec, status);
   status.phase = phase;
   status.message = message;

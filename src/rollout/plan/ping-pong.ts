@@ -1,5 +1,6 @@
 import {
   otherSide,
+  type PingPongSide,
   type ServiceRoles,
   serviceRolesOf,
   stableSideOf,
@@ -9,26 +10,34 @@ import { type Draft, isAborted, type PlanContext } from './context.js';
 import { plannedSelector, pointService } from './point-service.js';
 
 /**
- * The Services in the stable and canary roles for the draft: `stableService`/`canaryService`, or with
- * `pingPong` the side `draft.status.canary.stablePingPong` names as stable and the other as canary.
+ * The ping-pong side that is stable for the draft, as Argo's `promoteStable` keeps it: the recorded side
+ * (`pong` when none is recorded) flips exactly when this pass makes the desired ReplicaSet stable — the first
+ * deploy (→ `ping`) or a promotion — because the canary Service already selects that ReplicaSet and carries
+ * its traffic. Derived from the observed status and the draft's `stableRS`, so it is the same wherever in the
+ * pass it is asked.
  */
-export function serviceRoles(ctx: PlanContext, draft: Draft): ServiceRoles {
-  return serviceRolesOf(ctx.canary, stableSideOf(draft.status));
-}
-
-/**
- * Keeps `status.canary.stablePingPong` (only with `pingPong`) as Argo's `promoteStable` does: the recorded
- * side (`pong` when none is recorded) flips exactly when this pass makes the desired ReplicaSet stable —
- * the first deploy (→ `ping`) or a promotion — because the canary Service already selects that ReplicaSet
- * and carries its traffic. Otherwise the recorded side is kept (and written when it was missing).
- * Idempotent within a pass: it derives the side from the observed status, never from the draft's.
- */
-export function recordStablePingPong(ctx: PlanContext, draft: Draft): void {
-  if (ctx.canary.pingPong === undefined) return;
+function stableSide(ctx: PlanContext, draft: Draft): PingPongSide {
   const before = stableSideOf(ctx.old);
   const stable = draft.status.stableRS;
   const promoted = stable !== ctx.old.stableRS && stable === ctx.sets.currentHash;
-  const side = promoted ? otherSide(before) : before;
+  return promoted ? otherSide(before) : before;
+}
+
+/**
+ * The Services in the stable and canary roles for the draft: `stableService`/`canaryService`, or with
+ * `pingPong` the `stableSide` Service as stable and the other as canary.
+ */
+export function serviceRoles(ctx: PlanContext, draft: Draft): ServiceRoles {
+  return serviceRolesOf(ctx.canary, stableSide(ctx, draft));
+}
+
+/**
+ * Records `stableSide` in `status.canary.stablePingPong` (only with `pingPong`; written when it was missing).
+ * Called once, when the pass has made every decision.
+ */
+export function recordStablePingPong(ctx: PlanContext, draft: Draft): void {
+  if (ctx.canary.pingPong === undefined) return;
+  const side = stableSide(ctx, draft);
   if (draft.status.canary?.stablePingPong === side) return;
   draft.status.canary = { ...draft.status.canary, stablePingPong: side };
 }

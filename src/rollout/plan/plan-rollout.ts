@@ -47,35 +47,44 @@ export function planInvalidSpec(snapshot: RolloutSnapshot, issues: readonly Issu
 }
 
 /**
- * One observe → plan pass for a canary Rollout, pure in `snapshot` (time is `snapshot.now`). Invalid
- * specs get `planInvalidSpec`. Otherwise, in Argo's order: revision bookkeeping and user intents
- * (promote-full, abort, retry), Service selectors, traffic, canary/stable pod metadata, the pod restarter
- * (a pass that deletes pods scales nothing), ReplicaSet scaling (stable first), history cleanup, step
- * progression, AnalysisRun history beyond its limits, then the complete next status; with `pingPong`, `status.canary.stablePingPong` flips when
- * the pass makes the desired ReplicaSet stable (`recordStablePingPong`). `spec.paused` halts everything
- * but an abort; a stable ReplicaSet deleted by hand is recreated or, when it cannot be, holds everything (`planMissingStable`).
- * Invariants: actions are idempotent and deterministic; re-planning an unchanged, converged world yields no
- * actions and the observed status.
+ * One observe → plan pass, pure in `snapshot` (time is `snapshot.now`): `planInvalidSpec` when
+ * `validateRollout` finds issues, else `planValidRollout`. Invariants: actions are idempotent and
+ * deterministic; re-planning an unchanged, converged world yields no actions and the observed status.
  */
 export function planRollout(snapshot: RolloutSnapshot): RolloutPlan {
   const issues = validateRollout(snapshot.rollout);
-  if (issues.length > 0) return planInvalidSpec(snapshot, issues);
+  return issues.length > 0 ? planInvalidSpec(snapshot, issues) : planValidRollout(snapshot);
+}
+
+/**
+ * The plan of a Rollout `validateRollout` accepts (callers validate first; nothing is checked again), in
+ * Argo's order, top-down: revision bookkeeping and user intents (promote-full, abort, retry); then either
+ * the recreation of a stable ReplicaSet deleted by hand (`planMissingStable`, which holds everything when it
+ * cannot), or — unless `spec.paused` holds everything but an abort — the strategy's pass (`planBlueGreen`,
+ * or `planCanary`); then the ping-pong side, AnalysisRun history beyond its limits, and the complete next
+ * status (`finishPlan`).
+ */
+export function planValidRollout(snapshot: RolloutSnapshot): RolloutPlan {
   const ctx = planContext(snapshot);
   const draft = startDraft(ctx);
   syncRevision(ctx, draft);
   applyUserIntents(ctx, draft);
-  recordStablePingPong(ctx, draft);
   if (draft.stableMissing) planMissingStable(ctx, draft);
   else if (!ctx.settings.paused || isAborted(ctx, draft)) {
     if (ctx.rollout.spec.strategy.blueGreen) planBlueGreen(ctx, draft);
-    else planWorld(ctx, draft);
+    else planCanary(ctx, draft);
   }
   recordStablePingPong(ctx, draft);
   planRunHistory(ctx, draft);
   return finishPlan(ctx, draft);
 }
 
-function planWorld(ctx: PlanContext, draft: Draft): void {
+/**
+ * The canary pass: background analysis (its abort comes before traffic), Service selectors, traffic (where
+ * weights and routes are decided: `planTraffic`), canary/stable pod metadata, the pod restarter (a pass that
+ * deletes pods scales nothing), ReplicaSet scaling (stable first), history clean-up and step progression.
+ */
+function planCanary(ctx: PlanContext, draft: Draft): void {
   planBackgroundAnalysis(ctx, draft);
   const roles = rolesOf(ctx, draft);
   planServices(ctx, draft);

@@ -26,13 +26,16 @@ export function trafficReferenceIssues(snapshot: RolloutSnapshot): Issue[] {
 }
 
 /**
- * `planRollout`, unless a referenced Service or route is missing or cannot be edited safely: then the
+ * `plan` (`planRollout`, or `planValidRollout` for a snapshot already validated), unless a referenced Service or route is missing or cannot be edited safely: then the
  * `InvalidSpec` plan (no action at all, so no step moves, no ReplicaSet is scaled and stable traffic stays
  * where it is; phase Degraded with `InvalidSpec: <path>: <message>`, which Argo CD shows as Degraded). The
  * condition clears on the first pass after the referenced object is fixed (its watch event enqueues the
  * Rollout).
  */
-export function planWithTrafficReferences(snapshot: RolloutSnapshot): RolloutPlan {
+export function planWithTrafficReferences(
+  snapshot: RolloutSnapshot,
+  plan: (snapshot: RolloutSnapshot) => RolloutPlan = planRollout,
+): RolloutPlan {
   const issues = trafficReferenceIssues(snapshot);
-  return issues.length > 0 ? planInvalidSpec(snapshot, issues) : planRollout(snapshot);
+  return issues.length > 0 ? planInvalidSpec(snapshot, issues) : plan(snapshot);
 }

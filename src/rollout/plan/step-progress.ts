@@ -1,7 +1,7 @@
 import type { CanaryStep } from '../../api/index.js';
 import { EVENT_REASON, PAUSE_REASON } from '../../api/index.js';
 import { describeStep, pauseDecision, stepCursor } from '../core/steps.js';
-import { type Draft, emit, isAborted, type PlanContext, type Roles } from './context.js';
+import { addPause, type Draft, emit, isAborted, type PlanContext, type Roles } from './context.js';
 import { atDesiredCounts, targetCounts } from './replica-targets.js';
 import { analysisVerdict, stopTrackedRun } from './step-analysis.js';
 import { markAborted } from './user-intents.js';
@@ -20,13 +20,6 @@ function advance(ctx: PlanContext, draft: Draft, index: number, step: CanaryStep
     EVENT_REASON.rolloutStepCompleted,
     `Rollout step ${index + 1}/${ctx.steps.length} completed (${describeStep(step)})`,
   );
-}
-
-function addPause(ctx: PlanContext, draft: Draft, reason: string): void {
-  if ((draft.status.pauseConditions ?? []).some((c) => c.reason === reason)) return;
-  draft.status.pauseConditions = [...(draft.status.pauseConditions ?? []), { reason, startTime: ctx.nowIso }];
-  draft.status.controllerPause = true;
-  emit(draft, 'Normal', EVENT_REASON.rolloutPaused, `Rollout is paused (${reason})`);
 }
 
 /**

@@ -14,7 +14,7 @@ import {
   type WorkloadObject,
   type WorkloadObservation,
 } from '../core/workload-ref.js';
-import { planInvalidSpec } from './plan-rollout.js';
+import { planInvalidSpec, planValidRollout } from './plan-rollout.js';
 import { planWithTrafficReferences } from './reference-check.js';
 
 function hasInvalidSpec(status: RolloutStatus): boolean {
@@ -103,5 +103,5 @@ export function planWithWorkloadRef(snapshot: RolloutSnapshot): RolloutPlan {
   }
   const issues = validateRollout(snapshot.rollout);
   if (issues.length > 0) return planInvalidSpec(snapshot, restateOnWorkloadRef(issues, ref));
-  return withWorkloadRef(snapshot, workload, object, planWithTrafficReferences(snapshot));
+  return withWorkloadRef(snapshot, workload, object, planWithTrafficReferences(snapshot, planValidRollout));
 }

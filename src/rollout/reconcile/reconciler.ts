@@ -173,21 +173,18 @@ export function statusPatchFor(observed: KubeObject, plan: RolloutPlan): object 
   return diff === undefined ? undefined : { status: diff };
 }
 
-function planFor(
+/**
+ * The plan of a Rollout that does not parse or validate: only its `InvalidSpec` condition, made without
+ * observing anything (observing reads the objects and routers the spec names, which it cannot be trusted to).
+ */
+function invalidSpecPlan(
   deps: RolloutReconcilerDeps,
   raw: KubeObject,
-): { rollout: Rollout; plan: RolloutPlan; issues: Issue[] } {
-  const { rollout, issues } = checkRollout(raw);
-  const parsed = rollout ?? (raw as unknown as Rollout);
-  const snapshotOnly: RolloutSnapshot = {
-    rollout: parsed,
-    replicaSets: [],
-    analysisRuns: [],
-    now: deps.clock.now(),
-  };
-  if (!rollout || issues.length > 0)
-    return { rollout: parsed, plan: planInvalidSpec(snapshotOnly, issues), issues };
-  return { rollout, plan: { actions: [], status: {} }, issues };
+  checked: { rollout: Rollout | undefined; issues: Issue[] },
+): RolloutPlan {
+  const rollout = checked.rollout ?? (raw as unknown as Rollout);
+  const unobserved: RolloutSnapshot = { rollout, replicaSets: [], analysisRuns: [], now: deps.clock.now() };
+  return planInvalidSpec(unobserved, checked.issues);
 }
 
 /**
@@ -232,11 +229,12 @@ async function patchStatus(deps: RolloutReconcilerDeps, key: string, patch: obje
 }
 
 /**
- * One reconcile of the Rollout `key`: observe → plan → act → record. Invalid specs only get their
- * `InvalidSpec` condition (no actions, no requeue). No plan is made while the caches have not yet shown
- * this Rollout's own earlier writes (a short requeue instead, bounded by the expectations' TTL).
- * Actions run in order and stop at the first failure (the work queue retries with backoff); the status is
- * patched once, and only when it changed.
+ * One reconcile of the Rollout `key`: observe → plan → act → record. No plan is made while the caches have
+ * not yet shown this Rollout's own earlier writes (a short requeue instead, bounded by the expectations'
+ * TTL). The spec is validated before anything is observed; an invalid one only gets its `InvalidSpec`
+ * condition (no actions, no requeue); the planner validates the observed Rollout once (with `workloadRef`
+ * its template comes from the workload). Actions run in order and stop at the first failure (the work queue
+ * retries with backoff); the status is patched once, and only when it changed.
  */
 export async function reconcileRollout(deps: RolloutReconcilerDeps, key: string): Promise<ReconcileResult> {
   const { namespace, name } = splitKey(key);
@@ -246,9 +244,11 @@ export async function reconcileRollout(deps: RolloutReconcilerDeps, key: string)
     return {};
   }
   if (!cacheCaughtUp(deps, key, namespace)) return { requeueAfterMs: EXPECTATIONS_REQUEUE_MS };
-  const checked = planFor(deps, raw);
-  let plan = checked.plan;
-  if (checked.issues.length === 0) plan = await planAndAct(deps, key, checked.rollout);
+  const checked = checkRollout(raw);
+  const plan =
+    checked.rollout !== undefined && checked.issues.length === 0
+      ? await planAndAct(deps, key, checked.rollout)
+      : invalidSpecPlan(deps, raw, checked);
   const patch = statusPatchFor(raw, plan);
   if (patch) {
     await patchStatus(deps, key, patch);

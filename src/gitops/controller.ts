@@ -162,12 +162,3 @@ export class GitWriteBackController {
     }
   }
 }
-
-/**
- * Test seam for the restart scenario: with `VIREO_TEST_CRASH_AFTER_GIT_PUSH=1` the process exits (code 86)
- * right after a rollback commit is pushed and before it is recorded. Undefined (no hook) otherwise.
- */
-export function crashAfterPushHook(env: Record<string, string | undefined>): (() => void) | undefined {
-  if (env.VIREO_TEST_CRASH_AFTER_GIT_PUSH !== '1') return undefined;
-  return () => process.exit(86);
-}

@@ -129,12 +129,6 @@ export function stagedApply(edits: StagedEdits): StagedApply {
   };
 }
 
-/** Commits `staged` when it has no issues; otherwise writes nothing and returns the issues. */
-export async function commitIfClean(staged: StagedApply): Promise<ApplyResult> {
-  if (staged.issues.length > 0) return { changed: false, issues: staged.issues };
-  return { changed: await staged.commit(), issues: [] };
-}
-
 /** Clean-up semantics: every write that could be computed is made; objects with issues stay untouched. */
 export async function commitBestEffort(edits: StagedEdits): Promise<ApplyResult> {
   return { changed: await runWrites(edits.writes), issues: edits.issues };

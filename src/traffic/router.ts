@@ -73,18 +73,19 @@ export interface StagedApply {
 }
 
 /**
- * A traffic router adapter (I/O lives in `src/traffic/<router>/router.ts`). `prepare` only reads;
- * `apply` = `prepare` then `commit` when there are no issues (route problems come back as issues, never
- * as exceptions; API failures reject with an `ApiError`). `apply` is idempotent and writes only objects
- * whose edit differs from what was read. `cleanup` sends all traffic to stable and removes what Vireo
- * created (managed routes, pod-hash labels, canary Ingresses), object by object: an object with an issue
- * is left untouched and reported, missing objects are skipped.
+ * The port of one traffic router (adapters: `src/traffic/<router>/router.ts`, built by a `RouterFactory`).
+ * `prepare` only reads and edits in memory; its `commit` writes only objects whose edit differs from what was
+ * read, so applying the same traffic twice writes nothing (route problems come back as issues, never as
+ * exceptions; API failures reject with an `ApiError`). Traffic is applied to all routers of a Rollout at
+ * once, or to none, by `applyTrafficToAll`. `cleanup` sends all traffic to stable and removes what Vireo
+ * created (managed routes, pod-hash labels, canary Ingresses), object by object: an object with an issue is
+ * left untouched and reported, missing objects are skipped. `capabilities` is the router's row of
+ * `ROUTER_CAPABILITIES`.
  */
 export interface TrafficRouter {
   readonly type: TrafficRouterType;
   readonly capabilities: RouterCapabilities;
   observe(): Promise<ObservedTraffic>;
   prepare(desired: DesiredTraffic): Promise<StagedApply>;
-  apply(desired: DesiredTraffic): Promise<ApplyResult>;
   cleanup(): Promise<ApplyResult>;
 }

@@ -4,6 +4,7 @@ import { type ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
 import { desiredTrafficOf } from '../../src/traffic/desired-traffic.js';
 import type { DestinationRule, VirtualService } from '../../src/traffic/istio/types.js';
 import type { TrafficRouter } from '../../src/traffic/router.js';
+import { applyTrafficToAll } from '../../src/traffic/router-set.js';
 import { deleteNamespace } from './support/objects.js';
 import { openTrafficEnv, routersOf, trafficRollout, withoutServerFields } from './support/traffic.js';
 
@@ -87,7 +88,7 @@ describe('Istio subset-level split: DestinationRule hash labels and subset weigh
 
   it('labels the subsets with the pod hashes and splits by subset, other subsets and fields untouched', async () => {
     for (const weight of [20, 50]) {
-      expect((await router.apply(traffic(weight))).issues).toEqual([]);
+      expect((await applyTrafficToAll([router], traffic(weight))).issues).toEqual([]);
       const dr = await readDr();
       expect(subsetLabels(dr)).toEqual({
         stable: { app: 'web', 'rollouts-pod-template-hash': HASHES.stableHash },
@@ -103,7 +104,7 @@ describe('Istio subset-level split: DestinationRule hash labels and subset weigh
         total: 100,
         count: 2,
       });
-      expect(await router.apply(traffic(weight))).toEqual({ changed: false, issues: [] });
+      expect(await applyTrafficToAll([router], traffic(weight))).toEqual({ changed: false, issues: [] });
     }
   });
 

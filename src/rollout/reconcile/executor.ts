@@ -31,14 +31,6 @@ export interface ExecutorPorts {
   routers?: RouterFactory;
 }
 
-/** An action the executor cannot perform yet; the reconcile fails loudly instead of skipping it. */
-export class UnsupportedActionError extends Error {
-  constructor(kind: string) {
-    super(`action ${kind} is not implemented in this version of Vireo`);
-    this.name = 'UnsupportedActionError';
-  }
-}
-
 function ownerReference(rollout: Rollout): OwnerReference {
   return {
     apiVersion: 'argoproj.io/v1alpha1',
@@ -224,8 +216,7 @@ export async function executeAction(
   rollout: Rollout,
   action: RolloutAction,
 ): Promise<ObjectWrite | undefined> {
-  const handler = HANDLERS[action.kind] as Handler<Kind> | undefined;
-  if (handler === undefined) throw new UnsupportedActionError((action as { kind: string }).kind);
+  const handler = HANDLERS[action.kind] as Handler<Kind>;
   return handler(ports, rollout, action as ActionOf<Kind>);
 }
 

@@ -6,7 +6,6 @@ import { listOf } from '../json.js';
 import {
   combineObserved,
   commitBestEffort,
-  commitIfClean,
   type EditTarget,
   getOptional,
   notFoundIssue,
@@ -103,11 +102,6 @@ export class GatewayApiTrafficRouter implements TrafficRouter {
   /** Reads and edits every HTTPRoute; a missing one is an `ObjectNotFound` issue. Writes nothing. */
   async prepare(desired: DesiredTraffic): Promise<StagedApply> {
     return stagedApply(await stageEdits(this.options.client, this.targets(), desired, 'issue'));
-  }
-
-  /** `prepare`, then the writes only when no HTTPRoute has an issue. */
-  async apply(desired: DesiredTraffic): Promise<ApplyResult> {
-    return commitIfClean(await this.prepare(desired));
   }
 
   /** 100% to the stable Service and managed rules removed, route by route; missing routes skipped. */

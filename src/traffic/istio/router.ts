@@ -5,7 +5,6 @@ import { type DesiredTraffic, stableOnlyTraffic } from '../desired-traffic.js';
 import {
   combineObserved,
   commitBestEffort,
-  commitIfClean,
   type EditTarget,
   getOptional,
   notFoundIssue,
@@ -77,11 +76,6 @@ export class IstioTrafficRouter implements TrafficRouter {
   /** Reads and edits every object; a missing object is an `ObjectNotFound` issue. Writes nothing. */
   async prepare(desired: DesiredTraffic): Promise<StagedApply> {
     return stagedApply(await stageEdits(this.options.client, this.targets('apply'), desired, 'issue'));
-  }
-
-  /** `prepare`, then the writes only when no object has an issue. */
-  async apply(desired: DesiredTraffic): Promise<ApplyResult> {
-    return commitIfClean(await this.prepare(desired));
   }
 
   /** 100% stable, managed routes removed, pod-hash labels removed from the subsets; missing objects skipped. */

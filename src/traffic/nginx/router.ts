@@ -5,7 +5,6 @@ import type { OwnerReference } from '../../kube/types.js';
 import { DEFAULT_MAX_TRAFFIC_WEIGHT, type DesiredTraffic } from '../desired-traffic.js';
 import {
   combineObserved,
-  commitIfClean,
   conditionalReplace,
   getOptional,
   notFoundIssue,
@@ -111,11 +110,6 @@ export class NginxTrafficRouter implements TrafficRouter {
       stableIngressNames(this.options.nginx).map((name) => this.stageOne(name, desired)),
     );
     return stagedApply({ issues: staged.flatMap((s) => s.issues), writes: staged.flatMap((s) => s.writes) });
-  }
-
-  /** `prepare`, then the writes only when no stable Ingress has an issue. */
-  async apply(desired: DesiredTraffic): Promise<ApplyResult> {
-    return commitIfClean(await this.prepare(desired));
   }
 
   /** Deletes every canary Ingress in the namespace controlled by this Rollout (whatever its stable Ingress). */

@@ -16,8 +16,9 @@ import { planRestart } from './pod-restart.js';
 import { syncRevision } from './revision.js';
 import { planRunHistory } from './run-history.js';
 import { planHistory, planScaling } from './scaling.js';
+import { planServices } from './services.js';
 import { planSteps } from './step-progress.js';
-import { planServices, planTraffic } from './traffic.js';
+import { planTraffic } from './traffic.js';
 import { applyUserIntents } from './user-intents.js';
 
 /** The `InvalidSpec` condition message for validation issues: `path: message`, joined by "; ". */

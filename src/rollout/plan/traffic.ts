@@ -5,14 +5,8 @@ import { desiredTrafficFor } from '../core/managed-routes.js';
 import { trafficWeightToReplicas } from '../core/replica-counts.js';
 import { setWeightAt } from '../core/steps.js';
 import { type Draft, emit, isAborted, type PlanContext, type Roles } from './context.js';
-import {
-  abortedTrafficWeight,
-  appliedCanaryWeight,
-  promoteFullWeight,
-  scalesStableDynamically,
-} from './dynamic-stable.js';
-import { pingPongServicesSelect, planPingPongServices, serviceRoles } from './ping-pong.js';
-import { pointService } from './point-service.js';
+import { abortedTrafficWeight, promoteFullWeight, scalesStableDynamically } from './dynamic-stable.js';
+import { pingPongServicesSelect, serviceRoles } from './ping-pong.js';
 import { atDesiredCounts, targetCounts } from './replica-targets.js';
 
 function midStepWeight(ctx: PlanContext, draft: Draft, roles: Roles): number {
@@ -126,29 +120,4 @@ export function planTraffic(ctx: PlanContext, draft: Draft, roles: Roles): void 
   draft.actions.push(trafficAction(ctx, draft, next));
   draft.status.canary = { ...draft.status.canary, weights: next };
   emitTrafficEvent(ctx, draft, weight, recorded);
-}
-
-/** The shared Service-pointing rule (defined in `point-service.ts`; blue-green imports it from here). */
-export { pointService } from './point-service.js';
-
-function selectorTarget(ctx: PlanContext, draft: Draft, service: string): string | undefined {
-  const stableHash = draft.status.stableRS;
-  if (service === ctx.canary.stableService) return stableHash;
-  const drained = !scalesStableDynamically(ctx) || appliedCanaryWeight(ctx) === 0;
-  return isAborted(ctx, draft) && drained ? stableHash : ctx.sets.currentHash;
-}
-
-/**
- * Points `stableService` at the stable hash and `canaryService` at the desired hash (the stable one while
- * aborted; with `dynamicStableScale` only once no canary weight is applied), through `pointService`; with
- * `pingPong`, the ping and pong Services in their current roles (`planPingPongServices`).
- */
-export function planServices(ctx: PlanContext, draft: Draft): void {
-  if (ctx.canary.pingPong !== undefined) {
-    planPingPongServices(ctx, draft);
-    return;
-  }
-  for (const name of [ctx.canary.stableService, ctx.canary.canaryService]) {
-    if (name !== undefined) pointService(ctx, draft, name, selectorTarget(ctx, draft, name));
-  }
 }

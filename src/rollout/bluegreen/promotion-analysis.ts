@@ -1,4 +1,3 @@
-import { isCompletedPhase } from '../../analysis/core/index.js';
 import type { RolloutAnalysis } from '../../api/index.js';
 import { POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE_LABEL } from '../../api/index.js';
 import type { Draft, PlanContext } from '../plan/context.js';
@@ -6,6 +5,7 @@ import {
   type AnalysisVerdict,
   planRunCreation,
   runRecord,
+  terminateIfRunning,
   trackedRunOf,
   verdictOf,
 } from '../plan/step-analysis.js';
@@ -55,13 +55,7 @@ export function promotionVerdict(
 export function stopPromotionRuns(ctx: PlanContext, draft: Draft): void {
   const blueGreen = draft.status.blueGreen;
   if (!blueGreen) return;
-  for (const field of Object.values(STATUS_FIELD)) {
-    const name = blueGreen[field]?.name;
-    const run = ctx.snapshot.analysisRuns.find((candidate) => candidate.name === name);
-    if (name && run && !run.terminate && !isCompletedPhase(run.phase ?? 'Pending')) {
-      draft.actions.push({ kind: 'terminateAnalysisRun', name });
-    }
-  }
+  for (const field of Object.values(STATUS_FIELD)) terminateIfRunning(ctx, draft, blueGreen[field]?.name);
   const { prePromotionAnalysisRunStatus: _pre, postPromotionAnalysisRunStatus: _post, ...rest } = blueGreen;
   draft.status.blueGreen = rest;
 }

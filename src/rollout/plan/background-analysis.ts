@@ -1,9 +1,8 @@
-import { isCompletedPhase } from '../../analysis/core/index.js';
 import type { RolloutAnalysis, RolloutStatus } from '../../api/index.js';
 import { PAUSE_REASON, POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE, ROLLOUT_TYPE_LABEL } from '../../api/index.js';
 import type { AnalysisRunView } from '../core/snapshot.js';
 import { addPause, type Draft, isAborted, type PlanContext } from './context.js';
-import { planRunCreation } from './step-analysis.js';
+import { planRunCreation, terminateIfRunning } from './step-analysis.js';
 import { markAborted } from './user-intents.js';
 
 const UNHEALTHY_PHASES = ['Failed', 'Error', 'Inconclusive'];
@@ -50,10 +49,7 @@ function createRun(ctx: PlanContext, draft: Draft, analysis: RolloutAnalysis): v
 export function stopBackgroundRun(ctx: PlanContext, draft: Draft): void {
   const tracked = draft.status.canary?.currentBackgroundAnalysisRunStatus?.name;
   if (tracked === undefined) return;
-  const run = ctx.snapshot.analysisRuns.find((candidate) => candidate.name === tracked);
-  if (run && !run.terminate && !isCompletedPhase(run.phase ?? 'Pending')) {
-    draft.actions.push({ kind: 'terminateAnalysisRun', name: tracked });
-  }
+  terminateIfRunning(ctx, draft, tracked);
   record(draft, undefined);
 }
 

@@ -127,16 +127,24 @@ export function analysisVerdict(
 }
 
 /**
+ * Plans `spec.terminate` for the AnalysisRun `name` while it still runs: never for a run already asked to
+ * stop, completed, or not in the snapshot, so stopping twice writes once.
+ */
+export function terminateIfRunning(ctx: PlanContext, draft: Draft, name: string | undefined): void {
+  const run = ctx.snapshot.analysisRuns.find((candidate) => candidate.name === name);
+  if (name !== undefined && run && !run.terminate && !isCompletedPhase(run.phase ?? 'Pending')) {
+    draft.actions.push({ kind: 'terminateAnalysisRun', name });
+  }
+}
+
+/**
  * Forgets the tracked step AnalysisRun; terminates it first when it is still running. Called whenever the
  * step moves on, the rollout aborts, promotes fully or resets.
  */
 export function stopTrackedRun(ctx: PlanContext, draft: Draft): void {
   const tracked = draft.status.canary?.currentStepAnalysisRunStatus?.name;
   if (tracked === undefined) return;
-  const run = ctx.snapshot.analysisRuns.find((candidate) => candidate.name === tracked);
-  if (run && !run.terminate && !isCompletedPhase(run.phase ?? 'Pending')) {
-    draft.actions.push({ kind: 'terminateAnalysisRun', name: tracked });
-  }
+  terminateIfRunning(ctx, draft, tracked);
   const { currentStepAnalysisRunStatus: _dropped, ...canary } = draft.status.canary ?? {};
   draft.status.canary = canary;
 }

@@ -5,6 +5,7 @@ import {
   COMPOSITION_ONLY,
   CORE_IMPORTS,
   LAYER_RANK,
+  LAZY_ONLY,
   type LayerName,
   layerOf,
   MAX_FUNCTION_LINES,
@@ -32,6 +33,24 @@ export interface Finding {
 interface ImportRef {
   specifier: string;
   line: number;
+  /** A static import or re-export of values (not `import type`, not `import()`): loaded with the module. */
+  eagerValue: boolean;
+}
+
+/** True for `import type …`/`export type …` and for imports whose every named binding is `type`. */
+function typeOnly(node: ts.ImportDeclaration | ts.ExportDeclaration): boolean {
+  if (ts.isExportDeclaration(node)) return node.isTypeOnly;
+  const clause = node.importClause;
+  if (clause === undefined) return false;
+  if (clause.isTypeOnly) return true;
+  const named = clause.namedBindings;
+  return (
+    clause.name === undefined &&
+    named !== undefined &&
+    ts.isNamedImports(named) &&
+    named.elements.length > 0 &&
+    named.elements.every((e) => e.isTypeOnly)
+  );
 }
 
 const KUBE_CLIENT = '@kubernetes/client-node';
@@ -53,8 +72,11 @@ function importsOf(file: ts.SourceFile): ImportRef[] {
           : ts.isExternalModuleReference(node)
             ? node.expression
             : undefined;
-    if (spec !== undefined && ts.isStringLiteral(spec))
-      refs.push({ specifier: spec.text, line: lineOf(file, node) });
+    if (spec !== undefined && ts.isStringLiteral(spec)) {
+      const declaration = ts.isImportDeclaration(node) || ts.isExportDeclaration(node);
+      const eagerValue = declaration && !typeOnly(node);
+      refs.push({ specifier: spec.text, line: lineOf(file, node), eagerValue });
+    }
     ts.forEachChild(node, visit);
   };
   visit(file);
@@ -177,8 +199,20 @@ function importFinding(file: SourceFile, from: Module, ref: ImportRef): Finding 
   return why === undefined ? undefined : finding({ ...at, rule: 'layer', message: why });
 }
 
+/** A static value import that would load the Kubernetes client on the CLI's fast path. */
+function lazyOnlyFinding(file: SourceFile, from: Module, ref: ImportRef): Finding | undefined {
+  if (!ref.eagerValue || !matches(LAZY_ONLY.in, from.src) || LAZY_ONLY.except.includes(from.src))
+    return undefined;
+  const target = ref.specifier.startsWith('.') ? resolveRelative(file.path, ref.specifier) : ref.specifier;
+  if (!LAZY_ONLY.modules.includes(target)) return undefined;
+  const message = `${from.src} imports ${target} statically: one-shot CLI verbs load it only on demand (import())`;
+  return finding({ path: file.path, line: ref.line, rule: 'layer', message });
+}
+
 function importFindings(file: SourceFile, from: Module, parsed: ts.SourceFile): Finding[] {
-  return importsOf(parsed).flatMap((ref) => importFinding(file, from, ref) ?? []);
+  return importsOf(parsed).flatMap((ref) =>
+    [importFinding(file, from, ref), lazyOnlyFinding(file, from, ref)].filter((f) => f !== undefined),
+  );
 }
 
 function lengthFindings(file: SourceFile, parsed: ts.SourceFile): Finding[] {

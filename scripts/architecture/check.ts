@@ -61,21 +61,25 @@ function lineOf(file: ts.SourceFile, node: ts.Node): number {
 }
 
 /** Every module specifier of `file`: static imports and re-exports, `import()` and `import x = require()`. */
+/** The module specifier `node` names, for imports, re-exports, `import()` and `import x = require()`. */
+function specifierOf(node: ts.Node): ts.Expression | undefined {
+  if (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) return node.moduleSpecifier;
+  if (ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword)
+    return node.arguments[0];
+  return ts.isExternalModuleReference(node) ? node.expression : undefined;
+}
+
 function importsOf(file: ts.SourceFile): ImportRef[] {
   const refs: ImportRef[] = [];
   const visit = (node: ts.Node): void => {
-    const spec =
-      (ts.isImportDeclaration(node) || ts.isExportDeclaration(node)) && node.moduleSpecifier
-        ? node.moduleSpecifier
-        : ts.isCallExpression(node) && node.expression.kind === ts.SyntaxKind.ImportKeyword
-          ? node.arguments[0]
-          : ts.isExternalModuleReference(node)
-            ? node.expression
-            : undefined;
+    const spec = specifierOf(node);
     if (spec !== undefined && ts.isStringLiteral(spec)) {
       const declaration = ts.isImportDeclaration(node) || ts.isExportDeclaration(node);
-      const eagerValue = declaration && !typeOnly(node);
-      refs.push({ specifier: spec.text, line: lineOf(file, node), eagerValue });
+      refs.push({
+        specifier: spec.text,
+        line: lineOf(file, node),
+        eagerValue: declaration && !typeOnly(node),
+      });
     }
     ts.forEachChild(node, visit);
   };

@@ -1,7 +1,7 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { renderCrdFiles } from '../src/api/crds.js';
+import { renderCrdFiles } from '../src/api/crd/crds.js';
 
 /** Writes crds/*.yaml from the zod schemas in src/api (`npm run gen:crds`). */
 const dir = join(dirname(fileURLToPath(import.meta.url)), '..', 'crds');

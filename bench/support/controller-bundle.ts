@@ -47,7 +47,7 @@ export function benchNodeFlags(env: NodeJS.ProcessEnv = process.env): string[] {
 
 /**
  * Starts the bundled controller (see {@link buildControllerBundle}) with plain `node` and waits for /readyz;
- * the same flags and ports as the harness's `startControllerProcess`, which runs `src/main.ts` under tsx,
+ * the same flags and ports as the harness's `startControllerProcess`, which runs `src/main.ts`'s composition under tsx,
  * and the node flags of the image ({@link benchNodeFlags}).
  */
 export async function startBundledController(options: ControllerProcessOptions): Promise<ControllerProcess> {

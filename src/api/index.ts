@@ -1,15 +1,15 @@
 /**
  * Public surface of the Vireo API package: zod schemas and inferred types of the Argo Rollouts v1alpha1
- * kinds, defaults, validation, and the CRD generator. Pure: no Kubernetes client, no I/O, no clock.
+ * kinds, Argo's labels, annotations and reasons, defaults and validation (the CRD generator is `./crd/`, outside
+ * this barrel, so `yaml` stays out of the planner's imports). Pure: no Kubernetes client, no I/O, no clock.
  */
 export * from './analysis.js';
 export * from './analysis-ref.js';
 export * from './analysis-run.js';
+export * from './argo-constants.js';
 export * from './blue-green.js';
 export * from './canary.js';
 export * from './canary-steps.js';
-export * from './crd-schema.js';
-export * from './crds.js';
 export * from './defaults.js';
 export * from './duration.js';
 export * from './experiment.js';
@@ -21,9 +21,11 @@ export * from './primitives.js';
 export * from './rollout.js';
 export * from './rollout-spec.js';
 export * from './rollout-status.js';
+export * from './router-capabilities.js';
 export * from './selector.js';
 export * from './traffic-routing.js';
 export * from './unsupported.js';
+export * from './user-commands.js';
 export * from './validate-analysis.js';
 export * from './validate-analysis-ref.js';
 export * from './validate-canary.js';

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { PAUSE_REASON } from './argo-constants.js';
 import { ConditionSchema, preserveUnknown, TimeSchema } from './primitives.js';
 
 /** Rollout phases (`status.phase`). Status fields stay `string` so objects written by Argo always parse. */
@@ -7,10 +8,10 @@ export type RolloutPhase = z.infer<typeof RolloutPhaseSchema>;
 
 /** Reasons of `status.pauseConditions[].reason`. */
 export const PauseReasonSchema = z.enum([
-  'CanaryPauseStep',
-  'BlueGreenPause',
-  'InconclusiveAnalysisRun',
-  'InconclusiveExperiment',
+  PAUSE_REASON.canaryPauseStep,
+  PAUSE_REASON.blueGreenPause,
+  PAUSE_REASON.inconclusiveAnalysis,
+  PAUSE_REASON.inconclusiveExperiment,
 ]);
 export type PauseReason = z.infer<typeof PauseReasonSchema>;
 

@@ -6,8 +6,6 @@ import { RolloutStatusSchema } from './rollout-status.js';
 /** API group of every Vireo (Argo Rollouts) kind. */
 export const GROUP = 'argoproj.io';
 
-/** On Services, DestinationRules and Ingresses: the name of the Rollout that manages the object. */
-export const MANAGED_BY_ANNOTATION = 'argo-rollouts.argoproj.io/managed-by-rollouts';
 /** The only served and stored version. */
 export const VERSION = 'v1alpha1';
 /** `apiVersion` of every Vireo object. */

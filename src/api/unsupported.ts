@@ -1,4 +1,5 @@
 import { type FieldPath, formatPath, type Issue } from './issues.js';
+import { GATEWAY_API_PLUGIN } from './traffic-routing.js';
 
 /**
  * What Vireo implements. This is the ONE place to change when a feature lands: adding an entry here (or
@@ -8,7 +9,7 @@ import { type FieldPath, formatPath, type Issue } from './issues.js';
 export const SUPPORTED = {
   strategies: ['canary', 'blueGreen'],
   trafficRouters: ['istio', 'nginx', 'plugins'],
-  trafficRouterPlugins: ['argoproj-labs/gatewayAPI'],
+  trafficRouterPlugins: [GATEWAY_API_PLUGIN],
   gatewayApiConfigKeys: ['httpRoute', 'httpRoutes', 'namespace', 'configMap'],
   stepKinds: ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'],
   metricProviders: ['prometheus', 'web', 'job'],

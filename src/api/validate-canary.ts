@@ -3,11 +3,12 @@ import { REPLICA_PROGRESS_THRESHOLD_TYPES } from './canary.js';
 import { canarySettings, ROLLOUT_DEFAULTS } from './defaults.js';
 import { isIntOrPercent, scaledIntOrPercent } from './int-or-string.js';
 import { type FieldPath, type Issue, invalid } from './issues.js';
+import { routingCan } from './router-capabilities.js';
 import { validateRolloutAnalysis } from './validate-analysis-ref.js';
 import { revisionLimitIssues, validateAntiAffinity } from './validate-anti-affinity.js';
 import { validatePingPong } from './validate-ping-pong.js';
 import { type StepContext, validateStep } from './validate-steps.js';
-import { requiresCanaryServices, supportsManagedRoutes, validateTrafficRouting } from './validate-traffic.js';
+import { requiresCanaryServices, validateTrafficRouting } from './validate-traffic.js';
 
 function serviceIssues(canary: CanaryStrategy, path: FieldPath): Issue[] {
   if (canary.pingPong !== undefined) return validatePingPong(canary, path);
@@ -117,7 +118,10 @@ function stepContext(canary: CanaryStrategy): StepContext {
     hasTrafficRouting: routing !== undefined,
     maxTrafficWeight: routing?.maxTrafficWeight ?? ROLLOUT_DEFAULTS.maxTrafficWeight,
     managedRoutes: new Set((routing?.managedRoutes ?? []).map((r) => r.name)),
-    supportsManagedRoutes: supportsManagedRoutes(routing),
+    routeCapabilities: {
+      headerRouting: routingCan(routing, 'headerRouting'),
+      mirroring: routingCan(routing, 'mirroring'),
+    },
   };
 }
 

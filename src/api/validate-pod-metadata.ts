@@ -1,7 +1,6 @@
+import { POD_TEMPLATE_HASH_LABEL } from './argo-constants.js';
 import { type FieldPath, type Issue, invalid } from './issues.js';
 import type { RolloutSpec } from './rollout-spec.js';
-
-const HASH_LABEL = 'rollouts-pod-template-hash';
 
 function metadataFields(spec: RolloutSpec): [FieldPath, Record<string, string> | undefined][] {
   const { canary, blueGreen } = spec.strategy;
@@ -25,8 +24,10 @@ export function ephemeralLabelIssues(spec: RolloutSpec): Issue[] {
   const issues: Issue[] = [];
   for (const [path, labels] of metadataFields(spec)) {
     for (const [key, value] of Object.entries(labels ?? {})) {
-      if (key === HASH_LABEL)
-        issues.push(invalid([...path, key], `must not set ${HASH_LABEL}: the controller owns it`));
+      if (key === POD_TEMPLATE_HASH_LABEL)
+        issues.push(
+          invalid([...path, key], `must not set ${POD_TEMPLATE_HASH_LABEL}: the controller owns it`),
+        );
       else if (selector[key] !== undefined && selector[key] !== value)
         issues.push(invalid([...path, key], `must not change the selector label ${key}=${selector[key]}`));
     }

@@ -10,6 +10,7 @@ import {
 import { pauseDurationMs } from './duration.js';
 import { type FieldPath, type Issue, invalid } from './issues.js';
 import type { IntOrString } from './primitives.js';
+import { routersWith } from './router-capabilities.js';
 import { isSupported, unsupportedIn } from './unsupported.js';
 import { validateRolloutAnalysis } from './validate-analysis-ref.js';
 
@@ -18,7 +19,8 @@ export interface StepContext {
   hasTrafficRouting: boolean;
   maxTrafficWeight: number;
   managedRoutes: ReadonlySet<string>;
-  supportsManagedRoutes: boolean;
+  /** Whether some configured router can carry `setHeaderRoute` / `setMirrorRoute` steps (`ROUTER_CAPABILITIES`). */
+  routeCapabilities: { headerRouting: boolean; mirroring: boolean };
 }
 
 function weightIssues(weight: number, max: number, path: FieldPath): Issue[] {
@@ -58,14 +60,22 @@ export function stringMatchIssues(match: StringMatch, path: FieldPath): Issue[] 
   return set === 1 ? [] : [invalid(path, 'set exactly one of exact, prefix or regex')];
 }
 
+const ROUTE_STEPS = {
+  setHeaderRoute: { capability: 'headerRouting', what: 'header routing' },
+  setMirrorRoute: { capability: 'mirroring', what: 'mirroring' },
+} as const;
+
 function managedRouteIssues(
   name: string | undefined,
   ctx: StepContext,
   path: FieldPath,
-  kind: string,
+  kind: keyof typeof ROUTE_STEPS,
 ): Issue[] {
-  if (!ctx.supportsManagedRoutes) {
-    return [invalid(path, `${kind} requires istio or plugins traffic routing`)];
+  const { capability, what } = ROUTE_STEPS[kind];
+  if (!ctx.routeCapabilities[capability]) {
+    return [
+      invalid(path, `${kind} requires a traffic router that supports ${what} (${routersWith(capability)})`),
+    ];
   }
   if (name === undefined || name === '')
     return [invalid([...path, 'name'], 'is required (a managed route name)')];

@@ -26,11 +26,6 @@ export function requiresCanaryServices(routing: TrafficRouting | undefined): boo
   return istioHostSplit || routing.nginx !== undefined || gatewayApi;
 }
 
-/** True when the configured routers can own header and mirror routes (Istio or a plugin). */
-export function supportsManagedRoutes(routing: TrafficRouting | undefined): boolean {
-  return routing?.istio !== undefined || Object.keys(routing?.plugins ?? {}).length > 0;
-}
-
 function istioIssues(istio: IstioTrafficRouting, path: FieldPath): Issue[] {
   const single = istio.virtualService !== undefined;
   const list = istio.virtualServices ?? [];

@@ -1,13 +1,12 @@
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { AnalysisRun, Rollout, WorkloadKind } from '../api/index.js';
+import type { RolloutPatch } from '../api/user-commands.js';
 import type { JsonPatchOp, KubeClient } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
-import { Resources, type ResourceType } from '../kube/resources.js';
+import { Resources, type ResourceType, WORKLOAD_RESOURCES } from '../kube/resources.js';
 import type { KubeObject } from '../kube/types.js';
-import { WORKLOAD_RESOURCES } from '../rollout/workload-ref-observe.js';
 import { type RequestDescription, toCliError } from './errors.js';
-import type { RolloutPatch } from './patches.js';
 import type { WorkloadDocument } from './workload-ref.js';
 
 async function described<T>(req: RequestDescription, call: () => Promise<T>): Promise<T> {

@@ -4,7 +4,7 @@ import type { EventRecorder } from '../kube/events.js';
 import type { ResilientInformer } from '../kube/informer.js';
 import { type KubeObject, objectKey, splitKey } from '../kube/types.js';
 import { type ReconcileResult, WorkQueue } from '../kube/work-queue.js';
-import { replicaSetName } from '../rollout/replicasets.js';
+import { replicaSetName } from '../rollout/core/replicasets.js';
 import type { Clock } from '../util/clock.js';
 import type { Logger } from '../util/logger.js';
 import { decodeSecretData, type GitAuth, gitAuthFor, redact } from './credentials.js';
@@ -161,13 +161,4 @@ export class GitWriteBackController {
       return { requeue: true };
     }
   }
-}
-
-/**
- * Test seam for the restart scenario: with `VIREO_TEST_CRASH_AFTER_GIT_PUSH=1` the process exits (code 86)
- * right after a rollback commit is pushed and before it is recorded. Undefined (no hook) otherwise.
- */
-export function crashAfterPushHook(env: Record<string, string | undefined>): (() => void) | undefined {
-  if (env.VIREO_TEST_CRASH_AFTER_GIT_PUSH !== '1') return undefined;
-  return () => process.exit(86);
 }

@@ -1,4 +1,4 @@
-import { CONDITION, REASON } from '../rollout/conditions.js';
+import { CONDITION, POD_TEMPLATE_HASH_LABEL, REASON } from '../api/index.js';
 import { GIT_RECORD, optedIn, parseTarget, pushBranchFor, type WriteBackTarget } from './annotations.js';
 import type { AbortReason, RollbackFacts } from './message.js';
 
@@ -68,7 +68,6 @@ export type WriteBackDecision =
   | { kind: 'write'; request: WriteBackRequest };
 
 const ABORTED_WITH_CAUSE = /^Rollout aborted update to revision (\d+): (.+)$/s;
-const POD_HASH_LABEL = 'rollouts-pod-template-hash';
 
 /**
  * The cause of an automatic abort, or undefined for a user abort. Vireo (like Argo) words the
@@ -99,7 +98,7 @@ function failedRun(snapshot: WriteBackSnapshot): ObservedRun | undefined {
   const { currentPodHash, abortedAt = '' } = snapshot.rollout.status ?? {};
   return snapshot.runs
     .filter((run) => run.metadata.ownerReferences?.some((o) => o.uid === uid) ?? true)
-    .filter((run) => run.metadata.labels?.[POD_HASH_LABEL] === currentPodHash)
+    .filter((run) => run.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === currentPodHash)
     .filter((run) => run.status?.phase === 'Failed' || run.status?.phase === 'Error')
     .filter((run) => (run.metadata.creationTimestamp ?? '') <= abortedAt)
     .sort((a, b) =>

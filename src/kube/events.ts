@@ -1,6 +1,7 @@
 import { hostname } from 'node:os';
 import { type Clock, systemClock } from '../util/clock.js';
 import { type Logger, silentLogger } from '../util/logger.js';
+import { rfc3339Seconds } from '../util/time.js';
 import type { KubeClient } from './client.js';
 import { Resources } from './client.js';
 import { isApiError } from './errors.js';
@@ -93,10 +94,6 @@ export function laneOf(obj: KubeObject, lanes: number): number {
   return Math.abs(h) % lanes;
 }
 
-function rfc3339(d: Date): string {
-  return d.toISOString().replace(/\.\d{3}Z$/, 'Z');
-}
-
 /**
  * Records core/v1 Events about objects. Invariants: `event()` never throws and never rejects into the
  * caller — failures are logged and the event dropped; the events of one object are written one at a time
@@ -161,7 +158,7 @@ export class EventRecorder {
     const key = [meta.namespace, obj.kind, meta.name, meta.uid, e.type, e.reason, e.message].join('\u0000');
     const seen = this.seen.get(key);
     if (seen && e.atMs - seen.lastMs <= this.windowMs) {
-      const repeat = { count: seen.count + 1, lastTimestamp: rfc3339(e.at) };
+      const repeat = { count: seen.count + 1, lastTimestamp: rfc3339Seconds(e.at) };
       try {
         await this.sink.update(seen.namespace, seen.name, repeat);
         this.remember(key, { ...seen, count: repeat.count, lastMs: e.atMs });
@@ -187,7 +184,7 @@ export class EventRecorder {
     const meta = obj.metadata ?? {};
     const namespace = meta.namespace || 'default';
     const suffix = `${e.at.getTime().toString(16)}${(this.seq++ % 4096).toString(16).padStart(3, '0')}`;
-    const ts = rfc3339(e.at);
+    const ts = rfc3339Seconds(e.at);
     return {
       apiVersion: 'v1',
       kind: 'Event',

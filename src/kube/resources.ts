@@ -1,3 +1,5 @@
+import type { WorkloadKind } from '../api/index.js';
+
 /** Identifies a REST collection. `group: ''` means the core group (`/api/v1`). */
 export interface ResourceType {
   group: string;
@@ -13,6 +15,8 @@ export const Resources = {
   secrets: { group: '', version: 'v1', plural: 'secrets' },
   events: { group: '', version: 'v1', plural: 'events' },
   replicaSets: { group: 'apps', version: 'v1', plural: 'replicasets' },
+  deployments: { group: 'apps', version: 'v1', plural: 'deployments' },
+  podTemplates: { group: '', version: 'v1', plural: 'podtemplates' },
   ingresses: { group: 'networking.k8s.io', version: 'v1', plural: 'ingresses' },
   leases: { group: 'coordination.k8s.io', version: 'v1', plural: 'leases' },
   rollouts: { group: 'argoproj.io', version: 'v1alpha1', plural: 'rollouts' },
@@ -23,6 +27,13 @@ export const Resources = {
   destinationRules: { group: 'networking.istio.io', version: 'v1beta1', plural: 'destinationrules' },
   httpRoutes: { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes' },
 } as const satisfies Record<string, ResourceType>;
+
+/** The collection each `spec.workloadRef` kind is read from. */
+export const WORKLOAD_RESOURCES: Readonly<Record<WorkloadKind, ResourceType>> = {
+  Deployment: Resources.deployments,
+  ReplicaSet: Resources.replicaSets,
+  PodTemplate: Resources.podTemplates,
+};
 
 /** REST path of a collection or object: `/apis/apps/v1/namespaces/ns/replicasets/name/status`. */
 export function resourcePath(res: ResourceType, namespace?: string, name?: string, sub?: string): string {

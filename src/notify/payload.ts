@@ -1,5 +1,5 @@
 import type { CanaryStep } from '../api/index.js';
-import { setWeightAt } from '../rollout/steps.js';
+import { setWeightAt } from '../rollout/core/steps.js';
 import type { ServiceConfig } from './config.js';
 import type { RolloutView, Subscription, TriggeredEvent } from './model.js';
 

@@ -1,7 +1,7 @@
+import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../api/index.js';
 import type { KubeClient } from '../kube/client.js';
 import { Resources } from '../kube/client.js';
 import type { KubeObject } from '../kube/types.js';
-import { POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../rollout/constants.js';
 import type { RolloutView } from './model.js';
 
 /**

@@ -1,4 +1,4 @@
-import { POD_TEMPLATE_HASH_LABEL } from '../rollout/constants.js';
+import { CONDITION, POD_TEMPLATE_HASH_LABEL, REASON } from '../api/index.js';
 import {
   type AnalysisRunView,
   GIT_ROLLBACK_ANNOTATION,
@@ -22,8 +22,8 @@ function isPromoted(status: Status): boolean {
 }
 
 function abortMessage(status: Status): string {
-  const progressing = status.conditions?.find((c) => c.type === 'Progressing');
-  return progressing?.reason === 'RolloutAborted' && progressing.message ? progressing.message : 'aborted';
+  const progressing = status.conditions?.find((c) => c.type === CONDITION.progressing);
+  return progressing?.reason === REASON.aborted && progressing.message ? progressing.message : 'aborted';
 }
 
 function rolloutUpdated(r: RolloutView, hash: string): TriggeredEvent[] {

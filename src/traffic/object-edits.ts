@@ -2,14 +2,8 @@ import { isDeepStrictEqual } from 'node:util';
 import type { KubeClient, ResourceType } from '../kube/client.js';
 import { ApiError, isApiError } from '../kube/errors.js';
 import type { KubeObject } from '../kube/types.js';
-import type {
-  ApplyResult,
-  DesiredTraffic,
-  EditResult,
-  ObservedTraffic,
-  RouteIssue,
-  StagedApply,
-} from './model.js';
+import type { DesiredTraffic } from './desired-traffic.js';
+import type { ApplyResult, EditResult, ObservedTraffic, RouteIssue, StagedApply } from './router.js';
 
 /** One existing object a router edits in place (a VirtualService, DestinationRule or HTTPRoute). */
 export interface EditTarget {
@@ -133,12 +127,6 @@ export function stagedApply(edits: StagedEdits): StagedApply {
       return runWrites(edits.writes);
     },
   };
-}
-
-/** Commits `staged` when it has no issues; otherwise writes nothing and returns the issues. */
-export async function commitIfClean(staged: StagedApply): Promise<ApplyResult> {
-  if (staged.issues.length > 0) return { changed: false, issues: staged.issues };
-  return { changed: await staged.commit(), issues: [] };
 }
 
 /** Clean-up semantics: every write that could be computed is made; objects with issues stay untouched. */

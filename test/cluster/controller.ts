@@ -7,6 +7,7 @@ import { repoRoot } from './crds.js';
 import { freePort } from './ports.js';
 import { getHttp } from './probes.js';
 import { ComponentStartError, ManagedProcess } from './processes.js';
+import { clusterDir } from './versions.js';
 import { pollUntil } from './wait.js';
 
 /** Options for {@link startControllerProcess}. */
@@ -75,7 +76,7 @@ export async function serviceAccountKubeconfig(admin: KubeConfig, outPath: strin
   return outPath;
 }
 
-/** Starts `src/main.ts` as its own process (several may run at once) and waits for /readyz. */
+/** Starts the controller (`test-controller-main.ts`: `src/main.ts` plus test-only hooks) as its own process (several may run at once) and waits for /readyz. */
 export async function startControllerProcess(options: ControllerProcessOptions): Promise<ControllerProcess> {
   const healthPort = await freePort();
   const metricsPort = await freePort();
@@ -85,7 +86,7 @@ export async function startControllerProcess(options: ControllerProcessOptions):
     [
       '--import',
       'tsx',
-      join(repoRoot, 'src', 'main.ts'),
+      join(clusterDir, 'test-controller-main.ts'),
       `--kubeconfig=${options.kubeconfigPath}`,
       `--health-addr=127.0.0.1:${healthPort}`,
       `--metrics-addr=127.0.0.1:${metricsPort}`,

@@ -1,8 +1,7 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MANAGED_BY_ANNOTATION } from '../../src/api/index.js';
+import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../../src/api/index.js';
 import { Resources } from '../../src/kube/client.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../../src/rollout/constants.js';
 import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout } from './support/canary.js';
 import { type EngineEnv, startEngine } from './support/rollouts.js';

@@ -2,10 +2,11 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientNodeKubeClient, type JsonPatchOp, Resources } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/kube/types.js';
+import { type DesiredTrafficInput, desiredTrafficOf } from '../../src/traffic/desired-traffic.js';
 import type { HTTPRoute, HttpRouteRule } from '../../src/traffic/gatewayapi/types.js';
 import type { VirtualService } from '../../src/traffic/istio/types.js';
-import { type DesiredTrafficInput, desiredTrafficOf, type TrafficRouter } from '../../src/traffic/model.js';
-import { applyTrafficToAll } from '../../src/traffic/routers.js';
+import type { TrafficRouter } from '../../src/traffic/router.js';
+import { applyTrafficToAll } from '../../src/traffic/router-set.js';
 import { deleteNamespace } from './support/objects.js';
 import { openTrafficEnv, routersOf, SERVER_FIELDS, trafficRollout } from './support/traffic.js';
 
@@ -115,7 +116,7 @@ describe('Gateway API router against the real API server with the real Gateway A
 
   it('moves the split rule 0 → 20 → 50 → 100, keeping every other rule and field, writing only on change', async () => {
     for (const weight of [0, 20, 50, 100]) {
-      expect((await router.apply(traffic(weight))).issues).toEqual([]);
+      expect((await applyTrafficToAll([router], traffic(weight))).issues).toEqual([]);
       const route = await read();
       expect(splitWeights(route.spec?.rules?.[1])).toEqual({
         canary: weight,
@@ -123,7 +124,7 @@ describe('Gateway API router against the real API server with the real Gateway A
         total: 100,
       });
       expect(userFields(route)).toEqual(userFields(original));
-      expect(await router.apply(traffic(weight))).toEqual({ changed: false, issues: [] });
+      expect(await applyTrafficToAll([router], traffic(weight))).toEqual({ changed: false, issues: [] });
       expect((await read()).metadata?.resourceVersion).toBe(route.metadata?.resourceVersion);
       const observed = await router.observe();
       expect([observed.canaryWeight, observed.stableWeight]).toEqual([weight, 100 - weight]);
@@ -134,16 +135,19 @@ describe('Gateway API router against the real API server with the real Gateway A
     const headerRoutes = [
       { name: 'beta-users', match: [{ headerName: 'x-beta', headerValue: { exact: 'yes' } }] },
     ];
-    expect((await router.apply(traffic(20, { headerRoutes }))).issues).toEqual([]);
+    expect((await applyTrafficToAll([router], traffic(20, { headerRoutes }))).issues).toEqual([]);
     const route = await read();
     expect(route.spec?.rules?.[0]).toMatchObject({
       name: 'beta-users',
       matches: [{ path: { type: 'PathPrefix', value: '/' }, headers: [{ name: 'x-beta', value: 'yes' }] }],
       backendRefs: [{ name: 'web-canary', port: 80 }],
     });
-    expect(await router.apply(traffic(20, { headerRoutes }))).toEqual({ changed: false, issues: [] });
+    expect(await applyTrafficToAll([router], traffic(20, { headerRoutes }))).toEqual({
+      changed: false,
+      issues: [],
+    });
     expect((await router.observe()).headerRoutes).toEqual(['beta-users']);
-    await router.apply(traffic(20));
+    await applyTrafficToAll([router], traffic(20));
     expect(userFields(await read())).toEqual(userFields(original));
   });
 
@@ -152,14 +156,14 @@ describe('Gateway API router against the real API server with the real Gateway A
       { op: 'replace', path: '/spec/rules/1/backendRefs/0/weight', value: 1 },
       { op: 'replace', path: '/spec/rules/1/backendRefs/1/weight', value: 99 },
     ]);
-    expect(await router.apply(traffic(20))).toEqual({ changed: true, issues: [] });
+    expect(await applyTrafficToAll([router], traffic(20))).toEqual({ changed: true, issues: [] });
     expect(splitWeights((await read()).spec?.rules?.[1])).toEqual({ canary: 20, stable: 80, total: 100 });
   });
 
   it('reports a third backendRef with weight as a RouteIssue and writes nothing', async () => {
     await patch([{ op: 'add', path: '/spec/rules/1/backendRefs/-', value: { name: 'intruder', port: 80 } }]);
     const before = await read();
-    const result = await router.apply(traffic(50));
+    const result = await applyTrafficToAll([router], traffic(50));
     expect(result.changed).toBe(false);
     expect(result.issues).toEqual([
       expect.objectContaining({

@@ -1,8 +1,10 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
+import { desiredTrafficOf } from '../../src/traffic/desired-traffic.js';
 import type { DestinationRule, VirtualService } from '../../src/traffic/istio/types.js';
-import { desiredTrafficOf, type TrafficRouter } from '../../src/traffic/model.js';
+import type { TrafficRouter } from '../../src/traffic/router.js';
+import { applyTrafficToAll } from '../../src/traffic/router-set.js';
 import { deleteNamespace } from './support/objects.js';
 import { openTrafficEnv, routersOf, trafficRollout, withoutServerFields } from './support/traffic.js';
 
@@ -86,7 +88,7 @@ describe('Istio subset-level split: DestinationRule hash labels and subset weigh
 
   it('labels the subsets with the pod hashes and splits by subset, other subsets and fields untouched', async () => {
     for (const weight of [20, 50]) {
-      expect((await router.apply(traffic(weight))).issues).toEqual([]);
+      expect((await applyTrafficToAll([router], traffic(weight))).issues).toEqual([]);
       const dr = await readDr();
       expect(subsetLabels(dr)).toEqual({
         stable: { app: 'web', 'rollouts-pod-template-hash': HASHES.stableHash },
@@ -102,7 +104,7 @@ describe('Istio subset-level split: DestinationRule hash labels and subset weigh
         total: 100,
         count: 2,
       });
-      expect(await router.apply(traffic(weight))).toEqual({ changed: false, issues: [] });
+      expect(await applyTrafficToAll([router], traffic(weight))).toEqual({ changed: false, issues: [] });
     }
   });
 

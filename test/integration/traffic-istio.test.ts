@@ -2,8 +2,10 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientNodeKubeClient, type JsonPatchOp, Resources } from '../../src/kube/client.js';
 import { isApiError } from '../../src/kube/errors.js';
+import { desiredTrafficOf } from '../../src/traffic/desired-traffic.js';
 import type { VirtualService, VsHttpRoute } from '../../src/traffic/istio/types.js';
-import { desiredTrafficOf, type TrafficRouter } from '../../src/traffic/model.js';
+import type { TrafficRouter } from '../../src/traffic/router.js';
+import { applyTrafficToAll } from '../../src/traffic/router-set.js';
 import { deleteNamespace } from './support/objects.js';
 import { openTrafficEnv, routersOf, trafficRollout, withoutServerFields } from './support/traffic.js';
 
@@ -89,7 +91,7 @@ describe('Istio router against the real API server with the real Istio CRDs', ()
 
   it('moves the named route 0 → 20 → 50 → 100, keeping every other field, writing only on change', async () => {
     for (const weight of [0, 20, 50, 100]) {
-      const result = await router.apply(traffic(weight));
+      const result = await applyTrafficToAll([router], traffic(weight));
       expect(result.issues).toEqual([]);
       const vs = await readVs('web-vsvc');
       expect(weights(vs, 'primary', isCanaryHost)).toEqual({
@@ -99,7 +101,7 @@ describe('Istio router against the real API server with the real Istio CRDs', ()
         count: 2,
       });
       expect(userFields(vs, 'primary')).toEqual(userFields(original, 'primary'));
-      const again = await router.apply(traffic(weight));
+      const again = await applyTrafficToAll([router], traffic(weight));
       expect(again).toEqual({ changed: false, issues: [] });
       expect((await readVs('web-vsvc')).metadata?.resourceVersion).toBe(vs.metadata?.resourceVersion);
       const observed = await router.observe();
@@ -113,24 +115,24 @@ describe('Istio router against the real API server with the real Istio CRDs', ()
     ];
     const mirrorRoutes = [{ name: 'shadow', match: [{ path: { prefix: '/api' } }], percentage: 50 }];
     const desired = desiredTrafficOf({ canaryWeight: 20, ...HASHES, headerRoutes, mirrorRoutes });
-    expect((await router.apply(desired)).issues).toEqual([]);
+    expect((await applyTrafficToAll([router], desired)).issues).toEqual([]);
     const vs = await readVs('web-vsvc');
     expect(vs.spec?.http?.map((r) => r.name)).toEqual(['beta-users', 'shadow', 'legacy', 'primary']);
     expect(vs.spec?.http?.[1]).toMatchObject({ mirrorPercentage: { value: 50 } });
-    expect(await router.apply(desired)).toEqual({ changed: false, issues: [] });
+    expect(await applyTrafficToAll([router], desired)).toEqual({ changed: false, issues: [] });
     const observed = await router.observe();
     expect([observed.headerRoutes, observed.mirrorRoutes]).toEqual([['beta-users'], ['shadow']]);
-    await router.apply(traffic(50));
+    await applyTrafficToAll([router], traffic(50));
     expect(userFields(await readVs('web-vsvc'), 'primary')).toEqual(userFields(original, 'primary'));
   });
 
   it('heals a weight edited by hand on the next apply', async () => {
-    await router.apply(traffic(50));
+    await applyTrafficToAll([router], traffic(50));
     await patchVs('web-vsvc', [
       { op: 'replace', path: '/spec/http/1/route/0/weight', value: 95 },
       { op: 'replace', path: '/spec/http/1/route/1/weight', value: 5 },
     ]);
-    expect(await router.apply(traffic(50))).toEqual({ changed: true, issues: [] });
+    expect(await applyTrafficToAll([router], traffic(50))).toEqual({ changed: true, issues: [] });
     const vs = await readVs('web-vsvc');
     expect(weights(vs, 'primary', isCanaryHost)).toMatchObject({ canary: 50, stable: 50, total: 100 });
     expect(userFields(vs, 'primary')).toEqual(userFields(original, 'primary'));
@@ -145,7 +147,7 @@ describe('Istio router against the real API server with the real Istio CRDs', ()
     const failure = await staged.commit().catch((err: unknown) => err);
     expect(isApiError(failure, 'Conflict')).toBe(true);
     expect(weights(await readVs('web-vsvc'), 'primary', isCanaryHost).canary).toBe(50);
-    await router.apply(traffic(60));
+    await applyTrafficToAll([router], traffic(60));
     const vs = await readVs('web-vsvc');
     expect(weights(vs, 'primary', isCanaryHost).canary).toBe(60);
     expect(vs.metadata?.annotations?.['example.com/touched']).toBe('yes');
@@ -159,7 +161,7 @@ describe('Istio router against the real API server with the real Istio CRDs', ()
       { op: 'add', path: '/spec/http/1/route/-', value: intruder },
     ]);
     const before = await readVs('web-vsvc');
-    const result = await router.apply(traffic(100));
+    const result = await applyTrafficToAll([router], traffic(100));
     expect(result.changed).toBe(false);
     expect(result.issues).toEqual([
       expect.objectContaining({
@@ -170,7 +172,7 @@ describe('Istio router against the real API server with the real Istio CRDs', ()
     ]);
     expect((await readVs('web-vsvc')).metadata?.resourceVersion).toBe(before.metadata?.resourceVersion);
     await patchVs('web-vsvc', [{ op: 'remove', path: '/spec/http/1/route/2' }]);
-    expect((await router.apply(traffic(100))).issues).toEqual([]);
+    expect((await applyTrafficToAll([router], traffic(100))).issues).toEqual([]);
     expect(weights(await readVs('web-vsvc'), 'primary', isCanaryHost)).toMatchObject({
       canary: 100,
       stable: 0,
@@ -189,7 +191,7 @@ describe('Istio router against the real API server with the real Istio CRDs', ()
     const routing = { istio: { virtualService: { name: 'absent-vsvc' } } };
     const created = await client.create(Resources.rollouts, namespace, trafficRollout('absent', routing));
     const [absent] = routersOf(client, created) as [TrafficRouter];
-    const result = await absent.apply(traffic(10));
+    const result = await applyTrafficToAll([absent], traffic(10));
     expect(result).toEqual({
       changed: false,
       issues: [expect.objectContaining({ reason: 'ObjectNotFound' })],

@@ -3,8 +3,10 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
 import { isApiError } from '../../src/kube/errors.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import { desiredTrafficOf, type TrafficRouter } from '../../src/traffic/model.js';
+import { desiredTrafficOf } from '../../src/traffic/desired-traffic.js';
 import type { Ingress } from '../../src/traffic/nginx/canary-ingress.js';
+import type { TrafficRouter } from '../../src/traffic/router.js';
+import { applyTrafficToAll } from '../../src/traffic/router-set.js';
 import { pollUntil } from '../cluster/wait.js';
 import { deleteNamespace } from './support/objects.js';
 import { openTrafficEnv, routersOf, trafficRollout, withoutServerFields } from './support/traffic.js';
@@ -79,7 +81,7 @@ describe('NGINX router against the real API server', () => {
 
   it('creates the canary Ingress owned by the Rollout and moves its weight 0 → 20 → 50 → 100', async () => {
     for (const weight of [0, 20, 50, 100]) {
-      expect((await router.apply(traffic(weight))).issues).toEqual([]);
+      expect((await applyTrafficToAll([router], traffic(weight))).issues).toEqual([]);
       const canary = await read('web-web-ing-canary');
       expect(canary.metadata?.annotations).toEqual({
         [`${PREFIX}/canary`]: 'true',
@@ -106,7 +108,7 @@ describe('NGINX router against the real API server', () => {
         ],
       });
       expect(withoutServerFields(await read('web-ing'))).toEqual(withoutServerFields(originalStable));
-      expect(await router.apply(traffic(weight))).toEqual({ changed: false, issues: [] });
+      expect(await applyTrafficToAll([router], traffic(weight))).toEqual({ changed: false, issues: [] });
       expect((await read('web-web-ing-canary')).metadata?.resourceVersion).toBe(
         canary.metadata?.resourceVersion,
       );
@@ -119,20 +121,20 @@ describe('NGINX router against the real API server', () => {
     const ref = { namespace, name: 'web-web-ing-canary' };
     const body = { metadata: { annotations: { [`${PREFIX}/canary-weight`]: '7', 'example.com/note': 'x' } } };
     await client.patch(Resources.ingresses, ref, { type: 'merge', body });
-    expect(await router.apply(traffic(50))).toEqual({ changed: true, issues: [] });
+    expect(await applyTrafficToAll([router], traffic(50))).toEqual({ changed: true, issues: [] });
     const annotations = (await read('web-web-ing-canary')).metadata?.annotations;
     expect(annotations?.[`${PREFIX}/canary-weight`]).toBe('50');
     expect(annotations?.['example.com/note']).toBe('x');
   });
 
   it('writes canary-weight-total for another total and removes it when back to 100', async () => {
-    await router.apply(desiredTrafficOf({ canaryWeight: 250, maxTrafficWeight: 1000 }));
+    await applyTrafficToAll([router], desiredTrafficOf({ canaryWeight: 250, maxTrafficWeight: 1000 }));
     const annotations = (await read('web-web-ing-canary')).metadata?.annotations;
     expect(annotations?.[`${PREFIX}/canary-weight`]).toBe('250');
     expect(annotations?.[`${PREFIX}/canary-weight-total`]).toBe('1000');
     const observed = await router.observe();
     expect([observed.canaryWeight, observed.stableWeight]).toEqual([250, 750]);
-    await router.apply(traffic(30));
+    await applyTrafficToAll([router], traffic(30));
     const after = (await read('web-web-ing-canary')).metadata?.annotations ?? {};
     expect(after[`${PREFIX}/canary-weight`]).toBe('30');
     expect(`${PREFIX}/canary-weight-total` in after).toBe(false);
@@ -164,7 +166,7 @@ describe('NGINX router against the real API server', () => {
     };
     const created = await client.create(Resources.ingresses, namespace, foreign);
     const other = routerFor(await client.create(Resources.rollouts, namespace, rollout('other', 'web-ing')));
-    const result = await other.apply(traffic(20));
+    const result = await applyTrafficToAll([other], traffic(20));
     expect(result).toEqual({
       changed: false,
       issues: [expect.objectContaining({ reason: 'NotControlled' })],
@@ -176,7 +178,7 @@ describe('NGINX router against the real API server', () => {
     const missing = routerFor(
       await client.create(Resources.rollouts, namespace, rollout('lost', 'absent-ing')),
     );
-    const lost = await missing.apply(traffic(20));
+    const lost = await applyTrafficToAll([missing], traffic(20));
     expect(lost).toEqual({ changed: false, issues: [expect.objectContaining({ reason: 'ObjectNotFound' })] });
   });
 });

@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import { abortPatch } from '../patches.js';
+import { abortPatch } from '../../api/user-commands.js';
 import type { CliApp } from '../program.js';
 import { runPatchVerb } from './patch-verb.js';
 

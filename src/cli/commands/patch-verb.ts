@@ -1,6 +1,6 @@
 import type { Rollout } from '../../api/index.js';
+import type { RolloutPatch } from '../../api/user-commands.js';
 import { type CliContext, printData } from '../context.js';
-import type { RolloutPatch } from '../patches.js';
 
 /** What a simple patch verb needs: how to build its patch and what to say when done or when there is nothing to do. */
 export interface PatchVerb {

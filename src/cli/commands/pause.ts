@@ -1,5 +1,5 @@
 import type { Command } from '@commander-js/extra-typings';
-import { pausePatch } from '../patches.js';
+import { pausePatch } from '../../api/user-commands.js';
 import type { CliApp } from '../program.js';
 import { runPatchVerb } from './patch-verb.js';
 

@@ -1,6 +1,6 @@
 import type { Command } from '@commander-js/extra-typings';
+import { promoteFullPatch, promotePatch } from '../../api/user-commands.js';
 import type { CliContext } from '../context.js';
-import { promoteFullPatch, promotePatch } from '../patches.js';
 import type { CliApp } from '../program.js';
 import { runPatchVerb } from './patch-verb.js';
 

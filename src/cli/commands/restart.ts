@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import { parseGoDuration } from '../../api/duration.js';
+import { restartPatch } from '../../api/user-commands.js';
 import { CliError } from '../errors.js';
-import { restartPatch } from '../patches.js';
 import type { CliApp } from '../program.js';
 import { runPatchVerb } from './patch-verb.js';
 

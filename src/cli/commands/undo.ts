@@ -1,7 +1,7 @@
 import type { Command } from '@commander-js/extra-typings';
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import type { Rollout } from '../../api/index.js';
-import { canonicalJson } from '../../rollout/pod-template-hash.js';
+import { canonicalJson } from '../../rollout/core/pod-template-hash.js';
 import { type CliContext, printData } from '../context.js';
 import { CliError } from '../errors.js';
 import type { RolloutsApi } from '../kube.js';

@@ -1,4 +1,4 @@
-import type { AnalysisRun, MetricResult } from '../../api/index.js';
+import { type AnalysisRun, type MetricResult, ROLLOUT_TYPE_LABEL } from '../../api/index.js';
 import { age } from './snapshot.js';
 
 /** A metric of an AnalysisRun with the value of its latest finished measurement, if any. */
@@ -50,7 +50,7 @@ function metricInfo(result: MetricResult): MetricInfo {
  */
 export function analysisRunInfo(run: AnalysisRun, now: Date): AnalysisRunInfo {
   const metrics = (run.status?.metricResults ?? []).map(metricInfo);
-  const type = run.metadata.labels?.['rollout-type'];
+  const type = run.metadata.labels?.[ROLLOUT_TYPE_LABEL];
   return {
     name: run.metadata.name ?? '',
     ...(type === undefined ? {} : { type }),

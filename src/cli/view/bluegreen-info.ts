@@ -1,9 +1,6 @@
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
-import type { Rollout } from '../../api/index.js';
+import { EPHEMERAL_METADATA_ANNOTATION, type Rollout } from '../../api/index.js';
 import type { RolloutInfo } from './rollout-info.js';
-
-/** The ReplicaSet annotation recording the labels and annotations the controller injected into its pods. */
-export const EPHEMERAL_METADATA_ANNOTATION = 'rollout.argoproj.io/ephemeral-metadata';
 
 const LABEL_WIDTH = 17;
 

@@ -1,7 +1,15 @@
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import { type AnalysisRun, otherSide, type Rollout, serviceRolesOf, stableSideOf } from '../../api/index.js';
-import { fullyPromoted, POD_TEMPLATE_HASH_LABEL, REVISION_ANNOTATION } from '../patches.js';
+import {
+  type AnalysisRun,
+  otherSide,
+  POD_TEMPLATE_HASH_LABEL,
+  REVISION_ANNOTATION,
+  type Rollout,
+  serviceRolesOf,
+  stableSideOf,
+} from '../../api/index.js';
+import { fullyPromoted } from '../../api/user-commands.js';
 import { clientPhase } from '../phase.js';
 import { workloadRefText } from '../workload-ref.js';
 import { type AnalysisRunInfo, analysisRunInfo } from './analysis-info.js';

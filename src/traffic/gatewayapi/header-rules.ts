@@ -1,4 +1,5 @@
-import type { DesiredHeaderRoute, HeaderMatch, RouteIssue, RouteObjectRef } from '../model.js';
+import type { DesiredHeaderRoute, HeaderMatch } from '../desired-traffic.js';
+import type { RouteIssue, RouteObjectRef } from '../router.js';
 import type { BackendRef, HeaderMatchRule, HttpRouteRule } from './types.js';
 
 const SECTION_NAME = /^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/;

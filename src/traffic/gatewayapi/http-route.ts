@@ -1,20 +1,11 @@
-import type { GatewayApiConfig } from '../../api/index.js';
+import { type GatewayApiConfig, ROUTER_CAPABILITIES } from '../../api/index.js';
+import type { DesiredTraffic } from '../desired-traffic.js';
 import { listOf } from '../json.js';
-import type { DesiredTraffic, EditResult, RouteIssue, RouteObjectRef, RouterCapabilities } from '../model.js';
+import type { EditResult, RouteIssue, RouteObjectRef } from '../router.js';
 import { headerRule } from './header-rules.js';
 import type { BackendRef, HTTPRoute, HttpRouteRule } from './types.js';
 
 export type { HTTPRoute } from './types.js';
-
-/**
- * Gateway API: weights and header routes. Mirroring (RequestMirror filter) is not implemented yet.
- * TODO(issue 5): mirror routes as a RequestMirror filter on a managed rule.
- */
-export const GATEWAY_API_CAPABILITIES: RouterCapabilities = {
-  headerRouting: true,
-  mirroring: false,
-  reportsWeight: true,
-};
 
 /** What `editHTTPRoute` needs from the Rollout and the plugin config. */
 export interface HttpRouteEditSpec {
@@ -112,7 +103,7 @@ function managedRules(
   const issues: RouteIssue[] = [];
   const byName = new Map<string, HttpRouteRule>();
   const canaryRef = listOf(split.backendRefs).find((r) => isService(r, spec.canaryService)) ?? {};
-  if (desired.mirrorRoutes.some((r) => r.match.length > 0)) {
+  if (!ROUTER_CAPABILITIES.gatewayAPI.mirroring && desired.mirrorRoutes.some((r) => r.match.length > 0)) {
     issues.push({
       reason: 'Unsupported',
       object,

@@ -1,28 +1,20 @@
-import type { GatewayApiConfig } from '../../api/index.js';
+import { type GatewayApiConfig, ROUTER_CAPABILITIES } from '../../api/index.js';
 import { type KubeClient, Resources } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
+import { type DesiredTraffic, stableOnlyTraffic } from '../desired-traffic.js';
 import { listOf } from '../json.js';
-import {
-  type ApplyResult,
-  type DesiredTraffic,
-  type ObservedTraffic,
-  type StagedApply,
-  stableOnlyTraffic,
-  type TrafficRouter,
-} from '../model.js';
 import {
   combineObserved,
   commitBestEffort,
-  commitIfClean,
   type EditTarget,
   getOptional,
   notFoundIssue,
   stagedApply,
   stageEdits,
 } from '../object-edits.js';
+import type { ApplyResult, ObservedTraffic, StagedApply, TrafficRouter } from '../router.js';
 import {
   editHTTPRoute,
-  GATEWAY_API_CAPABILITIES,
   type HttpRouteEditSpec,
   type HttpRouteRef,
   httpRouteRefs,
@@ -76,7 +68,7 @@ export function httpRouteWithDefaults(route: HTTPRoute): HTTPRoute {
  */
 export class GatewayApiTrafficRouter implements TrafficRouter {
   readonly type = 'gatewayAPI';
-  readonly capabilities = GATEWAY_API_CAPABILITIES;
+  readonly capabilities = ROUTER_CAPABILITIES.gatewayAPI;
 
   constructor(private readonly options: GatewayApiRouterOptions) {}
 
@@ -110,11 +102,6 @@ export class GatewayApiTrafficRouter implements TrafficRouter {
   /** Reads and edits every HTTPRoute; a missing one is an `ObjectNotFound` issue. Writes nothing. */
   async prepare(desired: DesiredTraffic): Promise<StagedApply> {
     return stagedApply(await stageEdits(this.options.client, this.targets(), desired, 'issue'));
-  }
-
-  /** `prepare`, then the writes only when no HTTPRoute has an issue. */
-  async apply(desired: DesiredTraffic): Promise<ApplyResult> {
-    return commitIfClean(await this.prepare(desired));
   }
 
   /** 100% to the stable Service and managed rules removed, route by route; missing routes skipped. */

@@ -1,7 +1,9 @@
 /** Annotation naming the Rollout that manages an object (Argo-compatible key). */
-import { MANAGED_BY_ANNOTATION } from '../../api/index.js';
+
+import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../../api/index.js';
+import type { DesiredTraffic } from '../desired-traffic.js';
 import { listOf } from '../json.js';
-import { type DesiredTraffic, type EditResult, POD_TEMPLATE_HASH_LABEL, type RouteIssue } from '../model.js';
+import type { EditResult, RouteIssue } from '../router.js';
 import type { IstioDestinationRuleRef } from './route-select.js';
 import type { DestinationRule, DrSubset } from './types.js';
 

@@ -1,5 +1,6 @@
+import type { DesiredTraffic } from '../desired-traffic.js';
 import { listOf, shortHost } from '../json.js';
-import type { DesiredTraffic, RouteIssue, RouteObjectRef } from '../model.js';
+import type { RouteIssue, RouteObjectRef } from '../router.js';
 import type { VirtualServiceEditSpec } from './route-select.js';
 import type { RouteDestination } from './types.js';
 

@@ -1,14 +1,13 @@
 import type { StringMatch } from '../../api/index.js';
+import {
+  type DesiredHeaderRoute,
+  type DesiredMirrorRoute,
+  type DesiredTraffic,
+  type MirrorMatch,
+  totalWeight,
+} from '../desired-traffic.js';
 import { listOf } from '../json.js';
-import type {
-  DesiredHeaderRoute,
-  DesiredMirrorRoute,
-  DesiredTraffic,
-  MirrorMatch,
-  RouteIssue,
-  RouteObjectRef,
-} from '../model.js';
-import { totalWeight } from '../model.js';
+import type { RouteIssue, RouteObjectRef } from '../router.js';
 import { destinationRole } from './destinations.js';
 import { managedRouteNames, type VirtualServiceEditSpec } from './route-select.js';
 import type { IstioDestination, VsHttpRoute } from './types.js';

@@ -1,6 +1,6 @@
 import type { IstioTrafficRouting, IstioVirtualService } from '../../api/index.js';
 import { listOf } from '../json.js';
-import type { RouteIssue, RouteObjectRef } from '../model.js';
+import type { RouteIssue, RouteObjectRef } from '../router.js';
 import type { L4Match, RouteKind, VirtualService, VsL4Route } from './types.js';
 
 /** The DestinationRule settings of `trafficRouting.istio.destinationRule`. */

@@ -1,29 +1,21 @@
-import type { IstioTrafficRouting } from '../../api/index.js';
+import { type IstioTrafficRouting, ROUTER_CAPABILITIES } from '../../api/index.js';
 import { type KubeClient, Resources } from '../../kube/client.js';
 import type { KubeObject } from '../../kube/types.js';
-import {
-  type ApplyResult,
-  type DesiredTraffic,
-  type ObservedTraffic,
-  type StagedApply,
-  stableOnlyTraffic,
-  type TrafficRouter,
-} from '../model.js';
+import { type DesiredTraffic, stableOnlyTraffic } from '../desired-traffic.js';
 import {
   combineObserved,
   commitBestEffort,
-  commitIfClean,
   type EditTarget,
   getOptional,
   notFoundIssue,
   stagedApply,
   stageEdits,
 } from '../object-edits.js';
+import type { ApplyResult, ObservedTraffic, StagedApply, TrafficRouter } from '../router.js';
 import { editDestinationRule } from './destination-rule.js';
 import type { DestinationRule, VirtualService } from './types.js';
 import {
   editVirtualService,
-  ISTIO_CAPABILITIES,
   observeVirtualService,
   type VirtualServiceEditSpec,
   type VirtualServiceRef,
@@ -51,7 +43,7 @@ export interface IstioRouterOptions {
  */
 export class IstioTrafficRouter implements TrafficRouter {
   readonly type = 'istio';
-  readonly capabilities = ISTIO_CAPABILITIES;
+  readonly capabilities = ROUTER_CAPABILITIES.istio;
 
   constructor(private readonly options: IstioRouterOptions) {}
 
@@ -84,11 +76,6 @@ export class IstioTrafficRouter implements TrafficRouter {
   /** Reads and edits every object; a missing object is an `ObjectNotFound` issue. Writes nothing. */
   async prepare(desired: DesiredTraffic): Promise<StagedApply> {
     return stagedApply(await stageEdits(this.options.client, this.targets('apply'), desired, 'issue'));
-  }
-
-  /** `prepare`, then the writes only when no object has an issue. */
-  async apply(desired: DesiredTraffic): Promise<ApplyResult> {
-    return commitIfClean(await this.prepare(desired));
   }
 
   /** 100% stable, managed routes removed, pod-hash labels removed from the subsets; missing objects skipped. */

@@ -1,12 +1,7 @@
 import type { IstioTrafficRouting, IstioVirtualService } from '../../api/index.js';
+import type { DesiredTraffic } from '../desired-traffic.js';
 import { listOf } from '../json.js';
-import type {
-  DesiredTraffic,
-  EditResult,
-  ObservedTraffic,
-  RouteIssue,
-  RouterCapabilities,
-} from '../model.js';
+import type { EditResult, ObservedTraffic, RouteIssue } from '../router.js';
 import { destinationRole, reweightDestinations, weightOf } from './destinations.js';
 import { arrangeManagedRoutes } from './header-mirror-routes.js';
 import {
@@ -25,13 +20,6 @@ import type {
 } from './types.js';
 
 export type { VirtualServiceEditSpec } from './route-select.js';
-
-/** Istio can split by weight, route by header and mirror, and its weights can be read back. */
-export const ISTIO_CAPABILITIES: RouterCapabilities = {
-  headerRouting: true,
-  mirroring: true,
-  reportsWeight: true,
-};
 
 /** A VirtualService the Rollout points at, with its namespace resolved. */
 export interface VirtualServiceRef {

@@ -1,16 +1,10 @@
 import type { NginxTrafficRouting } from '../../api/index.js';
+import { type DesiredTraffic, totalWeight } from '../desired-traffic.js';
 import { contains, listOf } from '../json.js';
-import { type DesiredTraffic, type EditResult, type RouterCapabilities, totalWeight } from '../model.js';
+import type { EditResult } from '../router.js';
 import type { Ingress, IngressPath, IngressRule } from './ingress-types.js';
 
 export type { Ingress } from './ingress-types.js';
-
-/** NGINX splits by weight only; header/cookie canaries go through `additionalIngressAnnotations`. */
-export const NGINX_CAPABILITIES: RouterCapabilities = {
-  headerRouting: false,
-  mirroring: false,
-  reportsWeight: true,
-};
 
 /** Default `trafficRouting.nginx.annotationPrefix`. */
 export const DEFAULT_ANNOTATION_PREFIX = 'nginx.ingress.kubernetes.io';

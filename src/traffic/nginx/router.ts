@@ -1,25 +1,17 @@
-import type { NginxTrafficRouting } from '../../api/index.js';
+import { type NginxTrafficRouting, ROUTER_CAPABILITIES } from '../../api/index.js';
 import { type KubeClient, Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
 import type { OwnerReference } from '../../kube/types.js';
-import {
-  type ApplyResult,
-  DEFAULT_MAX_TRAFFIC_WEIGHT,
-  type DesiredTraffic,
-  type ObservedTraffic,
-  type RouteIssue,
-  type StagedApply,
-  type TrafficRouter,
-} from '../model.js';
+import { DEFAULT_MAX_TRAFFIC_WEIGHT, type DesiredTraffic } from '../desired-traffic.js';
 import {
   combineObserved,
-  commitIfClean,
   conditionalReplace,
   getOptional,
   notFoundIssue,
   type StagedEdits,
   stagedApply,
 } from '../object-edits.js';
+import type { ApplyResult, ObservedTraffic, RouteIssue, StagedApply, TrafficRouter } from '../router.js';
 import {
   buildCanaryIngress,
   type CanaryIngressInput,
@@ -27,7 +19,6 @@ import {
   canaryIngressNeedsUpdate,
   DEFAULT_ANNOTATION_PREFIX,
   type Ingress,
-  NGINX_CAPABILITIES,
   OWNED_CANARY_ANNOTATION_KEYS,
   observedCanaryWeight,
   stableIngressNames,
@@ -91,7 +82,7 @@ function updatedCanary(current: Ingress, wanted: Ingress, prefix: string): Ingre
  */
 export class NginxTrafficRouter implements TrafficRouter {
   readonly type = 'nginx';
-  readonly capabilities = NGINX_CAPABILITIES;
+  readonly capabilities = ROUTER_CAPABILITIES.nginx;
 
   constructor(private readonly options: NginxRouterOptions) {}
 
@@ -119,11 +110,6 @@ export class NginxTrafficRouter implements TrafficRouter {
       stableIngressNames(this.options.nginx).map((name) => this.stageOne(name, desired)),
     );
     return stagedApply({ issues: staged.flatMap((s) => s.issues), writes: staged.flatMap((s) => s.writes) });
-  }
-
-  /** `prepare`, then the writes only when no stable Ingress has an issue. */
-  async apply(desired: DesiredTraffic): Promise<ApplyResult> {
-    return commitIfClean(await this.prepare(desired));
   }
 
   /** Deletes every canary Ingress in the namespace controlled by this Rollout (whatever its stable Ingress). */

@@ -1,6 +1,6 @@
 import { expect } from 'vitest';
-import { approximateCanaryStable } from '../../../src/rollout/replica-counts.js';
-import { setWeightAt } from '../../../src/rollout/steps.js';
+import { approximateCanaryStable } from '../../../src/rollout/core/replica-counts.js';
+import { setWeightAt } from '../../../src/rollout/core/steps.js';
 import { available, type Check, hashOf, specReplicas } from './rollouts.js';
 
 /** What a scenario's Rollout looks like; everything but name and image has a small default. */

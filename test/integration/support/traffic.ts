@@ -2,8 +2,8 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import type { Rollout } from '../../../src/api/index.js';
 import { ClientNodeKubeClient, Resources } from '../../../src/kube/client.js';
 import type { KubeObject } from '../../../src/kube/types.js';
-import type { TrafficRouter } from '../../../src/traffic/model.js';
-import { createTrafficRouters } from '../../../src/traffic/routers.js';
+import { createTrafficRouters } from '../../../src/traffic/create-routers.js';
+import type { TrafficRouter } from '../../../src/traffic/router.js';
 import { adminKubeConfig } from './cluster.js';
 import { createNamespace } from './objects.js';
 

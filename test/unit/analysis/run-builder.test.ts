@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { buildAnalysisRun, fieldPathValue } from '../../../src/analysis/run-builder.js';
+import { buildAnalysisRun, fieldPathValue } from '../../../src/analysis/core/run-builder.js';
 import type { AnalysisTemplateSpec, Rollout } from '../../../src/api/index.js';
 
 const rollout = {

@@ -3,13 +3,9 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { z } from 'zod';
-import {
-  intOrString,
-  preserveUnknown,
-  renderCrdFiles,
-  rolloutCrd,
-  toCrdSchema,
-} from '../../../src/api/index.js';
+import { toCrdSchema } from '../../../src/api/crd/crd-schema.js';
+import { renderCrdFiles, rolloutCrd } from '../../../src/api/crd/crds.js';
+import { intOrString, preserveUnknown } from '../../../src/api/index.js';
 import { type Json, repoRoot } from './fixtures.js';
 
 const files = renderCrdFiles();

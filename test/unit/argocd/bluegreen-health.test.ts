@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BlueGreenStrategy, Rollout } from '../../../src/api/index.js';
-import { planRollout } from '../../../src/rollout/plan.js';
+import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
 import { type HealthVerdict, type RolloutLike, rolloutHealth } from '../../support/argocd/health.js';
 import { aRollout } from '../rollout/fixtures.js';
 import { hashOf, update } from '../rollout/scenario-setup.js';

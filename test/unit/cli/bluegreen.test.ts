@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { AnalysisRun, Rollout } from '../../../src/api/index.js';
-import { CliError } from '../../../src/cli/errors.js';
-import { formatProblem, lintText } from '../../../src/cli/lint/lint.js';
 import {
   abortPatch,
   promoteFullPatch,
   promotePatch,
   retryPatch,
   skipCurrentStepPatch,
-} from '../../../src/cli/patches.js';
+  UserCommandError,
+} from '../../../src/api/user-commands.js';
+import { formatProblem, lintText } from '../../../src/cli/lint/lint.js';
 import { renderHeader } from '../../../src/cli/view/header.js';
 import { rolloutRows } from '../../../src/cli/view/list.js';
 import { noPaint } from '../../../src/cli/view/paint.js';
@@ -146,7 +146,7 @@ describe('verbs on a blue-green Rollout', () => {
   });
 
   it('skip-current-step is refused with a message pointing at promote', () => {
-    expect(() => skipCurrentStepPatch(blueGreen(PAUSED))).toThrow(CliError);
+    expect(() => skipCurrentStepPatch(blueGreen(PAUSED))).toThrow(UserCommandError);
     expect(() => skipCurrentStepPatch(blueGreen(PAUSED))).toThrow(/blueGreen strategy.*use promote/);
   });
 });

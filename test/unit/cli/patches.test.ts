@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
 import {
   abortPatch,
-  parseImageAssignment,
   pausePatch,
   promoteFullPatch,
   promotePatch,
   restartPatch,
   resumePatch,
   retryPatch,
-  setImageOps,
   skipCurrentStepPatch,
+} from '../../../src/api/user-commands.js';
+import {
+  parseImageAssignment,
+  setImageOps,
   templateWithoutHash,
   undoOps,
   undoTarget,

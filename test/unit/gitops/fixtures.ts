@@ -1,6 +1,6 @@
 import { GIT_ANNOTATION } from '../../../src/gitops/annotations.js';
 import type { ObservedRollout, ObservedRun, WriteBackRequest } from '../../../src/gitops/plan.js';
-import { MESSAGE } from '../../../src/rollout/conditions.js';
+import { MESSAGE } from '../../../src/rollout/core/conditions.js';
 
 /** `status.abortedAt` of the aborted fixture. */
 export const ABORTED_AT = '2026-11-27T03:12:00Z';

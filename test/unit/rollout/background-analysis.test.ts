@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Rollout } from '../../../src/api/index.js';
-import { abort, promote } from '../../../src/rollout/commands.js';
 import { aRollout, ISTIO } from './fixtures.js';
 import { allInvariants } from './invariants.js';
 import { deployed, update } from './scenario-setup.js';
+import { abort, promote } from './user-commands.js';
 import { converge, type World } from './world.js';
 
 const steps = [{ setWeight: 20 }, { pause: {} }, { setWeight: 60 }, { pause: {} }];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { BlueGreenStrategy, Rollout } from '../../../src/api/index.js';
 import { validateRolloutReferences } from '../../../src/api/index.js';
-import { ephemeralSpecOf } from '../../../src/rollout/ephemeral-spec.js';
-import { planRollout } from '../../../src/rollout/plan.js';
-import { comparableTemplate } from '../../../src/rollout/template-match.js';
-import { planWithTrafficReferences } from '../../../src/rollout/traffic-references.js';
+import { ephemeralSpecOf } from '../../../src/rollout/core/ephemeral-spec.js';
+import { comparableTemplate } from '../../../src/rollout/core/template-match.js';
+import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
+import { planWithTrafficReferences } from '../../../src/rollout/plan/reference-check.js';
 import { aRollout } from './fixtures.js';
 import { noRedundantActions } from './invariants.js';
 import { hashOf, update } from './scenario-setup.js';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { BlueGreenStrategy, Rollout } from '../../../src/api/index.js';
-import { rolloutPhase } from '../../../src/rollout/phase.js';
+import { rolloutPhase } from '../../../src/rollout/core/phase.js';
 import { aRollout } from './fixtures.js';
 import { noRedundantActions } from './invariants.js';
 import { hashOf, update } from './scenario-setup.js';

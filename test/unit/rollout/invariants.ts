@@ -1,10 +1,13 @@
 import { expect } from 'vitest';
 import type { RolloutStatus } from '../../../src/api/index.js';
 import { canarySettings, resolveSurgeUnavailable, rolloutSettings } from '../../../src/api/index.js';
-import type { RolloutAction, RolloutPlan, ScaleReplicaSetAction } from '../../../src/rollout/actions.js';
-import { approximateCanaryStable, trafficWeightToReplicas } from '../../../src/rollout/replica-counts.js';
-import type { RolloutSnapshot } from '../../../src/rollout/snapshot.js';
-import { desiredCanaryWeight } from '../../../src/rollout/steps.js';
+import type { RolloutAction, RolloutPlan, ScaleReplicaSetAction } from '../../../src/rollout/core/actions.js';
+import {
+  approximateCanaryStable,
+  trafficWeightToReplicas,
+} from '../../../src/rollout/core/replica-counts.js';
+import type { RolloutSnapshot } from '../../../src/rollout/core/snapshot.js';
+import { desiredCanaryWeight } from '../../../src/rollout/core/steps.js';
 import type { Invariant, World } from './world.js';
 
 function settingsOf(snapshot: RolloutSnapshot) {

@@ -1,14 +1,14 @@
 import { describe, expect, it } from 'vitest';
 import type { CanaryStep, Rollout, TrafficRouting } from '../../../src/api/index.js';
 import type { KubeObject } from '../../../src/kube/types.js';
-import { promote } from '../../../src/rollout/commands.js';
-import { planRollout } from '../../../src/rollout/plan.js';
-import { planContext, startDraft } from '../../../src/rollout/plan-context.js';
-import { pingPongServicesSelect } from '../../../src/rollout/plan-ping-pong.js';
-import { trafficRefsOf } from '../../../src/rollout/traffic-refs.js';
+import { planContext, startDraft } from '../../../src/rollout/plan/context.js';
+import { pingPongServicesSelect } from '../../../src/rollout/plan/ping-pong.js';
+import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
+import { trafficRefsOf } from '../../../src/rollout/reconcile/traffic-ref-index.js';
 import { aRollout, ISTIO } from './fixtures.js';
 import { allInvariants } from './invariants.js';
 import { hashOf, update } from './scenario-setup.js';
+import { promote } from './user-commands.js';
 import { converge, type Invariant, pass, World } from './world.js';
 
 const PING = 'demo-ping';

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import type { RolloutPlan } from '../../../src/rollout/actions.js';
-import { abort } from '../../../src/rollout/commands.js';
-import { planRollout } from '../../../src/rollout/plan.js';
-import { podTemplateHash } from '../../../src/rollout/pod-template-hash.js';
+import type { RolloutPlan } from '../../../src/rollout/core/actions.js';
+import { podTemplateHash } from '../../../src/rollout/core/pod-template-hash.js';
+import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
 import { aRollout, withImage } from './fixtures.js';
 import {
   abortRestoresStableFirst,
@@ -11,6 +10,7 @@ import {
   noRedundantActions,
   stableKeepsItsShare,
 } from './invariants.js';
+import { abort } from './user-commands.js';
 import { converge, World } from './world.js';
 
 const STEPS = [{ setWeight: 20 }, { pause: {} }];

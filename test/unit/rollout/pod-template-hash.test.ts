@@ -7,7 +7,7 @@ import {
   SAFE_ALPHABET,
   safeEncode,
   stepsHash,
-} from '../../../src/rollout/pod-template-hash.js';
+} from '../../../src/rollout/core/pod-template-hash.js';
 
 const bytes = (text: string) => new TextEncoder().encode(text);
 const template = (image: string, extra: Record<string, unknown> = {}) => ({

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { KubeClient, ObjectRef, Patch, ResourceType } from '../../../src/kube/client.js';
 import { EventRecorder } from '../../../src/kube/events.js';
+import type { ObjectCache } from '../../../src/kube/object-cache.js';
 import type { KubeList, KubeObject } from '../../../src/kube/types.js';
-import { DEFAULT_EXPECTATION_TTL_MS, WriteExpectations } from '../../../src/rollout/expectations.js';
+import { EXPECTATIONS_REQUEUE_MS, reconcileRollout } from '../../../src/rollout/reconcile/reconciler.js';
 import {
-  EXPECTATIONS_REQUEUE_MS,
-  type ObjectCache,
-  reconcileRollout,
-} from '../../../src/rollout/reconciler.js';
+  DEFAULT_EXPECTATION_TTL_MS,
+  WriteExpectations,
+} from '../../../src/rollout/reconcile/write-expectations.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { aRollout } from './fixtures.js';

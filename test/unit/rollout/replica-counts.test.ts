@@ -5,7 +5,7 @@ import {
   drainOthers,
   trafficRoutedReplicaCounts,
   trafficWeightToReplicas,
-} from '../../../src/rollout/replica-counts.js';
+} from '../../../src/rollout/core/replica-counts.js';
 
 describe('approximateCanaryStable (Argo TestApproximateWeightedNewStableReplicaCounts)', () => {
   it.each([

@@ -1,13 +1,17 @@
 import { describe, expect, it } from 'vitest';
-import { antiAffinityOf, withAntiAffinity, withoutAntiAffinity } from '../../../src/rollout/anti-affinity.js';
+import {
+  antiAffinityOf,
+  withAntiAffinity,
+  withoutAntiAffinity,
+} from '../../../src/rollout/core/anti-affinity.js';
 import {
   abortStepDownWeight,
   abortTrafficWeight,
   atLeastMinPods,
   dynamicStableCounts,
   promoteFullTrafficWeight,
-} from '../../../src/rollout/dynamic-stable-scale.js';
-import { replicaProgressMet } from '../../../src/rollout/replica-progress.js';
+} from '../../../src/rollout/core/dynamic-stable-scale.js';
+import { replicaProgressMet } from '../../../src/rollout/core/replica-progress.js';
 
 describe('atLeastMinPods (Argo CheckMinPodsPerReplicaSet)', () => {
   it.each([

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Rollout } from '../../../src/api/index.js';
-import { abort, promote, promoteFull, retry } from '../../../src/rollout/commands.js';
-import { findCondition } from '../../../src/rollout/conditions.js';
+import { findCondition } from '../../../src/rollout/core/conditions.js';
 import { aRollout } from './fixtures.js';
 import { allInvariants } from './invariants.js';
 import { deployed as deployWorld, hashOf, update } from './scenario-setup.js';
+import { abort, promote, promoteFull, retry } from './user-commands.js';
 import { converge, type World } from './world.js';
 
 const STEPS = [

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CanaryStrategy, Rollout } from '../../../src/api/index.js';
-import { abort, promote, promoteFull } from '../../../src/rollout/commands.js';
-import { trafficWeightToReplicas } from '../../../src/rollout/replica-counts.js';
+import { trafficWeightToReplicas } from '../../../src/rollout/core/replica-counts.js';
 import { aRollout, ISTIO, type RolloutOptions } from './fixtures.js';
 import { allInvariants } from './invariants.js';
 import { deployed, update } from './scenario-setup.js';
+import { abort, promote, promoteFull } from './user-commands.js';
 import { converge, type Invariant, pass, type World } from './world.js';
 
 const STEPS = [

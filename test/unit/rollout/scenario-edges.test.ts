@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { abort, promote } from '../../../src/rollout/commands.js';
-import { findCondition } from '../../../src/rollout/conditions.js';
-import { planRollout } from '../../../src/rollout/plan.js';
+import { findCondition } from '../../../src/rollout/core/conditions.js';
+import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
 import { aRollout, ISTIO, withImage } from './fixtures.js';
 import { allInvariants } from './invariants.js';
 import { deployed, update } from './scenario-setup.js';
+import { abort, promote } from './user-commands.js';
 import { converge, pass } from './world.js';
 
 describe('progress deadline', () => {

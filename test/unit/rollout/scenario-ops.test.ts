@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
-import { abort, promoteFull } from '../../../src/rollout/commands.js';
-import { findCondition } from '../../../src/rollout/conditions.js';
-import { STABLE_TEMPLATE_ANNOTATION } from '../../../src/rollout/constants.js';
-import { planRollout } from '../../../src/rollout/plan.js';
+import { STABLE_TEMPLATE_ANNOTATION } from '../../../src/api/index.js';
+import { findCondition } from '../../../src/rollout/core/conditions.js';
+import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
 import { aRollout } from './fixtures.js';
 import { allInvariants } from './invariants.js';
 import { deployed, hashOf, update } from './scenario-setup.js';
+import { abort, promoteFull } from './user-commands.js';
 import { converge, pass, type World } from './world.js';
 
 const steps = [{ setWeight: 20 }, { pause: {} }, { setWeight: 60 }, { pause: {} }];

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { CanaryStrategy, Rollout } from '../../../src/api/index.js';
-import type { CreateReplicaSetAction } from '../../../src/rollout/actions.js';
-import { promote, promoteFull } from '../../../src/rollout/commands.js';
+import type { CreateReplicaSetAction } from '../../../src/rollout/core/actions.js';
 import { aRollout, ISTIO, type RolloutOptions } from './fixtures.js';
 import { allInvariants, noRedundantActions } from './invariants.js';
 import { deployed, hashOf, update } from './scenario-setup.js';
+import { promote, promoteFull } from './user-commands.js';
 import { converge, pass, World } from './world.js';
 
 function withCanary(extra: Partial<CanaryStrategy>, options: RolloutOptions): Rollout {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { pause, promote } from '../../../src/rollout/commands.js';
 import { aRollout } from './fixtures.js';
 import { allInvariants } from './invariants.js';
 import { deployed, update } from './scenario-setup.js';
+import { pause, promote } from './user-commands.js';
 import { converge, type World } from './world.js';
 
 describe('analysis step', () => {

@@ -1,5 +1,5 @@
 import type { Rollout } from '../../../src/api/index.js';
-import { podTemplateHash } from '../../../src/rollout/pod-template-hash.js';
+import { podTemplateHash } from '../../../src/rollout/core/pod-template-hash.js';
 import { withImage } from './fixtures.js';
 import { allInvariants } from './invariants.js';
 import { converge, World } from './world.js';

@@ -1,13 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import type { Rollout, RolloutSpec, RolloutStatus } from '../../../src/api/index.js';
-import { abort, pause, promote, promoteFull, retry, skipCurrentStep } from '../../../src/rollout/commands.js';
-import { removeCondition, setCondition } from '../../../src/rollout/conditions.js';
-import { rolloutPhase } from '../../../src/rollout/phase.js';
-import { selectorString } from '../../../src/rollout/plan-status.js';
-import { podTemplateHash } from '../../../src/rollout/pod-template-hash.js';
-import { classifyReplicaSets, desiredRevision, maxRevision } from '../../../src/rollout/replicasets.js';
-import { type ReplicaSetView, replicaSetView } from '../../../src/rollout/snapshot.js';
+import { removeCondition, setCondition } from '../../../src/rollout/core/conditions.js';
+import { rolloutPhase } from '../../../src/rollout/core/phase.js';
+import { podTemplateHash } from '../../../src/rollout/core/pod-template-hash.js';
+import { classifyReplicaSets, desiredRevision, maxRevision } from '../../../src/rollout/core/replicasets.js';
+import { type ReplicaSetView, replicaSetView } from '../../../src/rollout/core/snapshot.js';
+import { selectorString } from '../../../src/rollout/plan/finish.js';
 import { aRollout, ISTIO } from './fixtures.js';
+import { abort, pause, promote, promoteFull, retry, skipCurrentStep } from './user-commands.js';
 
 const spec = (patch: Partial<RolloutSpec> = {}): RolloutSpec => ({
   ...aRollout({ replicas: 3 }).spec,
@@ -163,9 +163,9 @@ describe('user commands', () => {
     expect(next.status).toEqual(status);
   });
 
-  it('promote unpauses spec.paused without skipping', () => {
+  it("promote unpauses spec.paused and, with no pause condition, skips the step (Argo's CLI)", () => {
     const next = promote(at({ currentStepIndex: 0 }, true));
-    expect([next.spec.paused, next.status?.currentStepIndex]).toEqual([false, 0]);
+    expect([next.spec.paused, next.status?.currentStepIndex]).toEqual([false, 1]);
   });
 
   it('promote --full, skip, abort, retry, pause', () => {

@@ -7,7 +7,7 @@ import {
   pauseDecision,
   setWeightAt,
   stepCursor,
-} from '../../../src/rollout/steps.js';
+} from '../../../src/rollout/core/steps.js';
 
 const STEPS: CanaryStep[] = [{ setWeight: 20 }, { pause: {} }, { setWeight: 50 }];
 

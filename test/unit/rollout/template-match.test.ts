@@ -1,10 +1,10 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { describe, expect, it } from 'vitest';
 import type { Rollout } from '../../../src/api/index.js';
-import { needsPods } from '../../../src/rollout/plan-restart.js';
-import { stableRecordAnnotation, stableRecordOf } from '../../../src/rollout/plan-stable.js';
-import type { ReplicaSetView } from '../../../src/rollout/snapshot.js';
-import { comparableTemplate, findSameTemplate } from '../../../src/rollout/template-match.js';
+import type { ReplicaSetView } from '../../../src/rollout/core/snapshot.js';
+import { comparableTemplate, findSameTemplate } from '../../../src/rollout/core/template-match.js';
+import { stableRecordAnnotation, stableRecordOf } from '../../../src/rollout/plan/missing-stable.js';
+import { needsPods } from '../../../src/rollout/plan/pod-restart.js';
 
 const base = { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'a', image: 'x:1' }] } };
 const canary = {

@@ -2,8 +2,12 @@ import { describe, expect, it } from 'vitest';
 import type { KubeClient } from '../../../src/kube/client.js';
 import { ApiError } from '../../../src/kube/errors.js';
 import type { KubeObject } from '../../../src/kube/types.js';
-import { observeWorkloadRef, type WorkloadCaches } from '../../../src/rollout/workload-ref-observe.js';
-import { WorkloadRefIndex, WorkloadWatch, workloadRefKey } from '../../../src/rollout/workload-ref-watch.js';
+import { observeWorkloadRef, type WorkloadCaches } from '../../../src/rollout/reconcile/observe-workload.js';
+import {
+  WorkloadRefIndex,
+  WorkloadWatch,
+  workloadRefKey,
+} from '../../../src/rollout/reconcile/workload-watch.js';
 import { aRollout } from './fixtures.js';
 
 const rolloutObject = (name: string, ref?: { kind: string; name: string }): KubeObject =>

@@ -4,17 +4,17 @@ import {
   resolvedWorkloadRef,
   type ScaleDownMode,
   validateRollout,
+  WORKLOAD_GENERATION_ANNOTATION,
   workloadRefIssues,
 } from '../../../src/api/index.js';
-import type { RolloutAction, RolloutPlan } from '../../../src/rollout/actions.js';
-import type { RolloutSnapshot } from '../../../src/rollout/snapshot.js';
+import type { RolloutAction, RolloutPlan } from '../../../src/rollout/core/actions.js';
+import type { RolloutSnapshot } from '../../../src/rollout/core/snapshot.js';
 import {
   effectiveRollout,
-  WORKLOAD_GENERATION_ANNOTATION,
   type WorkloadObject,
   workloadObject,
-} from '../../../src/rollout/workload-ref.js';
-import { planWithWorkloadRef } from '../../../src/rollout/workload-ref-plan.js';
+} from '../../../src/rollout/core/workload-ref.js';
+import { planWithWorkloadRef } from '../../../src/rollout/plan/workload-ref-plan.js';
 import { aRollout } from './fixtures.js';
 import { World } from './world.js';
 

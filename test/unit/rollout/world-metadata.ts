@@ -1,5 +1,5 @@
-import type { SyncEphemeralMetadataAction } from '../../../src/rollout/actions.js';
-import type { ReplicaSetView } from '../../../src/rollout/snapshot.js';
+import type { SyncEphemeralMetadataAction } from '../../../src/rollout/core/actions.js';
+import type { ReplicaSetView } from '../../../src/rollout/core/snapshot.js';
 
 function without(
   values: Record<string, string> | undefined,

@@ -5,16 +5,16 @@ import type {
   RolloutAction,
   RolloutPlan,
   ScaleReplicaSetAction,
-} from '../../../src/rollout/actions.js';
-import { planRollout } from '../../../src/rollout/plan.js';
-import { needsPods } from '../../../src/rollout/plan-restart.js';
-import { canonicalJson } from '../../../src/rollout/pod-template-hash.js';
+} from '../../../src/rollout/core/actions.js';
+import { canonicalJson } from '../../../src/rollout/core/pod-template-hash.js';
 import type {
   AnalysisRunView,
   PodView,
   ReplicaSetView,
   RolloutSnapshot,
-} from '../../../src/rollout/snapshot.js';
+} from '../../../src/rollout/core/snapshot.js';
+import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
+import { needsPods } from '../../../src/rollout/plan/pod-restart.js';
 import { withEphemeral } from './world-metadata.js';
 
 /** One fake ReplicaSet: pods exist as soon as they are asked for and become available at `readyAtMs`. */

@@ -1,8 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { MANAGED_BY_ANNOTATION } from '../../../src/api/index.js';
+import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../../../src/api/index.js';
 import { editDestinationRule } from '../../../src/traffic/istio/destination-rule.js';
 import type { DestinationRule } from '../../../src/traffic/istio/types.js';
-import { POD_TEMPLATE_HASH_LABEL } from '../../../src/traffic/model.js';
 import { desired, frozenCopy } from './helpers.js';
 
 const spec = { name: 'dr', canarySubsetName: 'canary', stableSubsetName: 'stable' };

@@ -6,8 +6,8 @@ import {
   editVirtualService,
   type VirtualServiceEditSpec,
 } from '../../../src/traffic/istio/virtual-service.js';
-import type { EditResult } from '../../../src/traffic/model.js';
 import { buildCanaryIngress, type CanaryIngressInput } from '../../../src/traffic/nginx/canary-ingress.js';
+import type { EditResult } from '../../../src/traffic/router.js';
 import { desired, frozenCopy, type GoldenCase, goldenCases, issueMatchers } from './helpers.js';
 
 type Runner = (c: GoldenCase) => EditResult<unknown>;

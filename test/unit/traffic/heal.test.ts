@@ -2,16 +2,19 @@ import { describe, expect, it } from 'vitest';
 import type { KubeClient } from '../../../src/kube/client.js';
 import { Resources } from '../../../src/kube/client.js';
 import { isApiError } from '../../../src/kube/errors.js';
+import {
+  cachedReadClient as cachedRouteReader,
+  type ObjectCache as TrafficCache,
+} from '../../../src/kube/object-cache.js';
 import type { KubeObject } from '../../../src/kube/types.js';
-import { planRollout } from '../../../src/rollout/plan.js';
-import type { RolloutSnapshot, TrafficView } from '../../../src/rollout/snapshot.js';
-import { cachedRouteReader, routeIssueAsReference } from '../../../src/rollout/traffic-observe.js';
+import type { RolloutSnapshot, TrafficView } from '../../../src/rollout/core/snapshot.js';
+import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
 import {
   planWithTrafficReferences,
   trafficReferenceIssues,
-} from '../../../src/rollout/traffic-references.js';
-import { TrafficRefIndex, trafficRefsOf } from '../../../src/rollout/traffic-refs.js';
-import type { TrafficCache } from '../../../src/rollout/traffic-watch.js';
+} from '../../../src/rollout/plan/reference-check.js';
+import { routeIssueAsReference } from '../../../src/rollout/reconcile/observe-traffic.js';
+import { TrafficRefIndex, trafficRefsOf } from '../../../src/rollout/reconcile/traffic-ref-index.js';
 import { aRollout, ISTIO } from '../rollout/fixtures.js';
 import { allInvariants } from '../rollout/invariants.js';
 import { deployed, update } from '../rollout/scenario-setup.js';

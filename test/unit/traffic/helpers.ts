@@ -3,7 +3,8 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { expect } from 'vitest';
 import { parse } from 'yaml';
-import { type DesiredTrafficInput, desiredTrafficOf, type RouteIssue } from '../../../src/traffic/model.js';
+import { type DesiredTrafficInput, desiredTrafficOf } from '../../../src/traffic/desired-traffic.js';
+import type { RouteIssue } from '../../../src/traffic/router.js';
 
 const here = dirname(fileURLToPath(import.meta.url));
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { desiredTrafficOf, stableOnlyTraffic, totalWeight } from '../../../src/traffic/model.js';
+import { desiredTrafficOf, stableOnlyTraffic, totalWeight } from '../../../src/traffic/desired-traffic.js';
 
 describe('desiredTrafficOf', () => {
   it.each([

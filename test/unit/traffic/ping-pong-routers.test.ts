@@ -2,8 +2,9 @@ import { describe, expect, it } from 'vitest';
 import type { Rollout } from '../../../src/api/index.js';
 import { Resources } from '../../../src/kube/client.js';
 import type { KubeObject } from '../../../src/kube/types.js';
-import { desiredTrafficOf } from '../../../src/traffic/model.js';
-import { applyTrafficToAll, createTrafficRouters } from '../../../src/traffic/routers.js';
+import { createTrafficRouters } from '../../../src/traffic/create-routers.js';
+import { desiredTrafficOf } from '../../../src/traffic/desired-traffic.js';
+import { applyTrafficToAll } from '../../../src/traffic/router-set.js';
 import { FakeKubeClient } from './fake-kube-client.js';
 
 const NS = 'shop';

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { CanaryStep, Rollout, RolloutStatus } from '../../../src/api/index.js';
-import { managedRoutesOf } from '../../../src/rollout/traffic-routes.js';
+import { managedRoutesOf } from '../../../src/rollout/core/managed-routes.js';
 import { aRollout, ISTIO } from '../rollout/fixtures.js';
 
 const BETA = { headerName: 'x-beta', headerValue: { exact: 'yes' } };

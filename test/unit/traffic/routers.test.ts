@@ -3,21 +3,16 @@ import type { Rollout } from '../../../src/api/index.js';
 import { Resources } from '../../../src/kube/client.js';
 import { isApiError } from '../../../src/kube/errors.js';
 import type { KubeObject } from '../../../src/kube/types.js';
+import { createTrafficRouters } from '../../../src/traffic/create-routers.js';
+import { desiredTrafficOf, stableOnlyTraffic } from '../../../src/traffic/desired-traffic.js';
 import { httpRouteWithDefaults } from '../../../src/traffic/gatewayapi/router.js';
 import { IstioTrafficRouter } from '../../../src/traffic/istio/router.js';
 import type { VirtualService } from '../../../src/traffic/istio/types.js';
-import {
-  desiredTrafficOf,
-  type ObservedTraffic,
-  type RouteIssue,
-  type StagedApply,
-  stableOnlyTraffic,
-  type TrafficRouter,
-} from '../../../src/traffic/model.js';
 import type { Ingress } from '../../../src/traffic/nginx/canary-ingress.js';
 import { NginxTrafficRouter } from '../../../src/traffic/nginx/router.js';
 import { combineObserved, conditionalReplace } from '../../../src/traffic/object-edits.js';
-import { applyTrafficToAll, createTrafficRouters, routeIssuesMessage } from '../../../src/traffic/routers.js';
+import type { ObservedTraffic, RouteIssue, StagedApply, TrafficRouter } from '../../../src/traffic/router.js';
+import { applyTrafficToAll, routeIssuesMessage } from '../../../src/traffic/router-set.js';
 import { FakeKubeClient } from './fake-kube-client.js';
 
 const NS = 'shop';
@@ -65,7 +60,6 @@ function scripted(name: string, issues: RouteIssue[], log: string[], changed = t
     capabilities: { headerRouting: false, mirroring: false, reportsWeight: false },
     observe: async () => observed,
     prepare,
-    apply: async () => ({ changed: false, issues: [] }),
     cleanup: async () => ({ changed: false, issues: [] }),
   };
 }
@@ -144,9 +138,15 @@ describe('IstioTrafficRouter over an in-memory API', () => {
     const client = new FakeKubeClient();
     client.seed(Resources.virtualServices, vs);
     const router = istioRouter(client);
-    expect(await router.apply(desiredTrafficOf({ canaryWeight: 0 }))).toEqual({ changed: false, issues: [] });
-    expect(await router.apply(desiredTrafficOf({ canaryWeight: 30 }))).toEqual({ changed: true, issues: [] });
-    expect(await router.apply(desiredTrafficOf({ canaryWeight: 30 }))).toEqual({
+    expect(await applyTrafficToAll([router], desiredTrafficOf({ canaryWeight: 0 }))).toEqual({
+      changed: false,
+      issues: [],
+    });
+    expect(await applyTrafficToAll([router], desiredTrafficOf({ canaryWeight: 30 }))).toEqual({
+      changed: true,
+      issues: [],
+    });
+    expect(await applyTrafficToAll([router], desiredTrafficOf({ canaryWeight: 30 }))).toEqual({
       changed: false,
       issues: [],
     });
@@ -166,7 +166,7 @@ describe('IstioTrafficRouter over an in-memory API', () => {
 
   it('reports a missing VirtualService as an issue and skips it on clean-up', async () => {
     const router = istioRouter(new FakeKubeClient(), 'absent');
-    const result = await router.apply(desiredTrafficOf({ canaryWeight: 30 }));
+    const result = await applyTrafficToAll([router], desiredTrafficOf({ canaryWeight: 30 }));
     expect(result.issues.map((i) => i.reason)).toEqual(['ObjectNotFound']);
     expect(await router.cleanup()).toEqual({ changed: false, issues: [] });
     expect((await router.observe()).issues.map((i) => i.reason)).toEqual(['ObjectNotFound']);
@@ -199,7 +199,7 @@ describe('NginxTrafficRouter over an in-memory API', () => {
     const client = new FakeKubeClient();
     client.seed(Resources.ingresses, stableIngress);
     const router = nginxRouter(client);
-    await router.apply(desiredTrafficOf({ canaryWeight: 200, maxTrafficWeight: 1000 }));
+    await applyTrafficToAll([router], desiredTrafficOf({ canaryWeight: 200, maxTrafficWeight: 1000 }));
     const created = await client.get<Ingress>(Resources.ingresses, NS, 'web-web-ing-canary');
     expect(created.metadata?.ownerReferences).toEqual([
       expect.objectContaining({ uid: 'uid-1', controller: true }),
@@ -208,14 +208,17 @@ describe('NginxTrafficRouter over an in-memory API', () => {
       ...created,
       metadata: { ...created.metadata, annotations: { ...created.metadata?.annotations, 'x/y': 'z' } },
     } as KubeObject);
-    expect(await router.apply(desiredTrafficOf({ canaryWeight: 40 }))).toEqual({ changed: true, issues: [] });
+    expect(await applyTrafficToAll([router], desiredTrafficOf({ canaryWeight: 40 }))).toEqual({
+      changed: true,
+      issues: [],
+    });
     const updated = await client.get<Ingress>(Resources.ingresses, NS, 'web-web-ing-canary');
     expect(updated.metadata?.annotations).toEqual({
       'x/y': 'z',
       'nginx.ingress.kubernetes.io/canary': 'true',
       'nginx.ingress.kubernetes.io/canary-weight': '40',
     });
-    expect(await router.apply(desiredTrafficOf({ canaryWeight: 40 }))).toEqual({
+    expect(await applyTrafficToAll([router], desiredTrafficOf({ canaryWeight: 40 }))).toEqual({
       changed: false,
       issues: [],
     });
@@ -231,7 +234,7 @@ describe('NginxTrafficRouter over an in-memory API', () => {
       metadata: { name: 'web-web-ing-canary', namespace: NS },
     });
     const router = nginxRouter(client);
-    const result = await router.apply(desiredTrafficOf({ canaryWeight: 40 }));
+    const result = await applyTrafficToAll([router], desiredTrafficOf({ canaryWeight: 40 }));
     expect(result.issues.map((i) => i.reason)).toEqual(['NotControlled']);
     expect(await router.cleanup()).toEqual({ changed: false, issues: [] });
     expect(client.writes).toEqual([]);

@@ -4,8 +4,8 @@ import type { KubeClient } from '../../../src/kube/client.js';
 import { ApiError } from '../../../src/kube/errors.js';
 import type { InformerHandlers, ResilientInformer } from '../../../src/kube/informer.js';
 import type { KubeObject } from '../../../src/kube/types.js';
-import { routingToCleanUp } from '../../../src/rollout/traffic-cleanup.js';
-import { TrafficWatch } from '../../../src/rollout/traffic-watch.js';
+import { routingToCleanUp } from '../../../src/rollout/reconcile/traffic-cleanup.js';
+import { TrafficWatch } from '../../../src/rollout/reconcile/traffic-watch.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import { MemoryLogger } from '../../../src/util/logger.js';
 

@@ -1,0 +1,132 @@
+import type {
+  AnalysisTemplateSpec,
+  Argument,
+  Rollout,
+  RolloutAnalysis,
+  RolloutAnalysisArg,
+} from '../../api/index.js';
+import { mergeTemplates } from './index.js';
+import type { Result } from './types.js';
+
+/** Everything one AnalysisRun is built from; `templates` are already fetched, namespaced ones first. */
+export interface RunBuildInput {
+  rollout: Pick<Rollout, 'metadata' | 'spec'>;
+  name: string;
+  labels: Record<string, string>;
+  analysis: RolloutAnalysis;
+  templates: readonly AnalysisTemplateSpec[];
+  stableHash: string | undefined;
+  latestHash: string;
+}
+
+/** The AnalysisRun object to create (plain JSON). */
+export interface AnalysisRunObject {
+  apiVersion: 'argoproj.io/v1alpha1';
+  kind: 'AnalysisRun';
+  metadata: {
+    name: string;
+    namespace?: string;
+    labels: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences: {
+      apiVersion: string;
+      kind: string;
+      name: string;
+      uid: string;
+      controller: boolean;
+      blockOwnerDeletion: boolean;
+    }[];
+  };
+  spec: ReturnType<typeof mergeTemplates> extends Result<infer S> ? S : never;
+}
+
+const FIELD_PATH = /^([A-Za-z0-9_]+)((?:\.[A-Za-z0-9_]+|\['[^']*'\]|\["[^"]*"\])*)$/;
+
+/**
+ * The value at a Kubernetes-style field path of the Rollout (`metadata.name`, `metadata.labels['app']`,
+ * `spec.replicas`), as text; undefined when absent or not a scalar.
+ */
+export function fieldPathValue(root: unknown, path: string): string | undefined {
+  const match = FIELD_PATH.exec(path);
+  if (!match) return undefined;
+  const rest = match[2] ?? '';
+  const keys = [
+    match[1] as string,
+    ...[...rest.matchAll(/\.([A-Za-z0-9_]+)|\['([^']*)'\]|\["([^"]*)"\]/g)].map(
+      (m) => m[1] ?? m[2] ?? m[3] ?? '',
+    ),
+  ];
+  let value: unknown = root;
+  for (const key of keys) {
+    if (typeof value !== 'object' || value === null || !Object.hasOwn(value, key)) return undefined;
+    value = (value as Record<string, unknown>)[key];
+  }
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'boolean'
+    ? String(value)
+    : undefined;
+}
+
+function resolveRolloutArg(input: RunBuildInput, arg: RolloutAnalysisArg): Result<Argument> {
+  const from = arg.valueFrom;
+  if (!from)
+    return { ok: true, value: { name: arg.name, ...(arg.value === undefined ? {} : { value: arg.value }) } };
+  if (from.podTemplateHashValue !== undefined) {
+    const hash = from.podTemplateHashValue === 'Stable' ? input.stableHash : input.latestHash;
+    if (hash === undefined)
+      return { ok: false, error: `argument "${arg.name}": the Rollout has no stable ReplicaSet yet` };
+    return { ok: true, value: { name: arg.name, value: hash } };
+  }
+  const path = from.fieldRef?.fieldPath ?? '';
+  const value = fieldPathValue(input.rollout, path);
+  if (value === undefined)
+    return { ok: false, error: `argument "${arg.name}": field "${path}" not found on the Rollout` };
+  return { ok: true, value: { name: arg.name, value } };
+}
+
+/**
+ * Argo's AnalysisRun for a Rollout analysis: templates merged (`mergeTemplates`), Rollout arguments
+ * resolved (`podTemplateHashValue` Stable/Latest, `fieldRef` on the Rollout, literal values), the
+ * Rollout's `analysisRunMetadata` applied, and the Rollout as controlling owner so deleting it removes
+ * the run. Errors are data, never thrown.
+ */
+export function buildAnalysisRun(input: RunBuildInput): Result<AnalysisRunObject> {
+  const args: Argument[] = [];
+  for (const arg of input.analysis.args ?? []) {
+    const resolved = resolveRolloutArg(input, arg);
+    if (!resolved.ok) return resolved;
+    args.push(resolved.value);
+  }
+  const spec = mergeTemplates({
+    templates: input.templates,
+    args,
+    dryRun: input.analysis.dryRun,
+    measurementRetention: input.analysis.measurementRetention,
+  });
+  if (!spec.ok) return spec;
+  const meta = input.rollout.metadata;
+  const annotations = input.analysis.analysisRunMetadata?.annotations;
+  return {
+    ok: true,
+    value: {
+      apiVersion: 'argoproj.io/v1alpha1',
+      kind: 'AnalysisRun',
+      metadata: {
+        name: input.name,
+        namespace: meta.namespace,
+        labels: { ...input.labels },
+        ...(annotations ? { annotations: { ...annotations } } : {}),
+        ownerReferences: [
+          {
+            apiVersion: 'argoproj.io/v1alpha1',
+            kind: 'Rollout',
+            name: meta.name ?? '',
+            uid: meta.uid ?? '',
+            controller: true,
+            blockOwnerDeletion: true,
+          },
+        ],
+      },
+      spec: spec.value,
+    },
+  };
+}

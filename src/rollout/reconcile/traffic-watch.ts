@@ -1,0 +1,140 @@
+import type { KubeConfig } from '@kubernetes/client-node';
+import { checkRollout } from '../../api/index.js';
+import { type KubeClient, Resources, type ResourceType } from '../../kube/client.js';
+import type { ResilientInformer } from '../../kube/informer.js';
+import { createInformer } from '../../kube/informers.js';
+import type { CacheSet, ObjectCache } from '../../kube/object-cache.js';
+import { probeCollection } from '../../kube/probe.js';
+import type { KubeObject } from '../../kube/types.js';
+import type { RouterFactory } from '../../traffic/router-set.js';
+import type { Clock } from '../../util/clock.js';
+import type { Logger } from '../../util/logger.js';
+import { cleanUpRouting, releaseServices, routingToCleanUp } from './traffic-cleanup.js';
+import { type TrafficKind, TrafficRefIndex } from './traffic-ref-index.js';
+
+/** How the traffic watch is wired; `namespace` scopes every informer as the Rollout informer is. */
+export interface TrafficWatchOptions {
+  kc: KubeConfig;
+  client: KubeClient;
+  clock: Clock;
+  logger: Logger;
+  namespace?: string;
+  /** The Rollout informer whose objects feed the reference index (subscribed before it starts). */
+  rollouts: ResilientInformer<KubeObject>;
+  /** Called with the key of each Rollout referring to an object that changed. */
+  enqueue(key: string): void;
+  /** Builds the routers whose routing a removed or deleted Rollout leaves behind (clean-up). */
+  routers?: RouterFactory;
+}
+
+const WATCHED: readonly [TrafficKind, ResourceType][] = [
+  ['services', Resources.services],
+  ['ingresses', Resources.ingresses],
+  ['virtualservices', Resources.virtualServices],
+  ['destinationrules', Resources.destinationRules],
+  ['httproutes', Resources.httpRoutes],
+];
+
+/**
+ * Watches the objects Rollouts route traffic through (Services, Ingresses, Istio VirtualServices and
+ * DestinationRules, Gateway API HTTPRoutes) and maps every change to the Rollouts that refer to it, so a
+ * hand edit of a weight or selector is healed by a reconcile within moments, and Services and routes are
+ * read from caches instead of the API. Invariants: a collection whose API is not served (CRD not
+ * installed: 404) or not readable (403) is skipped at start with a log line, never blocking sync or
+ * crashing; `cache(kind)` is defined only for collections whose informer has synced. A Rollout whose
+ * traffic routing is removed, or which is deleted, gets a best-effort clean-up (`cleanUpRouting`).
+ */
+export class TrafficWatch implements CacheSet<TrafficKind> {
+  private readonly index = new TrafficRefIndex();
+  private readonly informers = new Map<TrafficKind, ResilientInformer<KubeObject>>();
+  private readonly cleanups = new Set<Promise<void>>();
+
+  constructor(private readonly opts: TrafficWatchOptions) {
+    opts.rollouts.addHandlers({
+      onAdd: (obj) => this.index.update(obj),
+      onUpdate: (obj, old) => {
+        this.index.update(obj);
+        this.cleanUpAfter(old, obj);
+      },
+      onDelete: (obj) => {
+        this.index.remove(obj);
+        this.cleanUpAfter(obj, undefined);
+      },
+    });
+  }
+
+  /**
+   * Starts the clean-up of a Rollout whose routing was removed or which was deleted (best effort, async):
+   * routing first (all traffic to stable), then, for a deleted one of any strategy, its Services given back.
+   */
+  private cleanUpAfter(old: KubeObject | undefined, current: KubeObject | undefined): void {
+    const { client, logger } = this.opts;
+    const routed = routingToCleanUp(old, current);
+    const deleted =
+      current === undefined && old !== undefined ? (routed ?? checkRollout(old).rollout) : undefined;
+    if (routed === undefined && deleted === undefined) return;
+    const work = async () => {
+      if (routed !== undefined) await cleanUpRouting(client, logger, routed, this.opts.routers);
+      if (deleted !== undefined) await releaseServices(client, logger, deleted);
+    };
+    const done: Promise<void> = work().finally(() => this.cleanups.delete(done));
+    this.cleanups.add(done);
+  }
+
+  /** Probes each collection, starts the informers of those served and waits until they have synced. */
+  async start(): Promise<void> {
+    const served = await Promise.all(WATCHED.map(([kind, res]) => this.probe(kind, res)));
+    const started = WATCHED.filter((_, i) => served[i]).map(([kind, res]) => {
+      const informer = this.informer(kind, res);
+      this.informers.set(kind, informer);
+      return informer;
+    });
+    await Promise.all(started.map((i) => i.start()));
+    await Promise.all(started.map((i) => i.waitForSync()));
+  }
+
+  /** Stops every informer started and waits for clean-ups under way. */
+  async stop(): Promise<void> {
+    await Promise.all([...this.informers.values()].map((i) => i.stop()));
+    await Promise.all(this.cleanups);
+  }
+
+  /** True once every started informer has listed its collection. */
+  hasSynced(): boolean {
+    return [...this.informers.values()].every((i) => i.hasSynced());
+  }
+
+  /** The synced cache of `kind`, or undefined when that collection is not watched. */
+  cache(kind: TrafficKind): ObjectCache | undefined {
+    const informer = this.informers.get(kind);
+    return informer?.hasSynced() ? informer : undefined;
+  }
+
+  private async probe(kind: TrafficKind, res: ResourceType): Promise<boolean> {
+    const outcome = await probeCollection(this.opts.client, res, this.opts.namespace);
+    if (outcome === 'readable') return true;
+    this.opts.logger.info(
+      { collection: kind, reason: outcome },
+      'not watching this collection; its objects are read from the API when needed',
+    );
+    return false;
+  }
+
+  private informer(kind: TrafficKind, res: ResourceType): ResilientInformer<KubeObject> {
+    const { kc, client, clock, logger, namespace } = this.opts;
+    const changed = (obj: KubeObject) => this.enqueueReferring(kind, obj);
+    return createInformer<KubeObject>(kc, client, res, {
+      namespace,
+      clock,
+      logger,
+      handlers: { onAdd: changed, onUpdate: changed, onDelete: changed },
+    });
+  }
+
+  private enqueueReferring(kind: TrafficKind, obj: KubeObject): void {
+    const namespace = obj.metadata?.namespace ?? '';
+    for (const key of this.index.rolloutsReferring(kind, namespace, obj.metadata?.name ?? '')) {
+      this.opts.enqueue(key);
+    }
+  }
+}

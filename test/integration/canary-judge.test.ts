@@ -17,14 +17,14 @@ import { clusterInfo } from './support/cluster.js';
 import { type AppFleet, JUDGE_ERROR_RATIO, startFleet, waitForHistory } from './support/judge-apps.js';
 import { type EngineEnv, type RolloutObject, startEngine } from './support/rollouts.js';
 
-/** The judge template: one measurement 12 s into the step, comparing the last 10 s of both roles. */
+/** The judge template: one measurement 15 s into the step, comparing the last 10 s of both roles. */
 function judgeTemplate(): object {
   return {
     args: [{ name: 'canary-hash' }, { name: 'stable-hash' }, { name: 'namespace' }],
     metrics: [
       {
         name: 'canary-vs-baseline',
-        initialDelay: '12s',
+        initialDelay: '15s',
         interval: '5s',
         count: 1,
         successCondition: 'result >= 100',
@@ -78,6 +78,7 @@ describe('the vireo.dev/judge plugin through the controller (real Prometheus, tw
     await fleet.start(`${name}-v2`, canaryErrors);
     const first = await deployHealthy(env, routedRollout(name, 'shop:1', steps), name);
     fleet.label(`${name}-v1`, first.status?.stableRS ?? '');
+    await waitForHistory(first.status?.stableRS ?? '', 10);
     await env.api.patchSpec(name, imagePatch('shop:2'));
     const updating = await env.api.waitFor(
       name,
@@ -90,9 +91,15 @@ describe('the vireo.dev/judge plugin through the controller (real Prometheus, tw
 
   beforeAll(async () => {
     env = await startEngine('canary-judge');
-    fleet = startFleet(env.namespace);
+    fleet = startFleet(env.namespace, 30);
     await createTemplate(env, 'judge', judgeTemplate());
-    for (const app of ['differs', 'same']) await createRoutedApp(env, app);
+    const broken = judgeTemplate() as {
+      metrics: { provider: { plugin: Record<string, { metrics: object[] }> } }[];
+    };
+    const config = broken.metrics[0]?.provider.plugin['vireo.dev/judge'];
+    if (config) config.metrics = [{ name: 'error-rate', query: 'sum(rate(http_requests_total[5s]))' }];
+    await createTemplate(env, 'judge-broken', broken);
+    for (const app of ['differs', 'same', 'broken']) await createRoutedApp(env, app);
   });
   afterAll(async () => {
     await fleet?.close();
@@ -188,5 +195,21 @@ describe('the vireo.dev/judge plugin through the controller (real Prometheus, tw
     expect(measured.length).toBeGreaterThanOrEqual(3);
     expect(measured.every((m) => m.value === '0' && m.phase === 'Failed')).toBe(true);
     expect(measured.filter((m) => m.inRun)).toHaveLength(1);
+  });
+
+  it('a judge config without {{role}} makes the run Error with the field path, and the Rollout aborts to stable', async () => {
+    const brokenStep = { analysis: { ...judgeStep.analysis, templates: [{ templateName: 'judge-broken' }] } };
+    await deployHealthy(env, routedRollout('broken', 'shop:1', [{ setWeight: 25 }, brokenStep]), 'broken');
+    await env.api.patchSpec('broken', imagePatch('shop:2'));
+    const aborted = await env.api.waitFor('broken', 'the abort', (r) => r.status?.abort === true);
+    await pollUntil(async () => (await routeWeights(env, 'broken')).stable === 100, {
+      timeoutMs: 30_000,
+      description: 'all traffic back on stable',
+    });
+    const [run] = await runsOf(env, 'broken');
+    expect(run?.status?.phase).toBe('Error');
+    const path = 'spec.metrics[0].provider.plugin["vireo.dev/judge"].metrics[0].query';
+    expect(run?.status?.message).toContain(`${path}: must contain {{role}}`);
+    expect(aborted.status?.message).toContain('must contain {{role}}');
   });
 });

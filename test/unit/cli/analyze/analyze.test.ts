@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -184,4 +184,15 @@ describe('kubectl vireo analyze (in process)', () => {
       verdict: { phase: 'Failed', aborted: true },
     });
   }, 30_000);
+});
+
+describe('the judge example', () => {
+  it('lints clean: {{role}} is kept, every {{args.…}} is declared', async () => {
+    const { lintText } = await import('../../../../src/cli/lint/lint.js');
+    const file = 'examples/analysis-judge.yaml';
+    const text = readFileSync(new URL(`../../../../${file}`, import.meta.url), 'utf8');
+    expect(lintText(file, text)).toEqual({ problems: [], checked: 2 });
+    const broken = text.replace('{{args.namespace}}",rollouts', '{{args.ns}}",rollouts');
+    expect(lintText(file, broken).problems.map((p) => p.message)).toEqual(['failed to resolve {{args.ns}}']);
+  });
 });

@@ -36,6 +36,7 @@ export const LAYER_RULES: readonly { pattern: string; layer: LayerName; feature:
   { pattern: 'rollout/reconcile/**', layer: 'reconciler', feature: 'rollout' },
   { pattern: 'analysis/condition/**', layer: 'core', feature: 'analysis' },
   { pattern: 'analysis/core/**', layer: 'core', feature: 'analysis' },
+  { pattern: 'analysis/judge/**', layer: 'core', feature: 'analysis' },
   { pattern: 'analysis/providers/**', layer: 'adapter', feature: 'analysis' },
   { pattern: 'analysis/runs/**', layer: 'adapter', feature: 'analysis' },
   { pattern: 'analysis/reconcile/**', layer: 'reconciler', feature: 'analysis' },

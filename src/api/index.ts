@@ -15,6 +15,7 @@ export * from './duration.js';
 export * from './experiment.js';
 export * from './int-or-string.js';
 export * from './issues.js';
+export * from './judge.js';
 export * from './metric-providers.js';
 export * from './ping-pong.js';
 export * from './primitives.js';

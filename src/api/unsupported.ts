@@ -12,7 +12,8 @@ export const SUPPORTED = {
   trafficRouterPlugins: [GATEWAY_API_PLUGIN],
   gatewayApiConfigKeys: ['httpRoute', 'httpRoutes', 'namespace', 'configMap'],
   stepKinds: ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'],
-  metricProviders: ['prometheus', 'web', 'job'],
+  metricProviders: ['prometheus', 'web', 'job', 'plugin'],
+  metricPlugins: ['vireo.dev/judge'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The groups of `SUPPORTED`. */
@@ -39,11 +40,18 @@ export function unsupported(path: FieldPath, supported: string): Issue {
   };
 }
 
-/** The supported members of `group` as shown to users; `plugins` is spelled out with the plugin names. */
+/** The supported members of `group` as shown to users; `plugins`/`plugin` are spelled out with the plugin names. */
 export function supportedText(group: SupportedGroup): string {
-  const plugins = SUPPORTED.trafficRouterPlugins.map((name) => `plugins["${name}"]`).join(', ');
+  const spelled = (key: string, names: readonly string[]) => names.map((n) => `${key}["${n}"]`).join(', ');
   const names = SUPPORTED[group] as readonly string[];
-  return names.map((name) => (group === 'trafficRouters' && name === 'plugins' ? plugins : name)).join(', ');
+  return names
+    .map((name) => {
+      if (group === 'trafficRouters' && name === 'plugins')
+        return spelled(name, SUPPORTED.trafficRouterPlugins);
+      if (group === 'metricProviders' && name === 'plugin') return spelled(name, SUPPORTED.metricPlugins);
+      return name;
+    })
+    .join(', ');
 }
 
 /** The issue for a member of `group` (e.g. a step kind or provider) Vireo does not implement. */

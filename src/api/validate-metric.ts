@@ -2,9 +2,10 @@ import type { Metric } from './analysis.js';
 import { parseGoDuration } from './duration.js';
 import { intOrStringToInt } from './int-or-string.js';
 import { type FieldPath, type Issue, invalid } from './issues.js';
+import { judgeConfigIssues } from './judge.js';
 import { METRIC_PROVIDER_KEYS, type MetricProvider, WEB_METHODS } from './metric-providers.js';
 import type { IntOrString } from './primitives.js';
-import { isSupported, unsupportedIn } from './unsupported.js';
+import { isSupported, supportedText, unsupportedIn } from './unsupported.js';
 
 const TEMPLATED = /\{\{.*\}\}/;
 
@@ -99,11 +100,26 @@ function webIssues(web: NonNullable<MetricProvider['web']>, path: FieldPath): Is
   return issues;
 }
 
+/** `provider.plugin`: exactly one plugin, one Vireo ships (its config checked), others `unsupported`. */
+function pluginIssues(plugins: Record<string, unknown>, path: FieldPath): Issue[] {
+  const names = Object.keys(plugins);
+  const [name] = names;
+  if (name === undefined || names.length > 1) {
+    const found = name === undefined ? 'none' : names.join(' and ');
+    return [
+      invalid(path, `set exactly one plugin (supported: ${supportedText('metricPlugins')}); found ${found}`),
+    ];
+  }
+  if (!isSupported('metricPlugins', name)) return [unsupportedIn('metricPlugins', [...path, name])];
+  return judgeConfigIssues(plugins[name], [...path, name]);
+}
+
 function providerIssues(provider: MetricProvider, path: FieldPath): Issue[] {
   const set = METRIC_PROVIDER_KEYS.filter((key) => provider[key] !== undefined);
   if (set.length !== 1) {
     const found = set.length === 0 ? 'none' : set.join(' and ');
-    return [invalid(path, `set exactly one provider (supported: prometheus, web, job); found ${found}`)];
+    const supported = supportedText('metricProviders');
+    return [invalid(path, `set exactly one provider (supported: ${supported}); found ${found}`)];
   }
   const key = set[0] as (typeof set)[number];
   if (!isSupported('metricProviders', key)) return [unsupportedIn('metricProviders', [...path, key])];
@@ -111,6 +127,7 @@ function providerIssues(provider: MetricProvider, path: FieldPath): Issue[] {
     return [invalid([...path, 'prometheus', 'query'], 'is required (a PromQL query)')];
   }
   if (provider.web) return webIssues(provider.web, [...path, 'web']);
+  if (provider.plugin) return pluginIssues(provider.plugin, [...path, 'plugin']);
   if (provider.job && provider.job.spec.template === undefined) {
     return [invalid([...path, 'job', 'spec', 'template'], 'is required (the pod template of the Job)')];
   }

@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
 import { registerAbort } from './commands/abort.js';
+import { registerAnalyze } from './commands/analyze.js';
 import { registerGet } from './commands/get.js';
 import { registerLint } from './commands/lint.js';
 import { registerList } from './commands/list.js';
@@ -71,6 +72,7 @@ const REGISTER = [
   registerRestart,
   registerStatus,
   registerLint,
+  registerAnalyze,
   registerVersion,
 ];
 

@@ -23,6 +23,7 @@ export {
 export { mergeTemplates, type RunSpecSources } from './merge-templates.js';
 export { nextReconcileAt } from './next-reconcile.js';
 export {
+  keptTags,
   mergeArgs,
   REDACTED,
   type ResolvedArg,

@@ -1,4 +1,4 @@
-import type { Argument, Metric } from '../../api/index.js';
+import { type Argument, JUDGE_PLUGIN, type Metric } from '../../api/index.js';
 import type { Result } from './types.js';
 
 /** What a secret value is replaced with in messages, metadata and status. */
@@ -50,9 +50,15 @@ export function redactSecrets(text: string, args: ResolvedArgs): string {
 export interface SubstituteOptions {
   /** Put `REDACTED` in place of secret values (for text shown to users). */
   readonly redact?: boolean;
+  /** Tags left as written instead of being an error (the judge's `role`, filled in per role later). */
+  readonly keep?: readonly string[];
 }
 
-function replaceTags(text: string, lookup: (tag: string) => string | undefined): Result<string> {
+function replaceTags(
+  text: string,
+  lookup: (tag: string) => string | undefined,
+  keptAs: (tag: string) => string | undefined,
+): Result<string> {
   let out = '';
   let from = 0;
   for (let open = text.indexOf('{{'); open >= 0; open = text.indexOf('{{', from)) {
@@ -61,7 +67,7 @@ function replaceTags(text: string, lookup: (tag: string) => string | undefined):
       return { ok: false, error: `cannot find end tag "}}" after "${text.slice(open, open + 40)}"` };
     }
     const tag = text.slice(open + 2, close);
-    const value = lookup(tag.trim());
+    const value = lookup(tag.trim()) ?? keptAs(tag);
     if (value === undefined) return { ok: false, error: `failed to resolve {{${tag}}}` };
     out += text.slice(from, open) + value;
     from = close + 2;
@@ -69,15 +75,17 @@ function replaceTags(text: string, lookup: (tag: string) => string | undefined):
   return { ok: true, value: out + text.slice(from) };
 }
 
-function substituteIn(value: unknown, lookup: (tag: string) => string | undefined): Result<unknown> {
+type Lookup = (tag: string) => string | undefined;
+
+function substituteIn(value: unknown, lookup: Lookup, keptAs: Lookup): Result<unknown> {
   if (typeof value === 'string')
-    return value.includes('{{') ? replaceTags(value, lookup) : { ok: true, value };
+    return value.includes('{{') ? replaceTags(value, lookup, keptAs) : { ok: true, value };
   if (typeof value !== 'object' || value === null) return { ok: true, value };
   const entries = Array.isArray(value) ? value.map((v, i) => [String(i), v] as const) : Object.entries(value);
   const out: [string, unknown][] = [];
   for (const [key, item] of entries) {
-    const k = substituteIn(key, lookup);
-    const v = substituteIn(item, lookup);
+    const k = substituteIn(key, lookup, keptAs);
+    const v = substituteIn(item, lookup, keptAs);
     if (!k.ok) return k;
     if (!v.ok) return v;
     out.push([k.value as string, v.value]);
@@ -89,7 +97,8 @@ function substituteIn(value: unknown, lookup: (tag: string) => string | undefine
  * Argo's templating over a whole JSON-like value (a metric, a provider block, a string): in every string
  * and object key, each `{{ args.NAME }}` (whitespace around the name allowed) becomes the argument's
  * value verbatim (Argo JSON-escapes and re-parses, which comes to the same). Any other or unknown `{{…}}`
- * tag and an unterminated `{{` are errors. The input is not modified; numbers and booleans pass through.
+ * tag (except those in `options.keep`, left as written) and an unterminated `{{` are errors. The input is
+ * not modified; numbers and booleans pass through.
  */
 export function substituteArgs<T>(value: T, args: ResolvedArgs, options: SubstituteOptions = {}): Result<T> {
   const byName = new Map(args.map((arg) => [`args.${arg.name}`, arg]));
@@ -98,12 +107,22 @@ export function substituteArgs<T>(value: T, args: ResolvedArgs, options: Substit
     if (arg === undefined) return undefined;
     return options.redact === true && arg.secret ? REDACTED : arg.value;
   };
-  return substituteIn(value, lookup) as Result<T>;
+  const keep = options.keep ?? [];
+  const keptAs = (tag: string): string | undefined => (keep.includes(tag.trim()) ? `{{${tag}}}` : undefined);
+  return substituteIn(value, lookup, keptAs) as Result<T>;
 }
 
-/** `metric` with its arguments substituted everywhere (counts, limits, durations, conditions, provider). */
+/** The tags a metric may keep past argument substitution: `{{role}}` in a `vireo.dev/judge` metric. */
+export function keptTags(metric: Metric): readonly string[] {
+  return metric.provider?.plugin?.[JUDGE_PLUGIN] === undefined ? [] : ['role'];
+}
+
+/**
+ * `metric` with its arguments substituted everywhere (counts, limits, durations, conditions, provider);
+ * a judge metric keeps its `{{role}}` tags for the judge.
+ */
 export function resolveMetric(metric: Metric, args: ResolvedArgs): Result<Metric> {
-  return substituteArgs(metric, args);
+  return substituteArgs(metric, args, { keep: keptTags(metric) });
 }
 
 /**

@@ -1,5 +1,6 @@
 import { METRIC_PROVIDER_KEYS, type Metric, type MetricProviderKey } from '../../api/index.js';
 import type { MeasuredValue } from '../core/types.js';
+import { createJudgeProvider } from './judge.js';
 import { createPrometheusProvider } from './prometheus.js';
 import type { MeasureContext, MetricProvider } from './provider.js';
 import { createWebProvider } from './web.js';
@@ -25,11 +26,11 @@ export function providerKeys(metric: Metric): MetricProviderKey[] {
   return METRIC_PROVIDER_KEYS.filter((key) => metric.provider[key] !== undefined);
 }
 
-/** Vireo's built-in providers: Prometheus and web. */
+/** Vireo's built-in providers: Prometheus, web, and the `vireo.dev/judge` metric plugin. */
 export function defaultProviders(config: RegistryConfig = {}): MetricProvider[] {
   const prometheus =
     config.prometheusAddress === undefined ? {} : { defaultAddress: config.prometheusAddress };
-  return [createPrometheusProvider(prometheus), createWebProvider()];
+  return [createPrometheusProvider(prometheus), createWebProvider(), createJudgeProvider(prometheus)];
 }
 
 /**

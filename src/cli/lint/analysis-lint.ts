@@ -1,5 +1,5 @@
 import { compileCondition, isConditionError } from '../../analysis/condition/index.js';
-import { parseWebUrl, substituteArgs } from '../../analysis/core/index.js';
+import { parseWebUrl, resolveMetric } from '../../analysis/core/index.js';
 import type { AnyAnalysisTemplate, Issue, Metric } from '../../api/index.js';
 import { invalid } from '../../api/index.js';
 
@@ -42,7 +42,7 @@ export function analysisTemplateRunIssues(template: AnyAnalysisTemplate): Issue[
   const args = placeholderArgs(template);
   const mergesOthers = (template.spec.templates ?? []).length > 0;
   return (template.spec.metrics ?? []).flatMap((metric, index) => {
-    const resolved = substituteArgs(metric, args);
+    const resolved = resolveMetric(metric, args);
     if (!resolved.ok) return mergesOthers ? [] : [invalid(['spec', 'metrics', index], resolved.error)];
     return [...conditionIssues(index, resolved.value), ...webUrlIssues(index, metric)];
   });

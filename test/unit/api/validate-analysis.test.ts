@@ -197,7 +197,7 @@ const unsupportedProviders: Unsupported[] = [
     (t) => {
       metric(t).provider = { plugin: { 'argoproj-labs/sample': {} } };
     },
-    'spec.metrics[0].provider.plugin',
+    'spec.metrics[0].provider.plugin["argoproj-labs/sample"]',
   ],
 ];
 
@@ -221,12 +221,14 @@ describe('validateAnalysisTemplate', () => {
     else expect(match?.message).toMatch(message);
   });
 
-  it.each(unsupportedProviders)('reports provider %s as unsupported', (_provider, edit, path) => {
+  it.each(unsupportedProviders)('reports provider %s as unsupported', (provider, edit, path) => {
     const issues = checkAnalysisTemplate(edited(aTemplate(), edit)).issues;
+    const supported =
+      provider === 'plugin' ? 'vireo.dev/judge' : 'prometheus, web, job, plugin["vireo.dev/judge"]';
     expect(issues).toContainEqual({
       path,
       kind: 'unsupported',
-      message: `${path} is not supported by Vireo (supported: prometheus, web, job)`,
+      message: `${path} is not supported by Vireo (supported: ${supported})`,
     });
   });
 

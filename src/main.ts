@@ -64,6 +64,7 @@ function buildControllers(flags: ControllerFlags, logger: Logger, metrics: Contr
   });
   const analysis = new AnalysisRunController({
     ...common,
+    events,
     runs: rollouts.analysisRunInformer,
     registry: createProviderRegistry({ prometheusAddress: flags.prometheusAddress }),
     queueHooks: metrics.queueHooks('analysisruns'),

@@ -12,6 +12,10 @@ export const SUPPORTED = {
   gatewayApiConfigKeys: ['httpRoute', 'httpRoutes', 'namespace', 'configMap'],
   stepKinds: ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'],
   metricProviders: ['prometheus', 'web', 'job'],
+  /** `provider.prometheus.authentication` modes (`sigv4` is not implemented). */
+  prometheusAuth: ['oauth2', 'basicAuth'],
+  /** `provider.web.authentication` modes (Argo's web provider reads only `oauth2`). */
+  webAuth: ['oauth2'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The groups of `SUPPORTED`. */

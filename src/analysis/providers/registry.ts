@@ -1,5 +1,6 @@
 import { METRIC_PROVIDER_KEYS, type Metric, type MetricProviderKey } from '../../api/index.js';
 import type { MeasuredValue } from '../core/types.js';
+import { TokenCache } from './oauth2.js';
 import { createPrometheusProvider } from './prometheus.js';
 import type { MeasureContext, MetricProvider } from './provider.js';
 import { createWebProvider } from './web.js';
@@ -25,11 +26,14 @@ export function providerKeys(metric: Metric): MetricProviderKey[] {
   return METRIC_PROVIDER_KEYS.filter((key) => metric.provider[key] !== undefined);
 }
 
-/** Vireo's built-in providers: Prometheus and web. */
+/** Vireo's built-in providers: Prometheus and web, sharing one OAuth2 token cache. */
 export function defaultProviders(config: RegistryConfig = {}): MetricProvider[] {
+  const tokens = new TokenCache();
   const prometheus =
-    config.prometheusAddress === undefined ? {} : { defaultAddress: config.prometheusAddress };
-  return [createPrometheusProvider(prometheus), createWebProvider()];
+    config.prometheusAddress === undefined
+      ? { tokens }
+      : { defaultAddress: config.prometheusAddress, tokens };
+  return [createPrometheusProvider(prometheus), createWebProvider({ tokens })];
 }
 
 /**

@@ -28,11 +28,26 @@ export interface AuditLayout {
 /** The controller's ServiceAccount user, as the API server names it in audit events. */
 export const CONTROLLER_USER = 'system:serviceaccount:vireo-system:vireo-controller';
 
+/** A resource whose deletions the audit log records whoever deletes, e.g. `{ group: 'apps', resource: 'replicasets' }`. */
+export interface AuditedDeletion {
+  group: string;
+  resource: string;
+}
+
 /**
- * An audit policy that records writes (create, update, patch, delete, deletecollection) by `users` at
- * level Metadata, once per request (at ResponseComplete), and nothing else.
+ * An audit policy that records writes (create, update, patch, delete, deletecollection) by `users`, and
+ * deletions of `deletions` by anyone (the garbage collector, the namespace controller, a test), at level
+ * Metadata, once per request (at ResponseComplete), and nothing else.
  */
-export function auditPolicyYaml(users: readonly string[] = [CONTROLLER_USER]): string {
+export function auditPolicyYaml(
+  users: readonly string[] = [CONTROLLER_USER],
+  deletions: readonly AuditedDeletion[] = [],
+): string {
+  const deletionRules = deletions.flatMap(({ group, resource }) => [
+    '  - level: Metadata',
+    '    verbs: [delete, deletecollection]',
+    `    resources: [{ group: ${JSON.stringify(group)}, resources: [${JSON.stringify(resource)}] }]`,
+  ]);
   return [
     'apiVersion: audit.k8s.io/v1',
     'kind: Policy',
@@ -41,6 +56,7 @@ export function auditPolicyYaml(users: readonly string[] = [CONTROLLER_USER]): s
     '  - level: Metadata',
     `    users: [${users.map((u) => JSON.stringify(u)).join(', ')}]`,
     '    verbs: [create, update, patch, delete, deletecollection]',
+    ...deletionRules,
     '  - level: None',
     '',
   ].join('\n');

@@ -5,7 +5,13 @@ export interface AuditEvent {
   verb: string;
   user: { username: string };
   userAgent?: string;
-  objectRef?: { resource?: string; namespace?: string; name?: string; apiGroup?: string };
+  objectRef?: {
+    resource?: string;
+    subresource?: string;
+    namespace?: string;
+    name?: string;
+    apiGroup?: string;
+  };
   responseStatus?: { code?: number };
   requestReceivedTimestamp?: string;
 }

@@ -28,24 +28,28 @@ export interface AuditLayout {
 /** The controller's ServiceAccount user, as the API server names it in audit events. */
 export const CONTROLLER_USER = 'system:serviceaccount:vireo-system:vireo-controller';
 
-/** A resource whose deletions the audit log records whoever deletes, e.g. `{ group: 'apps', resource: 'replicasets' }`. */
-export interface AuditedDeletion {
+/**
+ * Requests on a resource the audit log records whoever makes them, e.g. `{ group: 'apps', resource:
+ * 'replicasets' }`: its deletions by default, or the `verbs` given.
+ */
+export interface AuditedResource {
   group: string;
   resource: string;
+  verbs?: string[];
 }
 
 /**
  * An audit policy that records writes (create, update, patch, delete, deletecollection) by `users`, and
- * deletions of `deletions` by anyone (the garbage collector, the namespace controller, a test), at level
- * Metadata, once per request (at ResponseComplete), and nothing else.
+ * the requests of `resources` by anyone (the garbage collector, the namespace controller, a test), at
+ * level Metadata, once per request (at ResponseComplete), and nothing else.
  */
 export function auditPolicyYaml(
   users: readonly string[] = [CONTROLLER_USER],
-  deletions: readonly AuditedDeletion[] = [],
+  resources: readonly AuditedResource[] = [],
 ): string {
-  const deletionRules = deletions.flatMap(({ group, resource }) => [
+  const resourceRules = resources.flatMap(({ group, resource, verbs = ['delete', 'deletecollection'] }) => [
     '  - level: Metadata',
-    '    verbs: [delete, deletecollection]',
+    `    verbs: [${verbs.join(', ')}]`,
     `    resources: [{ group: ${JSON.stringify(group)}, resources: [${JSON.stringify(resource)}] }]`,
   ]);
   return [
@@ -56,7 +60,7 @@ export function auditPolicyYaml(
     '  - level: Metadata',
     `    users: [${users.map((u) => JSON.stringify(u)).join(', ')}]`,
     '    verbs: [create, update, patch, delete, deletecollection]',
-    ...deletionRules,
+    ...resourceRules,
     '  - level: None',
     '',
   ].join('\n');

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { type BinaryPaths, ensureBinaries } from './binaries.js';
 import {
-  type AuditedDeletion,
+  type AuditedResource,
   type AuditLayout,
   apiserverArgs,
   auditPolicyYaml,
@@ -37,8 +37,8 @@ export interface ControlPlaneOptions {
   auditLogPath?: string;
   /** Users whose writes the audit log records (default the controller's ServiceAccount). */
   auditUsers?: string[];
-  /** Resources whose deletions the audit log records, whoever deletes (default none). */
-  auditDeletions?: AuditedDeletion[];
+  /** Requests on resources the audit log records whoever makes them (default none). */
+  auditResources?: AuditedResource[];
   /** Extra kube-apiserver flags, also used when it is restarted (e.g. to disable a watch cache). */
   apiserverArgs?: string[];
 }
@@ -61,7 +61,7 @@ const READY_TIMEOUT_MS = 60_000;
 function auditFor(options: ControlPlaneOptions): AuditLayout | undefined {
   if (!options.auditLogPath) return undefined;
   const policyPath = join(options.dir, 'audit-policy.yaml');
-  writeFileSync(policyPath, auditPolicyYaml(options.auditUsers, options.auditDeletions));
+  writeFileSync(policyPath, auditPolicyYaml(options.auditUsers, options.auditResources));
   return { policyPath, logPath: options.auditLogPath };
 }
 

@@ -41,7 +41,7 @@ describe('API server faults during an update, through the controller', () => {
     plane = await startProxiedPlane({
       prefix: 'apifault',
       namespace: NS,
-      auditDeletions: [{ group: 'apps', resource: 'replicasets' }],
+      auditResources: [{ group: 'apps', resource: 'replicasets' }],
     });
     ({ cp, proxy, controller, api, recorder } = plane);
     pid = controller.process.pid;

@@ -153,7 +153,10 @@ async function measure(
  * `context.now` (or a range query over `rangeQuery` start/end/step), and returns Argo's value (scalar →
  * number, vector → number[], matrix → flattened number[]; string results are an error) with its text
  * form, the redacted resolved query and any warnings in metadata. Address falls back to
- * `config.defaultAddress`; timeout is `timeout` seconds (default 30). Never rejects; no secrets in errors.
+ * `config.defaultAddress`; timeout is `timeout` seconds (default 30). `authentication.oauth2` (token cached
+ * in `config.tokens`) or `basicAuth` sets `Authorization`, which the metric's `headers` override, as in
+ * Argo; `insecure: true` skips certificate verification for this metric only. Never rejects; no secrets
+ * in errors.
  */
 export function createPrometheusProvider(config: PrometheusConfig = {}): MetricProvider {
   const tokens = config.tokens ?? new TokenCache();

@@ -209,8 +209,10 @@ async function measure(metric: Metric, context: MeasureContext, deps: Deps): Pro
  * The web provider: substitutes arguments into `provider.web`, sends GET/POST/PUT (http or https only)
  * with the headers and `body` or `jsonBody` (JSON content type), within `timeoutSeconds` (default 10) and
  * a 1 MiB body cap. A non-2xx status is an error. A JSON body yields the first value `jsonPath` (default
- * `{$}`) selects; any other body is the string itself. Never rejects; header values, URL credentials and
- * secret arguments never appear in errors.
+ * `{$}`) selects; any other body is the string itself. `authentication.oauth2` adds a client-credentials
+ * token (cached in `config.tokens`; it wins over an `Authorization` header, as in Argo); `insecure: true`
+ * skips certificate verification for this metric only. Never rejects; header values, URL credentials,
+ * tokens, client secrets and secret arguments never appear in errors.
  */
 export function createWebProvider(config: WebConfig = {}): MetricProvider {
   const deps = {

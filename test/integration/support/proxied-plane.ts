@@ -1,7 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import type { AuditedDeletion } from '../../cluster/component-args.js';
+import type { AuditedResource } from '../../cluster/component-args.js';
 import { type ControlPlane, startControlPlane } from '../../cluster/control-plane.js';
 import {
   type ControllerProcess,
@@ -35,8 +35,8 @@ export interface ProxiedPlaneOptions {
   prefix: string;
   namespace: string;
   apiserverArgs?: string[];
-  /** Resources whose deletions kube-apiserver's audit log (`auditLogPath`) records, whoever deletes. */
-  auditDeletions?: AuditedDeletion[];
+  /** Requests kube-apiserver's audit log (`auditLogPath`) records whoever makes them (default: none). */
+  auditResources?: AuditedResource[];
   /** Flags added to `--namespace`, `--no-leader-elect`, `--log-level=debug`. */
   controllerArgs?: string[];
 }
@@ -69,7 +69,7 @@ export async function startProxiedPlane(options: ProxiedPlaneOptions): Promise<P
   try {
     const dir = newRunDir(options.prefix);
     const auditLogPath = join(dir, 'audit.log');
-    const audit = options.auditDeletions ? { auditLogPath, auditDeletions: options.auditDeletions } : {};
+    const audit = options.auditResources ? { auditLogPath, auditResources: options.auditResources } : {};
     const cp = await startControlPlane({ dir, apiserverArgs: options.apiserverArgs ?? [], ...audit });
     started.cp = cp;
     const admin = new KubeConfig();

@@ -80,6 +80,7 @@ function buildControllers(
   });
   const analysis = new AnalysisRunController({
     ...common,
+    events,
     runs: rollouts.analysisRunInformer,
     registry: createProviderRegistry({ prometheusAddress: flags.prometheusAddress }),
     queueHooks: metrics.queueHooks('analysisruns'),

@@ -10,8 +10,11 @@ export const OAuth2Schema = z.object({
   scopes: z.array(z.string()).optional(),
 });
 
-/** Prometheus authentication: SigV4 (Amazon Managed Prometheus), OAuth2 or basic auth. */
-export const PrometheusAuthSchema = z.object({
+/**
+ * Argo's `Authentication`, shared by the Prometheus and web providers: SigV4 (Amazon Managed Prometheus),
+ * OAuth2 client credentials, basic auth. Which provider implements which mode: `providers/auth.ts`.
+ */
+export const AuthenticationSchema = z.object({
   sigv4: z
     .object({ region: z.string().optional(), profile: z.string().optional(), roleArn: z.string().optional() })
     .optional(),
@@ -30,7 +33,7 @@ export const PrometheusRangeQuerySchema = z.object({
 export const PrometheusMetricSchema = z.object({
   address: z.string().optional(),
   query: z.string().optional(),
-  authentication: PrometheusAuthSchema.optional(),
+  authentication: AuthenticationSchema.optional(),
   timeout: z.int().optional(),
   insecure: z.boolean().optional(),
   headers: z.array(HeaderSchema).optional(),
@@ -48,7 +51,7 @@ export const WebMetricSchema = z.object({
   timeoutSeconds: z.int().optional(),
   jsonPath: z.string().optional(),
   insecure: z.boolean().optional(),
-  authentication: z.object({ oauth2: OAuth2Schema.optional() }).optional(),
+  authentication: AuthenticationSchema.optional(),
 });
 export type WebMetric = z.infer<typeof WebMetricSchema>;
 

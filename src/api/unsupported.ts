@@ -14,6 +14,10 @@ export const SUPPORTED = {
   stepKinds: ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'],
   metricProviders: ['prometheus', 'web', 'job', 'plugin'],
   metricPlugins: ['vireo.dev/judge'],
+  /** `provider.prometheus.authentication` modes (`sigv4` is not implemented). */
+  prometheusAuth: ['oauth2', 'basicAuth'],
+  /** `provider.web.authentication` modes (Argo's web provider reads only `oauth2`). */
+  webAuth: ['oauth2'],
 } as const satisfies Record<string, readonly string[]>;
 
 /** The groups of `SUPPORTED`. */

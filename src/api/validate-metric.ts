@@ -114,6 +114,41 @@ function pluginIssues(plugins: Record<string, unknown>, path: FieldPath): Issue[
   return judgeConfigIssues(plugins[name], [...path, name]);
 }
 
+type Authentication = NonNullable<NonNullable<MetricProvider['web']>['authentication']>;
+
+const isSet = (value: object | undefined): boolean =>
+  value !== undefined && Object.values(value).some((v) => v !== undefined && v !== '' && v !== null);
+
+const REQUIRED_AUTH_FIELDS = {
+  oauth2: ['tokenUrl', 'clientId', 'clientSecret'],
+  basicAuth: ['username', 'password'],
+  sigv4: [],
+} as const;
+
+/**
+ * `authentication` at `path`: a mode the provider does not implement (`group` of `SUPPORTED`) is reported
+ * when it holds any value; a mode it implements needs all its fields (OAuth2: `tokenUrl`, `clientId`,
+ * `clientSecret`; basic auth: `username`, `password`).
+ */
+function authIssues(
+  auth: Authentication | undefined,
+  group: 'prometheusAuth' | 'webAuth',
+  path: FieldPath,
+): Issue[] {
+  const issues: Issue[] = [];
+  for (const mode of ['sigv4', 'oauth2', 'basicAuth'] as const) {
+    const block: Record<string, unknown> | undefined = auth?.[mode];
+    if (!isSet(block)) continue;
+    if (!isSupported(group, mode)) {
+      issues.push(unsupportedIn(group, [...path, mode]));
+      continue;
+    }
+    const missing = REQUIRED_AUTH_FIELDS[mode].filter((field) => !block?.[field]);
+    for (const field of missing) issues.push(invalid([...path, mode, field], `is required for ${mode}`));
+  }
+  return issues;
+}
+
 function providerIssues(provider: MetricProvider, path: FieldPath): Issue[] {
   const set = METRIC_PROVIDER_KEYS.filter((key) => provider[key] !== undefined);
   if (set.length !== 1) {
@@ -123,10 +158,16 @@ function providerIssues(provider: MetricProvider, path: FieldPath): Issue[] {
   }
   const key = set[0] as (typeof set)[number];
   if (!isSupported('metricProviders', key)) return [unsupportedIn('metricProviders', [...path, key])];
-  if (provider.prometheus && !provider.prometheus.query) {
-    return [invalid([...path, 'prometheus', 'query'], 'is required (a PromQL query)')];
+  if (provider.prometheus) {
+    const prom = provider.prometheus;
+    const auth = authIssues(prom.authentication, 'prometheusAuth', [...path, 'prometheus', 'authentication']);
+    if (prom.query) return auth;
+    return [invalid([...path, 'prometheus', 'query'], 'is required (a PromQL query)'), ...auth];
   }
-  if (provider.web) return webIssues(provider.web, [...path, 'web']);
+  if (provider.web) {
+    const auth = authIssues(provider.web.authentication, 'webAuth', [...path, 'web', 'authentication']);
+    return [...webIssues(provider.web, [...path, 'web']), ...auth];
+  }
   if (provider.plugin) return pluginIssues(provider.plugin, [...path, 'plugin']);
   if (provider.job && provider.job.spec.template === undefined) {
     return [invalid([...path, 'job', 'spec', 'template'], 'is required (the pod template of the Job)')];

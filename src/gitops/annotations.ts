@@ -22,8 +22,10 @@ export const GIT_ANNOTATION = {
 export const GIT_RECORD = {
   /** SHA of the rollback commit of the last automatic abort (absent when the file needed no change). */
   commit: 'vireo.dev/git-rollback-commit',
-  /** `status.abortedAt` of the abort the record is for; equal to the current one means "done". */
+  /** `status.abortedAt` of the abort the record is for. */
   abortedAt: 'vireo.dev/git-rollback-aborted-at',
+  /** Identity of the abort the record is for (the commit trailer's value); equal to the current one means "done". */
+  id: 'vireo.dev/git-rollback-id',
   /** Branch the rollback commit was pushed to. */
   branch: 'vireo.dev/git-rollback-branch',
   /** The last failure's message; removed once a write-back succeeds. */
@@ -117,7 +119,11 @@ export function compactStamp(iso: string): string {
   return iso.replace(/[-:]/g, '').replace(/\.\d+/, '');
 }
 
-/** The branch a rollback is pushed to: the base branch, or in review mode `<prefix>-<abort stamp>`. */
-export function pushBranchFor(target: WriteBackTarget, abortedAt: string): string {
-  return target.pushBranchPrefix ? `${target.pushBranchPrefix}-${compactStamp(abortedAt)}` : target.branch;
+/**
+ * The branch a rollback is pushed to: the base branch, or in review mode `<prefix>-<abort stamp>-r<revision>`
+ * (the revision keeps two aborts within one second apart).
+ */
+export function pushBranchFor(target: WriteBackTarget, abortedAt: string, revision: string): string {
+  if (!target.pushBranchPrefix) return target.branch;
+  return `${target.pushBranchPrefix}-${compactStamp(abortedAt)}-r${revision}`;
 }

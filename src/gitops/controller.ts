@@ -10,6 +10,8 @@ import type { Logger } from '../util/logger.js';
 import { decodeSecretData, type GitAuth, gitAuthFor, redact } from './credentials.js';
 import { GitSession } from './git-session.js';
 import {
+  abortIdentity,
+  abortRecorded,
   type ContainerImage,
   type ObservedRollout,
   type ObservedRun,
@@ -140,8 +142,11 @@ export class GitWriteBackController {
   private async reconcile(key: string): Promise<ReconcileResult | undefined> {
     const { namespace = '', name } = splitKey(key);
     const rollout = this.opts.rollouts.get(namespace, name) as unknown as ObservedRollout | undefined;
-    if (!rollout || !writeBackDue(rollout) || this.recorder.recorded(rollout)) return undefined;
+    if (!rollout || !writeBackDue(rollout)) return undefined;
     const runs = this.opts.analysisRuns.list(namespace) as unknown as ObservedRun[];
+    const abortId = abortIdentity(rollout, runs);
+    if (!abortId || abortRecorded(rollout, abortId) || this.recorder.recorded(rollout, abortId))
+      return undefined;
     const decision = planWriteBack({
       rollout,
       runs,

@@ -1,3 +1,5 @@
+import { redactText } from '../util/redact.js';
+
 /**
  * How git authenticates: nothing (file://, public ssh agent-less fails by itself), an HTTP header built
  * from a token or username/password, or an ssh private key (with optional known_hosts).
@@ -73,9 +75,10 @@ export function gitEnvironment(auth: GitAuth, home: string, ssh?: SshFiles): Rec
   return env;
 }
 
-/** `text` with every secret (and its base64 form) replaced by `***`: for messages that leave the adapter. */
+/**
+ * `text` with every secret replaced by `***`, whatever its length and in any encoding (raw, percent-encoded
+ * as git prints URLs, JSON-escaped, base64): for messages that leave the adapter.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
-  let out = text;
-  for (const secret of secrets) if (secret.length >= 4) out = out.split(secret).join('***');
-  return out;
+  return redactText(text, secrets, '***');
 }

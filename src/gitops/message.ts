@@ -1,4 +1,7 @@
-/** Trailer key whose value (`<rollout uid>@<abortedAt>`) identifies the abort a commit rolls back. */
+/**
+ * Trailer key whose value, the abort's identity (`<rollout uid>@<abortedAt>/<revision>/<AnalysisRun uid or ->`,
+ * see `abortIdentity`), names the abort a commit rolls back.
+ */
 export const ROLLBACK_TRAILER = 'Vireo-Rollback-Id';
 
 /** Why the rollout was aborted, as a reviewer needs it. */
@@ -22,6 +25,8 @@ export interface RollbackFacts {
   namespace: string;
   rollout: string;
   uid: string;
+  /** The abort's identity, written as the trailer. */
+  abortId: string;
   revision?: string;
   fromImage: string;
   toImage: string;
@@ -32,8 +37,8 @@ export interface RollbackFacts {
 }
 
 /** The trailer line a rollback commit carries; the same abort always yields the same line. */
-export function trailerLine(uid: string, abortedAt: string): string {
-  return `${ROLLBACK_TRAILER}: ${uid}@${abortedAt}`;
+export function trailerLine(abortId: string): string {
+  return `${ROLLBACK_TRAILER}: ${abortId}`;
 }
 
 function oneLine(text: string): string {
@@ -76,7 +81,7 @@ export function rollbackCommitMessage(facts: RollbackFacts): string {
     `Committed:  ${oneLine(facts.committedAt)}`,
     `File:       ${oneLine(facts.path)}`,
     '',
-    trailerLine(facts.uid, facts.abortedAt),
+    trailerLine(facts.abortId),
     '',
   ].join('\n');
 }

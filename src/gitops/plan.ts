@@ -25,6 +25,7 @@ export interface ObservedRollout {
 export interface ObservedRun {
   metadata: {
     name: string;
+    uid?: string;
     labels?: Record<string, string>;
     creationTimestamp?: string;
     ownerReferences?: { uid: string }[];
@@ -85,25 +86,57 @@ export function automaticAbortCause(
   return m ? { revision: m[1] ?? '', cause: m[2] ?? '' } : undefined;
 }
 
-/** Cheap pre-check before observing more: opted in, aborted automatically, and this abort not recorded. */
+/** Cheap pre-check before observing more: opted in and aborted automatically (recorded or not). */
 export function writeBackDue(rollout: ObservedRollout): boolean {
-  const annotations = rollout.metadata.annotations;
-  if (!optedIn(annotations)) return false;
-  if (annotations?.[GIT_RECORD.abortedAt] === rollout.status?.abortedAt) return false;
-  return automaticAbortCause(rollout) !== undefined;
+  return optedIn(rollout.metadata.annotations) && automaticAbortCause(rollout) !== undefined;
 }
 
-function failedRun(snapshot: WriteBackSnapshot): ObservedRun | undefined {
-  const { uid } = snapshot.rollout.metadata;
-  const { currentPodHash, abortedAt = '' } = snapshot.rollout.status ?? {};
-  return snapshot.runs
+/** Newest first: creation time, then (runs created in one second) the `.N` retry suffixes, as names sort. */
+function newestFirst(a: ObservedRun, b: ObservedRun): number {
+  const created = (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? '');
+  return (
+    created ||
+    b.metadata.name.length - a.metadata.name.length ||
+    b.metadata.name.localeCompare(a.metadata.name)
+  );
+}
+
+function failedRun(rollout: ObservedRollout, runs: readonly ObservedRun[]): ObservedRun | undefined {
+  const { uid } = rollout.metadata;
+  const { currentPodHash, abortedAt = '' } = rollout.status ?? {};
+  return runs
     .filter((run) => run.metadata.ownerReferences?.some((o) => o.uid === uid) ?? true)
     .filter((run) => run.metadata.labels?.[POD_TEMPLATE_HASH_LABEL] === currentPodHash)
     .filter((run) => run.status?.phase === 'Failed' || run.status?.phase === 'Error')
     .filter((run) => (run.metadata.creationTimestamp ?? '') <= abortedAt)
-    .sort((a, b) =>
-      (b.metadata.creationTimestamp ?? '').localeCompare(a.metadata.creationTimestamp ?? ''),
-    )[0];
+    .sort(newestFirst)[0];
+}
+
+/**
+ * The identity of the Rollout's current automatic abort, `<rollout uid>@<abortedAt>/<revision>/<run>`: `<run>`
+ * is the uid of the failed AnalysisRun that caused it, `-` when there is none (progress deadline) or it is
+ * gone. `abortedAt` has one-second resolution; the revision tells apart aborts of two updates in one
+ * second, the run two aborts of one update (abort, retry, abort). Computed from status and the runs alone,
+ * so a restarted controller computes the same identity. Undefined when the Rollout is not aborted
+ * automatically.
+ */
+export function abortIdentity(rollout: ObservedRollout, runs: readonly ObservedRun[]): string | undefined {
+  const automatic = automaticAbortCause(rollout);
+  if (automatic === undefined) return undefined;
+  const run = /analysis/i.test(automatic.cause) ? failedRun(rollout, runs) : undefined;
+  return `${rollout.metadata.uid}@${rollout.status?.abortedAt}/${automatic.revision}/${run?.metadata.uid ?? '-'}`;
+}
+
+/**
+ * True when the Rollout's record (`vireo.dev/git-rollback-id`) is for the abort `id`. An identity whose run
+ * is gone (`…/-`) matches a record made while the run existed; a record written before identities
+ * existed matches on `vireo.dev/git-rollback-aborted-at` alone.
+ */
+export function abortRecorded(rollout: ObservedRollout, id: string): boolean {
+  const annotations = rollout.metadata.annotations ?? {};
+  const recorded = annotations[GIT_RECORD.id];
+  if (recorded === undefined) return annotations[GIT_RECORD.abortedAt] === rollout.status?.abortedAt;
+  return recorded === id || (id.endsWith('/-') && recorded.startsWith(id.slice(0, -1)));
 }
 
 /** Metric, measured value, condition and message of the first failed metric of `run`. */
@@ -127,7 +160,7 @@ export function analysisReason(run: ObservedRun, summary: string): AbortReason {
 
 function abortReason(snapshot: WriteBackSnapshot, cause: string): AbortReason {
   if (cause.includes('timed out progressing')) return { kind: 'deadline', summary: cause };
-  const run = /analysis/i.test(cause) ? failedRun(snapshot) : undefined;
+  const run = /analysis/i.test(cause) ? failedRun(snapshot.rollout, snapshot.runs) : undefined;
   if (run) return analysisReason(run, cause);
   return { kind: /analysis/i.test(cause) ? 'analysis' : 'other', summary: cause };
 }
@@ -147,14 +180,16 @@ function rolledBackContainer(
 
 /**
  * Decides whether an automatic abort must be written back, from the observed Rollout, its AnalysisRuns and
- * the stable pod template only (no I/O, no clock). A user abort, an abort already recorded
- * (`vireo.dev/git-rollback-aborted-at` equals `status.abortedAt`) or a Rollout without the opt-in gives
- * `none`, so repeating the decision after a restart never asks for a second commit.
+ * the stable pod template only (no I/O, no clock). A user abort, an abort already recorded (see
+ * `abortRecorded`) or a Rollout without the opt-in gives `none`, so repeating the decision after a restart
+ * never asks for a second commit; two aborts have two identities even within one second.
  */
 export function planWriteBack(snapshot: WriteBackSnapshot): WriteBackDecision {
   const { rollout } = snapshot;
   const automatic = automaticAbortCause(rollout);
-  if (!writeBackDue(rollout) || !automatic) return { kind: 'none' };
+  const abortId = abortIdentity(rollout, snapshot.runs);
+  if (!writeBackDue(rollout) || !automatic || !abortId || abortRecorded(rollout, abortId))
+    return { kind: 'none' };
   const parsed = parseTarget(rollout.metadata.annotations ?? {}, snapshot.allowFileRemotes);
   if (!parsed.ok) return { kind: 'refuse', message: parsed.message };
   if (!snapshot.stableContainers) return { kind: 'refuse', message: 'the stable ReplicaSet was not found' };
@@ -166,6 +201,7 @@ export function planWriteBack(snapshot: WriteBackSnapshot): WriteBackDecision {
     namespace: rollout.metadata.namespace,
     rollout: rollout.metadata.name,
     uid: rollout.metadata.uid,
+    abortId,
     revision: automatic.revision,
     fromImage: images.from,
     toImage: images.to,
@@ -175,6 +211,10 @@ export function planWriteBack(snapshot: WriteBackSnapshot): WriteBackDecision {
   };
   return {
     kind: 'write',
-    request: { target: parsed.target, pushBranch: pushBranchFor(parsed.target, abortedAt), facts },
+    request: {
+      target: parsed.target,
+      pushBranch: pushBranchFor(parsed.target, abortedAt, automatic.revision),
+      facts,
+    },
   };
 }

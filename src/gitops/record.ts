@@ -16,6 +16,8 @@ export const GIT_EVENT = {
 /** What is written on the Rollout once an abort has been handled. */
 export interface GitRecord {
   abortedAt: string;
+  /** The abort's identity (`abortIdentity`). */
+  abortId: string;
   /** The commit SHA; undefined when no commit was needed or the file could not be edited. */
   commit?: string;
   branch?: string;
@@ -39,7 +41,7 @@ export function outcomeRecord(request: WriteBackRequest, outcome: WriteBackOutco
   const { facts, target } = request;
   const where = `${target.repoUrl} ${request.pushBranch}`;
   const change = `${target.path}: ${facts.fromImage} -> ${facts.toImage}`;
-  const base = { abortedAt: facts.abortedAt };
+  const base = { abortedAt: facts.abortedAt, abortId: facts.abortId };
   const normal = (reason: string, message: string) => ({ type: 'Normal' as const, reason, message });
   switch (outcome.kind) {
     case 'committed':
@@ -81,9 +83,9 @@ export class RollbackRecorder {
     return `${rollout.metadata.namespace}/${rollout.metadata.name}/${rollout.metadata.uid}`;
   }
 
-  /** True when this process already recorded the Rollout's current abort. */
-  recorded(rollout: ObservedRollout): boolean {
-    return this.done.get(this.key(rollout)) === rollout.status?.abortedAt;
+  /** True when this process already recorded the abort `abortId` of the Rollout. */
+  recorded(rollout: ObservedRollout, abortId: string): boolean {
+    return this.done.get(this.key(rollout)) === abortId;
   }
 
   private async patch(rollout: ObservedRollout, annotations: Record<string, string | null>): Promise<void> {
@@ -95,11 +97,12 @@ export class RollbackRecorder {
   async record(rollout: ObservedRollout, record: GitRecord): Promise<void> {
     await this.patch(rollout, {
       [GIT_RECORD.abortedAt]: record.abortedAt,
+      [GIT_RECORD.id]: record.abortId,
       [GIT_RECORD.commit]: record.commit ?? null,
       [GIT_RECORD.branch]: record.branch ?? null,
       [GIT_RECORD.error]: record.error ? clip(record.error) : null,
     });
-    this.done.set(this.key(rollout), record.abortedAt);
+    this.done.set(this.key(rollout), record.abortId);
     this.lastError.delete(this.key(rollout));
     this.events.event(rolloutObject(rollout), record.event.type, record.event.reason, record.event.message);
     this.logger.info(

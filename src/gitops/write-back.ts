@@ -46,7 +46,7 @@ async function startingPoint(
 async function attempt(git: GitPort, request: WriteBackRequest, committedAt: string): Promise<Attempt> {
   const { facts, target, pushBranch } = request;
   const { branches, start } = await startingPoint(git, request);
-  const existing = await git.findCommitWithLine(branches, trailerLine(facts.uid, facts.abortedAt));
+  const existing = await git.findCommitWithLine(branches, trailerLine(facts.abortId));
   if (existing) return { kind: 'found', sha: existing, branch: pushBranch };
   await git.resetTo(start);
   const content = await git.readText(target.path);

@@ -1,14 +1,19 @@
+import { redactText } from '../util/redact.js';
 import type { OutgoingRequest } from './payload.js';
 
 /** The outcome of one attempt; `reason` is safe to log (no URL, header or body). */
 export type AttemptResult = { ok: true } | { ok: false; reason: string };
 
-/** Replaces every occurrence of each secret (longest first) in `text` with `[redacted]`. */
+/**
+ * Replaces each secret of 4 characters or more (the list mixes Secret values with URLs and header values,
+ * which may be short plain settings), in any encoding `redactText` knows, with `[redacted]`.
+ */
 export function redact(text: string, secrets: readonly string[]): string {
-  return [...secrets]
-    .filter((s) => s.length >= 4)
-    .sort((a, b) => b.length - a.length)
-    .reduce((out, s) => out.split(s).join('[redacted]'), text);
+  return redactText(
+    text,
+    secrets.filter((s) => s.length >= 4),
+    '[redacted]',
+  );
 }
 
 function errorCode(err: unknown): string {

@@ -29,10 +29,29 @@ export interface AuditLayout {
 export const CONTROLLER_USER = 'system:serviceaccount:vireo-system:vireo-controller';
 
 /**
- * An audit policy that records writes (create, update, patch, delete, deletecollection) by `users` at
+ * Requests on a resource the audit log records whoever makes them, e.g. `{ group: 'apps', resource:
+ * 'replicasets' }`: its deletions by default, or the `verbs` given.
+ */
+export interface AuditedResource {
+  group: string;
+  resource: string;
+  verbs?: string[];
+}
+
+/**
+ * An audit policy that records writes (create, update, patch, delete, deletecollection) by `users`, and
+ * the requests of `resources` by anyone (the garbage collector, the namespace controller, a test), at
  * level Metadata, once per request (at ResponseComplete), and nothing else.
  */
-export function auditPolicyYaml(users: readonly string[] = [CONTROLLER_USER]): string {
+export function auditPolicyYaml(
+  users: readonly string[] = [CONTROLLER_USER],
+  resources: readonly AuditedResource[] = [],
+): string {
+  const resourceRules = resources.flatMap(({ group, resource, verbs = ['delete', 'deletecollection'] }) => [
+    '  - level: Metadata',
+    `    verbs: [${verbs.join(', ')}]`,
+    `    resources: [{ group: ${JSON.stringify(group)}, resources: [${JSON.stringify(resource)}] }]`,
+  ]);
   return [
     'apiVersion: audit.k8s.io/v1',
     'kind: Policy',
@@ -41,6 +60,7 @@ export function auditPolicyYaml(users: readonly string[] = [CONTROLLER_USER]): s
     '  - level: Metadata',
     `    users: [${users.map((u) => JSON.stringify(u)).join(', ')}]`,
     '    verbs: [create, update, patch, delete, deletecollection]',
+    ...resourceRules,
     '  - level: None',
     '',
   ].join('\n');

@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { type BinaryPaths, ensureBinaries } from './binaries.js';
 import {
+  type AuditedResource,
   type AuditLayout,
   apiserverArgs,
   auditPolicyYaml,
@@ -36,6 +37,8 @@ export interface ControlPlaneOptions {
   auditLogPath?: string;
   /** Users whose writes the audit log records (default the controller's ServiceAccount). */
   auditUsers?: string[];
+  /** Requests on resources the audit log records whoever makes them (default none). */
+  auditResources?: AuditedResource[];
   /** Extra kube-apiserver flags, also used when it is restarted (e.g. to disable a watch cache). */
   apiserverArgs?: string[];
 }
@@ -58,7 +61,7 @@ const READY_TIMEOUT_MS = 60_000;
 function auditFor(options: ControlPlaneOptions): AuditLayout | undefined {
   if (!options.auditLogPath) return undefined;
   const policyPath = join(options.dir, 'audit-policy.yaml');
-  writeFileSync(policyPath, auditPolicyYaml(options.auditUsers));
+  writeFileSync(policyPath, auditPolicyYaml(options.auditUsers, options.auditResources));
   return { policyPath, logPath: options.auditLogPath };
 }
 

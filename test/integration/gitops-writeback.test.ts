@@ -157,7 +157,7 @@ describe('Git write-back of automatic rollbacks (file:// remotes, real git, cont
     const recorded = await waitForRecord('cart');
 
     const branch = annotationsOf(recorded)['vireo.dev/git-rollback-branch'] ?? '';
-    expect(branch).toMatch(/^vireo\/rollback-cart-\d{8}T\d{6}Z$/);
+    expect(branch).toMatch(/^vireo\/rollback-cart-\d{8}T\d{6}Z-r2$/);
     expect(vireoCommits(repo.log('main'))).toHaveLength(0);
     const mine = vireoCommits(repo.log(branch));
     expect(mine).toHaveLength(1);

@@ -15,7 +15,18 @@ import {
   startMetricsStub,
 } from './support/faults.js';
 
-const TOKEN = `tok-${randomBytes(12).toString('hex')}`;
+/** A token with characters that JSON, percent-encoding and base64 each write differently. */
+const TOKEN = `tok-${randomBytes(12).toString('hex')}+/="\\&% é<x`;
+/** Every form the token may take in a message: raw, JSON-escaped (once, twice), percent-encoded, base64. */
+const TOKEN_FORMS = [
+  TOKEN,
+  JSON.stringify(TOKEN).slice(1, -1),
+  JSON.stringify(JSON.stringify(TOKEN)).slice(1, -1),
+  encodeURIComponent(TOKEN),
+  new URLSearchParams({ t: TOKEN }).toString().slice(2),
+  Buffer.from(TOKEN).toString('base64'),
+  Buffer.from(`svc:${TOKEN}`).toString('base64'),
+];
 const SECRET_ARG = { name: 'token', valueFrom: { secretKeyRef: { name: 'api-token', key: 'token' } } };
 const BEARER = [{ key: 'Authorization', value: 'Bearer {{args.token}}' }];
 
@@ -64,14 +75,23 @@ describe('security: secrets stay out of logs, events, status and metrics; endpoi
     await echo?.close();
   });
 
-  it('uses the token where asked: Prometheus and web headers, a URL userinfo; the runs complete', async () => {
+  it('uses the token where asked: headers, basic auth, a URL query and userinfo; the runs complete', async () => {
     const prom = { prometheus: { address: ok.url, query: 'up', headers: BEARER } };
     const leaky = { web: { url: `${echo.url}/check`, headers: BEARER, jsonPath: '{$.value}' } };
     const inUrl = { web: { url: 'http://svc:{{args.token}}@127.0.0.1:1/x', jsonPath: '{$.value}' } };
+    // A Prometheus that echoes the request's headers (JSON-escaped token, base64 Basic credentials).
+    const promEcho = { prometheus: { address: echo.url, query: 'up', headers: BEARER } };
+    const basicAuth = { username: 'svc', password: '{{args.token}}' };
+    const promBasic = { prometheus: { address: echo.url, query: 'up', authentication: { basicAuth } } };
+    // The token in a query string: the URL in the error is percent-encoded.
+    const inQuery = { web: { url: `${echo.url}/q?token={{args.token}}`, jsonPath: '{$.value}' } };
     for (const [name, provider] of [
       ['prom', prom],
       ['echoed', leaky],
       ['userinfo', inUrl],
+      ['prom-echoed', promEcho],
+      ['prom-basic', promBasic],
+      ['query', inQuery],
     ] as const) {
       const body = run(name, { name: 'm', successCondition: 'result[0] < 1 || result == 1', provider });
       expect(await createArgoObject(env.kc, env.namespace, 'analysisruns', body)).toEqual({ ok: true });
@@ -79,8 +99,16 @@ describe('security: secrets stay out of logs, events, status and metrics; endpoi
     expect((await completedRun(env.kc, env.namespace, 'prom')).phase).toBe('Successful');
     expect((await completedRun(env.kc, env.namespace, 'echoed')).phase).toBe('Error');
     expect((await completedRun(env.kc, env.namespace, 'userinfo')).phase).toBe('Error');
+    for (const name of ['prom-echoed', 'prom-basic', 'query']) {
+      expect((await completedRun(env.kc, env.namespace, name)).phase, name).toBe('Error');
+    }
     expect(ok.seen().some((s) => s.startsWith(`Bearer ${TOKEN} /api/v1/query`))).toBe(true);
     expect(echo.seen().some((s) => s.startsWith(`Bearer ${TOKEN}`))).toBe(true);
+    const basic = `Basic ${Buffer.from(`svc:${TOKEN}`).toString('base64')} /api/v1/query`;
+    expect(echo.seen().some((s) => s.startsWith(basic))).toBe(true);
+    expect(echo.seen().some((s) => s.includes(`/q?token=${encodeURIComponent(TOKEN).slice(0, 10)}`))).toBe(
+      true,
+    );
   });
 
   it('a Rollout whose step analysis errors on the echoing server aborts without the token in its status or Events', async () => {
@@ -104,7 +132,7 @@ describe('security: secrets stay out of logs, events, status and metrics; endpoi
     expect(echo.seen().some((s) => s.includes('/rollout'))).toBe(true);
   });
 
-  it('finds the token nowhere: controller log, Events, Rollouts, AnalysisRuns, /metrics', async () => {
+  it('finds the token in no form (raw, JSON-escaped, percent-encoded, base64) in the log, Events, Rollouts, AnalysisRuns, /metrics', async () => {
     const custom = env.kc.makeApiClient(CustomObjectsApi);
     const list = (plural: string) =>
       custom.listNamespacedCustomObject({
@@ -124,7 +152,10 @@ describe('security: secrets stay out of logs, events, status and metrics; endpoi
     };
     expect(places.log?.length).toBeGreaterThan(1000);
     expect(places.analysisRuns).toContain('Error');
-    for (const [where, text] of Object.entries(places)) expect(text.includes(TOKEN), where).toBe(false);
+    expect(places.analysisRuns).toContain('*****');
+    for (const [where, text] of Object.entries(places)) {
+      for (const form of TOKEN_FORMS) expect(text.includes(form), `${where}: ${form}`).toBe(false);
+    }
   });
 
   it('binds /healthz and /metrics only to the configured loopback address', () => {

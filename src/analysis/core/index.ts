@@ -13,6 +13,7 @@ export {
   type RunAssessment,
 } from './assess.js';
 export { countReached, dueMeasurements, type MetricTask, retryIntervalMs } from './due-measurements.js';
+export { INSECURE_METRIC_REASON, insecureMetricMessage, insecureMetrics } from './insecure.js';
 export {
   type MeasurementTimes,
   newMetricResult,
@@ -32,6 +33,7 @@ export {
   resolveArgs,
   resolveMetric,
   type SubstituteOptions,
+  secretValues,
   substituteArgs,
 } from './resolve-args.js';
 export { type RunHistoryEntry, type RunHistoryLimits, runsBeyondHistory, ttlExpiry } from './retention.js';

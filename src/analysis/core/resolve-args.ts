@@ -1,4 +1,5 @@
 import { type Argument, JUDGE_PLUGIN, type Metric } from '../../api/index.js';
+import { redactText } from '../../util/redact.js';
 import type { Result } from './types.js';
 
 /** What a secret value is replaced with in messages, metadata and status. */
@@ -39,11 +40,17 @@ export function resolveArgs(
   return { ok: true, value: resolved };
 }
 
-/** `text` with every non-empty secret argument value replaced by `REDACTED`. */
+/** The values of the secret arguments (placeholders left out). */
+export function secretValues(args: ResolvedArgs): string[] {
+  return args.filter((arg) => arg.secret && arg.value !== '' && arg.value !== REDACTED).map((a) => a.value);
+}
+
+/**
+ * `text` with every non-empty secret argument value replaced by `REDACTED`, whatever its length and in
+ * any encoding `redactText` knows (JSON-escaped, percent-encoded, base64).
+ */
 export function redactSecrets(text: string, args: ResolvedArgs): string {
-  return args
-    .filter((arg) => arg.secret && arg.value !== '' && arg.value !== REDACTED)
-    .reduce((acc, arg) => acc.split(arg.value).join(REDACTED), text);
+  return redactText(text, secretValues(args), REDACTED);
 }
 
 /** Options of `substituteArgs`. */

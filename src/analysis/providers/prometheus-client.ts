@@ -1,5 +1,6 @@
 import { PromError } from './prometheus-error.js';
 import { interpret, type PromResponse, readCapped, redact } from './prometheus-response.js';
+import { sendRequest } from './transport.js';
 
 export { PromError, type PromErrorKind } from './prometheus-error.js';
 export { MAX_RESPONSE_BYTES, type PromResponse } from './prometheus-response.js';
@@ -27,11 +28,10 @@ export interface PromRequestOptions {
   readonly timeoutMs?: number;
   /** Caller cancellation (e.g. controller shutdown); reported as kind `aborted`. */
   readonly signal?: AbortSignal;
-  /**
-   * Skip TLS verification. TODO: not implemented; the global `fetch` cannot do it without an undici
-   * dispatcher (the `undici` package). Certificates are always verified; a TLS failure mentions this.
-   */
+  /** Skip TLS certificate verification for this request only (the metric's `insecure: true`). */
   readonly insecure?: boolean;
+  /** Credentials (passwords, tokens) masked in every message whatever their length. */
+  readonly secrets?: readonly string[];
 }
 
 /** A time parameter: a Date, Unix seconds, or a string Prometheus accepts (RFC 3339 or Unix seconds). */
@@ -91,6 +91,7 @@ interface Target {
   readonly headers: Headers;
   /** Values to redact from any text that ends up in a message. */
   readonly secrets: readonly string[];
+  readonly insecure: boolean;
 }
 
 function buildTarget(address: string, path: string, options: PromRequestOptions): Target {
@@ -104,27 +105,30 @@ function buildTarget(address: string, path: string, options: PromRequestOptions)
     throw new PromError('config', `Prometheus address must be http or https, got ${url.protocol}`);
   }
   const headers = new Headers({ Accept: 'application/json' });
-  const secrets: string[] = [];
+  const hints: string[] = [];
   for (const [k, v] of Object.entries(options.headers ?? {})) {
     try {
       headers.set(k, v);
     } catch {
       throw new PromError('config', `invalid name or value for header ${JSON.stringify(k.slice(0, 64))}`);
     }
-    secrets.push(v, ...v.split(/\s+/));
+    hints.push(v, ...v.split(/\s+/));
   }
+  const credentials = [...(options.secrets ?? [])];
   if ((url.username !== '' || url.password !== '') && !headers.has('authorization')) {
     const password = decodeURIComponent(url.password);
     const basic = btoa(`${decodeURIComponent(url.username)}:${password}`);
     headers.set('Authorization', `Basic ${basic}`);
-    secrets.push(basic, password);
+    credentials.push(basic, password);
   }
   url.username = '';
   url.password = '';
   url.search = '';
   url.hash = '';
   url.pathname = `${url.pathname.replace(/\/+$/, '')}${path}`;
-  return { url, shown: url.toString(), headers, secrets: secrets.filter((v) => v.length >= 4) };
+  // Header values may be plain settings ("1", "json"): only those of 4 characters or more are masked.
+  const secrets = [...credentials, ...hints.filter((v) => v.length >= 4)];
+  return { url, shown: url.toString(), headers, secrets, insecure: options.insecure === true };
 }
 
 async function request(
@@ -151,11 +155,11 @@ function send(target: Target, params: URLSearchParams, signal: AbortSignal): Pro
   if (encoded.length <= MAX_GET_PARAMS_BYTES) {
     const url = new URL(target.url);
     url.search = encoded;
-    return fetch(url, { method: 'GET', headers: target.headers, signal });
+    return sendRequest(url, { method: 'GET', headers: target.headers, signal }, target.insecure);
   }
   const headers = new Headers(target.headers);
   headers.set('Content-Type', 'application/x-www-form-urlencoded');
-  return fetch(target.url, { method: 'POST', headers, body: encoded, signal });
+  return sendRequest(target.url, { method: 'POST', headers, body: encoded, signal }, target.insecure);
 }
 
 interface FailureContext {
@@ -167,7 +171,7 @@ interface FailureContext {
 
 function classify(caught: unknown, ctx: FailureContext): PromError {
   if (caught instanceof PromError) return caught;
-  const { shown, url, secrets } = ctx.target;
+  const { shown, secrets } = ctx.target;
   if (ctx.timeout.aborted) {
     return new PromError('timeout', `Prometheus query to ${shown} timed out after ${ctx.timeoutMs} ms`);
   }
@@ -177,9 +181,5 @@ function classify(caught: unknown, ctx: FailureContext): PromError {
   const cause = caught instanceof Error && caught.cause instanceof Error ? caught.cause.message : '';
   const base = caught instanceof Error ? caught.message : String(caught);
   const detail = redact(cause === '' ? base : `${base}: ${cause}`, secrets);
-  const tlsHint =
-    ctx.options.insecure === true && url.protocol === 'https:'
-      ? ' (insecure: true is not supported yet; TLS certificates are always verified)'
-      : '';
-  return new PromError('network', `Prometheus query to ${shown} failed: ${detail}${tlsHint}`);
+  return new PromError('network', `Prometheus query to ${shown} failed: ${detail}`);
 }

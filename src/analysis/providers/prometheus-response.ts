@@ -1,3 +1,4 @@
+import { redactText } from '../../util/redact.js';
 import { PromError } from './prometheus-error.js';
 import { decodeResult, type PromResult, PromShapeError } from './prometheus-value.js';
 import { readCappedBody } from './read-capped.js';
@@ -24,9 +25,9 @@ export async function readCapped(response: Response, shown: string): Promise<str
   return text;
 }
 
-/** Replaces every occurrence of each secret (header values, credentials) with `*****`. */
+/** Replaces each secret (header values, credentials), in any encoding, with `*****`. */
 export function redact(text: string, secrets: readonly string[]): string {
-  return secrets.reduce((acc, s) => acc.split(s).join('*****'), text);
+  return redactText(text, secrets, '*****');
 }
 
 function snippet(body: string, secrets: readonly string[]): string {

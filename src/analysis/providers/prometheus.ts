@@ -1,6 +1,9 @@
 import { METRIC_DEFAULTS, type Metric, type PrometheusMetric, parseGoDuration } from '../../api/index.js';
-import { type ResolvedArgs, type Result, redactSecrets, substituteArgs } from '../core/index.js';
+import { redactText } from '../../util/redact.js';
+import { REDACTED, type ResolvedArgs, type Result, redactSecrets, substituteArgs } from '../core/index.js';
 import type { MeasuredValue } from '../core/types.js';
+import { type Authorization, authorize } from './auth.js';
+import { TokenCache } from './oauth2.js';
 import {
   formatResultValue,
   PromError,
@@ -18,7 +21,11 @@ export const RESOLVED_QUERY_KEY = 'ResolvedPrometheusQuery';
 export interface PrometheusConfig {
   /** Used when a metric sets no `address` (Argo's env `ARGO_ROLLOUTS_PROMETHEUS_ADDRESS`). */
   readonly defaultAddress?: string;
+  /** OAuth2 tokens shared with other providers; default a cache of this provider's own. */
+  readonly tokens?: TokenCache;
 }
+
+const AUTH_MODES = { provider: 'prometheus', group: 'prometheusAuth' } as const;
 
 interface Request {
   readonly address: string;
@@ -29,23 +36,11 @@ interface Request {
   readonly range?: { readonly start: Date; readonly end: Date; readonly step: number };
 }
 
-function headersOf(prom: PrometheusMetric): Result<Record<string, string>> {
-  const auth = prom.authentication;
-  if (auth?.sigv4 !== undefined || auth?.oauth2 !== undefined) {
-    const which = auth.sigv4 !== undefined ? 'sigv4' : 'oauth2';
-    return { ok: false, error: `prometheus authentication.${which} is not supported by Vireo (use headers)` };
-  }
-  const headers: Record<string, string> = {};
+/** The custom headers over the authentication's `Authorization`: Argo applies `headers` last. */
+function headersOf(prom: PrometheusMetric, auth: Authorization): Record<string, string> {
+  const headers: Record<string, string> = auth.header === undefined ? {} : { Authorization: auth.header };
   for (const h of prom.headers ?? []) headers[h.key] = h.value;
-  const basic = auth?.basicAuth;
-  if (basic?.username || basic?.password) {
-    if (!basic.username || !basic.password) {
-      const missing = basic.username ? 'password' : 'username';
-      return { ok: false, error: `missing mandatory parameter in metric for basic auth setup: ${missing}` };
-    }
-    headers.Authorization = `Basic ${btoa(`${basic.username}:${basic.password}`)}`;
-  }
-  return { ok: true, value: headers };
+  return headers;
 }
 
 function rangeOf(prom: PrometheusMetric, now: Date): Result<Request['range']> {
@@ -78,8 +73,6 @@ function buildRequest(prom: PrometheusMetric, config: PrometheusConfig, now: Dat
     return { ok: false, error };
   }
   if (!prom.query) return { ok: false, error: 'prometheus query is empty' };
-  const headers = headersOf(prom);
-  if (!headers.ok) return headers;
   const timeoutMs = timeoutOf(prom);
   if (!timeoutMs.ok) return timeoutMs;
   const range = rangeOf(prom, now);
@@ -87,16 +80,16 @@ function buildRequest(prom: PrometheusMetric, config: PrometheusConfig, now: Dat
   const base = {
     address,
     query: prom.query,
-    headers: headers.value,
+    headers: {},
     timeoutMs: timeoutMs.value,
     insecure: prom.insecure === true,
   };
   return { ok: true, value: range.value === undefined ? base : { ...base, range: range.value } };
 }
 
-function send(request: Request, context: MeasureContext): Promise<PromResponse> {
+function send(request: Request, context: MeasureContext, secrets: readonly string[]): Promise<PromResponse> {
   const { headers, timeoutMs, insecure } = request;
-  const options = { headers, timeoutMs, insecure, signal: context.signal };
+  const options = { headers, timeoutMs, insecure, secrets, signal: context.signal };
   if (request.range === undefined)
     return promQuery(request.address, request.query, { ...options, time: context.now });
   return promRangeQuery(request.address, request.query, { ...options, ...request.range });
@@ -119,13 +112,15 @@ async function measure(
   metric: Metric,
   context: MeasureContext,
   config: PrometheusConfig,
+  tokens: TokenCache,
 ): Promise<MeasuredValue> {
   const metadata: Record<string, string> = {
     [RESOLVED_QUERY_KEY]: shownQuery(metric.provider.prometheus, context.args),
   };
+  let secrets: readonly string[] = [];
   const fail = (error: string): MeasuredValue => ({
     ok: false,
-    error: redactSecrets(error, context.args),
+    error: redactText(redactSecrets(error, context.args), secrets, REDACTED),
     metadata,
   });
   const prom = substituteArgs(metric.provider.prometheus, context.args);
@@ -133,9 +128,22 @@ async function measure(
   if (prom.value === undefined) return fail('metric has no prometheus provider');
   const request = buildRequest(prom.value, config, context.now);
   if (!request.ok) return fail(request.error);
+  const signal = AbortSignal.any([AbortSignal.timeout(request.value.timeoutMs), context.signal]);
+  const { insecure } = request.value;
+  const auth = await authorize(prom.value.authentication, AUTH_MODES, tokens, {
+    ...context,
+    signal,
+    insecure,
+  });
+  if (!auth.ok) return fail(auth.error);
+  secrets = auth.value.secrets;
+  const authorized = { ...request.value, headers: headersOf(prom.value, auth.value) };
   try {
-    return measuredFrom(await send(request.value, context), metadata);
+    return measuredFrom(await send(authorized, context, secrets), metadata);
   } catch (caught) {
+    if (caught instanceof PromError && caught.status === 401 && auth.value.oauth2) {
+      tokens.invalidate(auth.value.oauth2);
+    }
     return fail(caught instanceof PromError ? caught.message : `prometheus query failed: ${String(caught)}`);
   }
 }
@@ -145,8 +153,12 @@ async function measure(
  * `context.now` (or a range query over `rangeQuery` start/end/step), and returns Argo's value (scalar →
  * number, vector → number[], matrix → flattened number[]; string results are an error) with its text
  * form, the redacted resolved query and any warnings in metadata. Address falls back to
- * `config.defaultAddress`; timeout is `timeout` seconds (default 30). Never rejects; no secrets in errors.
+ * `config.defaultAddress`; timeout is `timeout` seconds (default 30). `authentication.oauth2` (token cached
+ * in `config.tokens`) or `basicAuth` sets `Authorization`, which the metric's `headers` override, as in
+ * Argo; `insecure: true` skips certificate verification for this metric only. Never rejects; no secrets
+ * in errors.
  */
 export function createPrometheusProvider(config: PrometheusConfig = {}): MetricProvider {
-  return { type: 'prometheus', measure: (metric, context) => measure(metric, context, config) };
+  const tokens = config.tokens ?? new TokenCache();
+  return { type: 'prometheus', measure: (metric, context) => measure(metric, context, config, tokens) };
 }

@@ -1,6 +1,7 @@
 import { METRIC_PROVIDER_KEYS, type Metric, type MetricProviderKey } from '../../api/index.js';
 import type { MeasuredValue } from '../core/types.js';
 import { createJudgeProvider } from './judge.js';
+import { TokenCache } from './oauth2.js';
 import { createPrometheusProvider } from './prometheus.js';
 import type { MeasureContext, MetricProvider } from './provider.js';
 import { createWebProvider } from './web.js';
@@ -26,11 +27,18 @@ export function providerKeys(metric: Metric): MetricProviderKey[] {
   return METRIC_PROVIDER_KEYS.filter((key) => metric.provider[key] !== undefined);
 }
 
-/** Vireo's built-in providers: Prometheus, web, and the `vireo.dev/judge` metric plugin. */
+/** Vireo's built-in providers: Prometheus, web (sharing one OAuth2 token cache), and the `vireo.dev/judge` metric plugin. */
 export function defaultProviders(config: RegistryConfig = {}): MetricProvider[] {
+  const tokens = new TokenCache();
   const prometheus =
-    config.prometheusAddress === undefined ? {} : { defaultAddress: config.prometheusAddress };
-  return [createPrometheusProvider(prometheus), createWebProvider(), createJudgeProvider(prometheus)];
+    config.prometheusAddress === undefined
+      ? { tokens }
+      : { defaultAddress: config.prometheusAddress, tokens };
+  return [
+    createPrometheusProvider(prometheus),
+    createWebProvider({ tokens }),
+    createJudgeProvider(prometheus),
+  ];
 }
 
 /**

@@ -1,4 +1,5 @@
 import { METRIC_DEFAULTS, type Metric, WEB_METHODS, type WebMetric } from '../../api/index.js';
+import { redactText } from '../../util/redact.js';
 import {
   parseWebUrl,
   REDACTED,
@@ -8,8 +9,11 @@ import {
   substituteArgs,
 } from '../core/index.js';
 import type { MeasuredValue } from '../core/types.js';
+import { type Authorization, authorize } from './auth.js';
+import { TokenCache } from './oauth2.js';
 import type { MeasureContext, MetricProvider } from './provider.js';
 import { readCappedBody } from './read-capped.js';
+import { sendRequest } from './transport.js';
 import { findJsonPath, parseJsonPath, type Segment } from './web-jsonpath.js';
 
 /** Largest response body the web provider reads (1 MiB); a larger one is an error. */
@@ -19,7 +23,11 @@ export const MAX_WEB_RESPONSE_BYTES = 1024 * 1024;
 export interface WebConfig {
   /** Body size cap in bytes; default `MAX_WEB_RESPONSE_BYTES`. */
   readonly maxResponseBytes?: number;
+  /** OAuth2 tokens shared with other providers; default a cache of this provider's own. */
+  readonly tokens?: TokenCache;
 }
+
+const AUTH_MODES = { provider: 'web', group: 'webAuth' } as const;
 
 interface WebRequest {
   readonly url: URL;
@@ -29,7 +37,7 @@ interface WebRequest {
   readonly timeoutMs: number;
   readonly jsonPath: readonly Segment[];
   readonly insecure: boolean;
-  /** Header values and URL credentials; redacted from every message. */
+  /** Header values (4 characters or more) and URL credentials; redacted from every message. */
   readonly secrets: readonly string[];
 }
 
@@ -50,15 +58,17 @@ function checkShape(web: WebMetric): Result<string> {
 
 function headersOf(web: WebMetric, url: URL): Result<{ headers: Headers; secrets: string[] }> {
   const headers = new Headers();
-  const secrets: string[] = [];
+  const hints: string[] = [];
   for (const { key, value } of web.headers ?? []) {
     try {
       headers.set(key, value);
     } catch {
       return { ok: false, error: `invalid name or value for header ${JSON.stringify(key.slice(0, 64))}` };
     }
-    secrets.push(value, ...value.split(/\s+/));
+    hints.push(value, ...value.split(/\s+/));
   }
+  // Header values may be plain settings ("1", "json"): only those of 4 characters or more are masked.
+  const secrets = hints.filter((s) => s.length >= 4);
   if ((url.username || url.password) && !headers.has('authorization')) {
     const basic = btoa(`${decodeURIComponent(url.username)}:${decodeURIComponent(url.password)}`);
     headers.set('Authorization', `Basic ${basic}`);
@@ -67,7 +77,7 @@ function headersOf(web: WebMetric, url: URL): Result<{ headers: Headers; secrets
   url.username = '';
   url.password = '';
   if (web.jsonBody !== undefined) headers.set('Content-Type', 'application/json');
-  return { ok: true, value: { headers, secrets: secrets.filter((s) => s.length >= 4) } };
+  return { ok: true, value: { headers, secrets } };
 }
 
 function buildRequest(web: WebMetric, args: ResolvedArgs): Result<WebRequest> {
@@ -109,11 +119,15 @@ function interpret(text: string, jsonPath: readonly Segment[]): MeasuredValue {
   return { ok: true, value, raw: JSON.stringify(value) };
 }
 
-async function call(request: WebRequest, signal: AbortSignal, maxBytes: number): Promise<MeasuredValue> {
-  const response = await fetch(request.url, { ...request.init, signal, redirect: 'follow' });
+/** What the measurement got back; `status` tells a refused token apart. */
+type Called = MeasuredValue & { readonly status?: number };
+
+async function call(request: WebRequest, signal: AbortSignal, maxBytes: number): Promise<Called> {
+  const response = await sendRequest(request.url, { ...request.init, signal }, request.insecure);
   if (response.status < 200 || response.status > 299) {
     await response.body?.cancel();
-    return { ok: false, error: `received non 2xx response code: ${response.status} from ${request.shown}` };
+    const error = `received non 2xx response code: ${response.status} from ${request.shown}`;
+    return { ok: false, error, status: response.status };
   }
   const text = await readCappedBody(response, maxBytes);
   if (text === undefined)
@@ -132,46 +146,78 @@ function describeFailure(
   if (caller.aborted) return `${target} was aborted`;
   const base = caught instanceof Error ? caught.message : String(caught);
   const cause = caught instanceof Error && caught.cause instanceof Error ? `: ${caught.cause.message}` : '';
-  const tlsHint =
-    request.insecure && request.url.protocol === 'https:'
-      ? ' (insecure: true is not supported yet; TLS certificates are always verified)'
-      : '';
-  return `${target} failed: ${base}${cause}${tlsHint}`;
+  return `${target} failed: ${base}${cause}`;
 }
 
 function redactAll(text: string, secrets: readonly string[], args: ResolvedArgs): string {
-  const withoutHeaders = secrets.reduce((acc, s) => acc.split(s).join(REDACTED), text);
-  return redactSecrets(withoutHeaders, args);
+  return redactSecrets(redactText(text, secrets, REDACTED), args);
 }
 
-async function measure(metric: Metric, context: MeasureContext, maxBytes: number): Promise<MeasuredValue> {
+/** The request with the authentication's `Authorization`, which wins over `headers` as in Argo's client. */
+function authorized(request: WebRequest, auth: Authorization): WebRequest {
+  if (auth.header === undefined) return request;
+  const headers = new Headers(request.init.headers);
+  headers.set('Authorization', auth.header);
+  return { ...request, init: { ...request.init, headers }, secrets: [...request.secrets, ...auth.secrets] };
+}
+
+async function send(
+  request: WebRequest,
+  auth: Authorization,
+  context: MeasureContext,
+  deps: Deps,
+): Promise<MeasuredValue> {
+  const timeout = AbortSignal.timeout(request.timeoutMs);
+  const signal = AbortSignal.any([timeout, context.signal]);
+  try {
+    const called = await call(request, signal, deps.maxBytes);
+    if (!called.ok && called.status === 401 && auth.oauth2) deps.tokens.invalidate(auth.oauth2);
+    return called.ok ? called : { ok: false, error: called.error };
+  } catch (caught) {
+    return { ok: false, error: describeFailure(caught, request, timeout, context.signal) };
+  }
+}
+
+interface Deps {
+  readonly maxBytes: number;
+  readonly tokens: TokenCache;
+}
+
+async function measure(metric: Metric, context: MeasureContext, deps: Deps): Promise<MeasuredValue> {
   const web = substituteArgs(metric.provider.web, context.args);
   if (!web.ok)
     return { ok: false, error: redactSecrets(`failed to resolve args: ${web.error}`, context.args) };
   if (web.value === undefined) return { ok: false, error: 'metric has no web provider' };
-  const request = buildRequest(web.value, context.args);
-  if (!request.ok) return { ok: false, error: redactSecrets(request.error, context.args) };
-  const timeout = AbortSignal.timeout(request.value.timeoutMs);
-  const signal = AbortSignal.any([timeout, context.signal]);
-  let measured: MeasuredValue;
-  try {
-    measured = await call(request.value, signal, maxBytes);
-  } catch (caught) {
-    measured = { ok: false, error: describeFailure(caught, request.value, timeout, context.signal) };
-  }
+  const built = buildRequest(web.value, context.args);
+  if (!built.ok) return { ok: false, error: redactSecrets(built.error, context.args) };
+  const { insecure, timeoutMs } = built.value;
+  const signal = AbortSignal.any([AbortSignal.timeout(timeoutMs), context.signal]);
+  const auth = await authorize(web.value.authentication, AUTH_MODES, deps.tokens, {
+    ...context,
+    signal,
+    insecure,
+  });
+  if (!auth.ok) return { ok: false, error: redactAll(auth.error, built.value.secrets, context.args) };
+  const request = authorized(built.value, auth.value);
+  const measured = await send(request, auth.value, context, deps);
   return measured.ok
     ? measured
-    : { ok: false, error: redactAll(measured.error, request.value.secrets, context.args) };
+    : { ok: false, error: redactAll(measured.error, request.secrets, context.args) };
 }
 
 /**
  * The web provider: substitutes arguments into `provider.web`, sends GET/POST/PUT (http or https only)
  * with the headers and `body` or `jsonBody` (JSON content type), within `timeoutSeconds` (default 10) and
  * a 1 MiB body cap. A non-2xx status is an error. A JSON body yields the first value `jsonPath` (default
- * `{$}`) selects; any other body is the string itself. Never rejects; header values, URL credentials and
- * secret arguments never appear in errors.
+ * `{$}`) selects; any other body is the string itself. `authentication.oauth2` adds a client-credentials
+ * token (cached in `config.tokens`; it wins over an `Authorization` header, as in Argo); `insecure: true`
+ * skips certificate verification for this metric only. Never rejects; header values, URL credentials,
+ * tokens, client secrets and secret arguments never appear in errors.
  */
 export function createWebProvider(config: WebConfig = {}): MetricProvider {
-  const maxBytes = config.maxResponseBytes ?? MAX_WEB_RESPONSE_BYTES;
-  return { type: 'web', measure: (metric, context) => measure(metric, context, maxBytes) };
+  const deps = {
+    maxBytes: config.maxResponseBytes ?? MAX_WEB_RESPONSE_BYTES,
+    tokens: config.tokens ?? new TokenCache(),
+  };
+  return { type: 'web', measure: (metric, context) => measure(metric, context, deps) };
 }

@@ -1,4 +1,5 @@
 import type { KubeClient } from '../../kube/client.js';
+import type { EventRecorder } from '../../kube/events.js';
 import type { ResilientInformer } from '../../kube/informer.js';
 import type { KubeObject } from '../../kube/types.js';
 import { objectKey } from '../../kube/types.js';
@@ -16,6 +17,8 @@ export interface AnalysisRunControllerOptions {
   clock: Clock;
   logger: Logger;
   registry: ProviderRegistry;
+  /** Where Warnings about runs go (a metric with `insecure: true`); none when absent. */
+  events?: EventRecorder;
   workers?: number;
   /** Observers of the work queue (metrics); default none. */
   queueHooks?: WorkQueueHooks;
@@ -42,8 +45,8 @@ export class AnalysisRunController {
   /** Waits until the shared informer (started by its owner) has listed, then starts the workers. */
   async start(): Promise<void> {
     await this.runs.waitForSync();
-    const { client, clock, logger, registry } = this.opts;
-    const deps = { client, clock, logger, registry, runs: this.runs, signal: this.abort.signal };
+    const { client, clock, logger, registry, events } = this.opts;
+    const deps = { client, clock, logger, registry, events, runs: this.runs, signal: this.abort.signal };
     this.running = this.queue.run((key) => reconcileAnalysisRun(deps, key), this.opts.workers ?? 4);
   }
 

@@ -3,6 +3,7 @@ import { AnalysisRunSchema } from '../../api/index.js';
 import type { KubeClient } from '../../kube/client.js';
 import { Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
+import type { EventRecorder } from '../../kube/events.js';
 import { mergePatch } from '../../kube/merge-patch.js';
 import type { ObjectCache } from '../../kube/object-cache.js';
 import type { KubeObject } from '../../kube/types.js';
@@ -10,7 +11,15 @@ import { objectKey, splitKey } from '../../kube/types.js';
 import type { ReconcileResult } from '../../kube/work-queue.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
-import { assessRun, isCompletedPhase, resolveArgs, toTimestamp } from '../core/index.js';
+import {
+  assessRun,
+  INSECURE_METRIC_REASON,
+  insecureMetricMessage,
+  insecureMetrics,
+  isCompletedPhase,
+  resolveArgs,
+  toTimestamp,
+} from '../core/index.js';
 import { ttlExpiry } from '../core/retention.js';
 import type { ProviderRegistry } from '../providers/registry.js';
 import { deleteAnalysisRun } from '../runs/create-run.js';
@@ -26,6 +35,15 @@ export interface AnalysisReconcilerDeps {
   runs: ObjectCache<KubeObject>;
   /** Aborted on shutdown; passed to providers. */
   signal: AbortSignal;
+  /** Events on AnalysisRuns (the insecure-metric Warning); none when absent. */
+  events?: EventRecorder;
+}
+
+/** One Warning per metric with `insecure: true`, on the pass that starts the run. */
+function warnInsecure(deps: AnalysisReconcilerDeps, raw: KubeObject, run: AnalysisRun): void {
+  for (const { name, provider } of insecureMetrics(run.spec)) {
+    deps.events?.event(raw, 'Warning', INSECURE_METRIC_REASON, insecureMetricMessage(name, provider));
+  }
 }
 
 function errorStatus(run: AnalysisRun | undefined, message: string, now: Date): AnalysisRunStatus {
@@ -134,6 +152,9 @@ export async function reconcileAnalysisRun(
       { type: 'merge', body: { status: diff } },
     );
     deps.logger.debug({ analysisRun: key, phase: status.phase }, 'status updated');
+    if (parsed.success && before.startedAt === undefined && status.startedAt !== undefined) {
+      warnInsecure(deps, raw, parsed.data);
+    }
   }
   return parsed.success ? requeueFor(parsed.data, status, now) : {};
 }

@@ -1,6 +1,7 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
+import type { AuditedResource } from '../../cluster/component-args.js';
 import { type ControlPlane, startControlPlane } from '../../cluster/control-plane.js';
 import {
   type ControllerProcess,
@@ -22,6 +23,8 @@ export interface ProxiedPlane {
   api: RolloutApi;
   /** Pod availability of the namespace, recorded from the start. */
   recorder: AvailabilityRecorder;
+  /** kube-apiserver's audit log (written when `auditDeletions` was given). */
+  auditLogPath: string;
   /** Recorder, controller, proxy, control plane, then the run directory (kept with VIREO_KEEP_TEST_ENV=1). */
   stop(): Promise<void>;
 }
@@ -32,6 +35,8 @@ export interface ProxiedPlaneOptions {
   prefix: string;
   namespace: string;
   apiserverArgs?: string[];
+  /** Requests kube-apiserver's audit log (`auditLogPath`) records whoever makes them (default: none). */
+  auditResources?: AuditedResource[];
   /** Flags added to `--namespace`, `--no-leader-elect`, `--log-level=debug`. */
   controllerArgs?: string[];
 }
@@ -63,7 +68,9 @@ export async function startProxiedPlane(options: ProxiedPlaneOptions): Promise<P
   };
   try {
     const dir = newRunDir(options.prefix);
-    const cp = await startControlPlane({ dir, apiserverArgs: options.apiserverArgs ?? [] });
+    const auditLogPath = join(dir, 'audit.log');
+    const audit = options.auditResources ? { auditLogPath, auditResources: options.auditResources } : {};
+    const cp = await startControlPlane({ dir, apiserverArgs: options.apiserverArgs ?? [], ...audit });
     started.cp = cp;
     const admin = new KubeConfig();
     admin.loadFromFile(cp.kubeconfigPath);
@@ -80,7 +87,8 @@ export async function startProxiedPlane(options: ProxiedPlaneOptions): Promise<P
       args: [...flags, ...(options.controllerArgs ?? [])],
     });
     started.recorder = recordAvailability(admin, options.namespace);
-    return { ...(started as ProxiedPlane), api: new RolloutApi(admin, options.namespace), stop };
+    const api = new RolloutApi(admin, options.namespace);
+    return { ...(started as ProxiedPlane), api, auditLogPath, stop };
   } catch (err) {
     await stop();
     throw err;

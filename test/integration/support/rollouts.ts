@@ -134,6 +134,15 @@ export class RolloutApi {
     );
   }
 
+  /** Names of every ReplicaSet of the namespace starting with `prefix`, owned or not, sorted. */
+  async replicaSetNames(prefix: string): Promise<string[]> {
+    const list = await this.apps.listNamespacedReplicaSet({ namespace: this.namespace });
+    return list.items
+      .map((rs) => rs.metadata?.name ?? '')
+      .filter((n) => n.startsWith(prefix))
+      .sort();
+  }
+
   async scaleReplicaSet(name: string, replicas: number): Promise<void> {
     await this.apps.patchNamespacedReplicaSet(
       { namespace: this.namespace, name, body: { spec: { replicas } } },

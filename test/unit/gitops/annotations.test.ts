@@ -73,11 +73,13 @@ describe('parseTarget', () => {
     expect(bad({ [GIT_ANNOTATION.repo]: 'file:///x' })).toMatchObject({ ok: false, message: /git-repo/ });
   });
 
-  it('names review branches after the abort time', () => {
+  it('names review branches after the abort time and the revision', () => {
     const result = parseTarget({ ...base, [GIT_ANNOTATION.pushBranch]: 'vireo/rollback-shop' }, false);
     if (!result.ok) throw new Error(result.message);
-    expect(pushBranchFor(result.target, '2026-11-27T03:12:00Z')).toBe('vireo/rollback-shop-20261127T031200Z');
-    expect(pushBranchFor({ ...result.target, pushBranchPrefix: undefined }, 'x')).toBe('main');
+    expect(pushBranchFor(result.target, '2026-11-27T03:12:00Z', '4')).toBe(
+      'vireo/rollback-shop-20261127T031200Z-r4',
+    );
+    expect(pushBranchFor({ ...result.target, pushBranchPrefix: undefined }, 'x', '4')).toBe('main');
   });
 });
 

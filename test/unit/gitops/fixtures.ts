@@ -41,6 +41,7 @@ export function failedRun(name = 'shop-canaryhash-3-1', created = '2026-11-27T03
   return {
     metadata: {
       name,
+      uid: `uid-of-${name}`,
       labels: { 'rollouts-pod-template-hash': 'canaryhash' },
       creationTimestamp: created,
       ownerReferences: [{ uid: 'uid-1' }],
@@ -79,6 +80,7 @@ export function request(overrides: Partial<WriteBackRequest> = {}): WriteBackReq
       namespace: 'prod',
       rollout: 'shop',
       uid: 'uid-1',
+      abortId: `uid-1@${ABORTED_AT}/3/run-uid-1`,
       revision: '3',
       fromImage: 'registry.example/shop:1.3.0',
       toImage: 'registry.example/shop:1.2.0',

@@ -29,7 +29,7 @@ describe('rollbackCommitMessage', () => {
     );
     expect(message).toContain(`Aborted at: ${ABORTED_AT}`);
     expect(message).toContain('Committed:  2026-11-27T03:12:05.000Z');
-    expect(lines.at(-1)).toBe(`Vireo-Rollback-Id: uid-1@${ABORTED_AT}`);
+    expect(lines.at(-1)).toBe(`Vireo-Rollback-Id: uid-1@${ABORTED_AT}/3/run-uid-1`);
     expect(lines.at(-2)).toBe('');
   });
 
@@ -44,6 +44,6 @@ describe('rollbackCommitMessage', () => {
   it('describes deadline and other aborts', () => {
     expect(describeReason({ kind: 'deadline', summary: 'timed out' })).toMatch(/progressDeadlineAbort/);
     expect(describeReason({ kind: 'other', summary: 'x' })).toBe('x');
-    expect(trailerLine('u', 't')).toBe('Vireo-Rollback-Id: u@t');
+    expect(trailerLine('u@t/3/-')).toBe('Vireo-Rollback-Id: u@t/3/-');
   });
 });

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest';
 import { GIT_ANNOTATION, GIT_RECORD } from '../../../src/gitops/annotations.js';
-import { automaticAbortCause, planWriteBack, type WriteBackSnapshot } from '../../../src/gitops/plan.js';
+import {
+  abortIdentity,
+  abortRecorded,
+  automaticAbortCause,
+  planWriteBack,
+  type WriteBackSnapshot,
+} from '../../../src/gitops/plan.js';
+import { MESSAGE } from '../../../src/rollout/core/conditions.js';
 import { ABORTED_AT, abortedRollout, failedRun } from './fixtures.js';
 
 const ANALYSIS_CAUSE = 'Step-based analysis phase failed: Metric "error-rate" assessed Failed';
@@ -93,5 +100,52 @@ describe('planWriteBack', () => {
     });
     const named = abortedRollout(ANALYSIS_CAUSE, { [GIT_ANNOTATION.container]: 'web' });
     expect(planWriteBack(snapshot({ rollout: named }))).toMatchObject({ message: /container "web"/ });
+  });
+
+  it('names the abort by rollout, time, revision and failed run, and records under that name', () => {
+    const decision = planWriteBack(snapshot());
+    const id = `uid-1@${ABORTED_AT}/3/uid-of-shop-canaryhash-3-1`;
+    expect(decision.kind === 'write' && decision.request.facts.abortId).toBe(id);
+    const done = abortedRollout(ANALYSIS_CAUSE, { [GIT_RECORD.id]: id, [GIT_RECORD.abortedAt]: ABORTED_AT });
+    expect(planWriteBack(snapshot({ rollout: done }))).toEqual({ kind: 'none' });
+  });
+});
+
+describe('two automatic aborts in the same second are two write-backs', () => {
+  const first = `uid-1@${ABORTED_AT}/3/uid-of-shop-canaryhash-3-1`;
+  const recordedFirst = { [GIT_RECORD.id]: first, [GIT_RECORD.abortedAt]: ABORTED_AT };
+
+  it('an abort of the next revision in the same second', () => {
+    const next = abortedRollout(ANALYSIS_CAUSE, recordedFirst);
+    const progressing = next.status?.conditions?.[0];
+    if (progressing) progressing.message = `${MESSAGE.aborted(4)}: ${ANALYSIS_CAUSE}`;
+    const runs = [failedRun(), failedRun('shop-canaryhash-4-1')];
+    const decision = planWriteBack(snapshot({ rollout: next, runs }));
+    expect(decision).toMatchObject({ kind: 'write', request: { facts: { revision: '4' } } });
+    expect(decision.kind === 'write' && decision.request.facts.abortId).toBe(
+      `uid-1@${ABORTED_AT}/4/uid-of-shop-canaryhash-4-1`,
+    );
+  });
+
+  it('abort, retry and abort again of one revision: the retried run (".1", same second) names the second', () => {
+    const again = abortedRollout(ANALYSIS_CAUSE, recordedFirst);
+    const retried = failedRun('shop-canaryhash-3-1.1', '2026-11-27T03:11:00Z');
+    const decision = planWriteBack(snapshot({ rollout: again, runs: [failedRun(), retried] }));
+    expect(decision.kind === 'write' && decision.request.facts.abortId).toBe(
+      `uid-1@${ABORTED_AT}/3/uid-of-shop-canaryhash-3-1.1`,
+    );
+  });
+
+  it('keeps one identity across restarts: same status and runs, same name; a deleted run still matches', () => {
+    const rollout = abortedRollout(ANALYSIS_CAUSE);
+    expect(abortIdentity(rollout, [failedRun()])).toBe(
+      abortIdentity(structuredClone(rollout), [failedRun()]),
+    );
+    const done = abortedRollout(ANALYSIS_CAUSE, recordedFirst);
+    expect(abortIdentity(done, [])).toBe(`uid-1@${ABORTED_AT}/3/-`);
+    expect(abortRecorded(done, `uid-1@${ABORTED_AT}/3/-`)).toBe(true);
+    expect(abortRecorded(done, `uid-1@${ABORTED_AT}/31/-`)).toBe(false);
+    const legacy = abortedRollout(ANALYSIS_CAUSE, { [GIT_RECORD.abortedAt]: ABORTED_AT });
+    expect(planWriteBack(snapshot({ rollout: legacy }))).toEqual({ kind: 'none' });
   });
 });

@@ -12,6 +12,7 @@ describe('outcomeRecord', () => {
     });
     expect(committed).toEqual({
       abortedAt: ABORTED_AT,
+      abortId: request().facts.abortId,
       commit: 'abc',
       branch: 'main',
       event: {

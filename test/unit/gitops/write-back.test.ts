@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { trailerLine } from '../../../src/gitops/message.js';
 import { type GitPort, PushRaceError, writeBackRollback } from '../../../src/gitops/write-back.js';
-import { ABORTED_AT, request } from './fixtures.js';
+import { request } from './fixtures.js';
 
 const FILE = 'images:\n  - name: registry.example/shop\n    newTag: 1.3.0\n';
 
@@ -60,7 +60,7 @@ describe('writeBackRollback', () => {
     const outcome = await writeBackRollback(git, request(), 'now');
     expect(outcome).toEqual({ kind: 'committed', sha: 'v1', branch: 'main', attempts: 1 });
     expect(git.log.at(-1)?.file).toBe(FILE.replace('1.3.0', '1.2.0'));
-    expect(git.log.at(-1)?.message).toContain(trailerLine('uid-1', ABORTED_AT));
+    expect(git.log.at(-1)?.message).toContain(trailerLine(request().facts.abortId));
   });
 
   it('finds the commit of the same abort instead of committing again (restart after push)', async () => {

@@ -1,4 +1,5 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { createServer as createTlsServer } from 'node:https';
 import type { AddressInfo } from 'node:net';
 
 /** A request as the stub saw it. */
@@ -23,12 +24,12 @@ export interface Stub {
   close(): Promise<void>;
 }
 
-/** Starts a stub server; call `close` in `afterAll`. */
-export async function startStub(): Promise<Stub> {
+/** Starts a stub server (https with `tls`); call `close` in `afterAll`. */
+export async function startStub(tls?: { key: string; cert: string }): Promise<Stub> {
   let handler: Handler = (_seen, res) => res.end();
   const seen: Seen[] = [];
   const held: ServerResponse[] = [];
-  const server: Server = createServer((req, res) => {
+  const listener = (req: IncomingMessage, res: ServerResponse) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
     req.on('end', () => {
@@ -41,10 +42,11 @@ export async function startStub(): Promise<Stub> {
       seen.push(entry);
       handler(entry, res);
     });
-  });
+  };
+  const server: Server = tls ? createTlsServer(tls, listener) : createServer(listener);
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
-    base: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    base: `${tls ? 'https' : 'http'}://127.0.0.1:${(server.address() as AddressInfo).port}`,
     seen,
     handle: (h) => {
       handler = h;

@@ -2,14 +2,16 @@ import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type Logger, pino } from 'pino';
 import { AnalysisRunController } from './analysis/controller.js';
+import { RUN_UID_LABEL } from './analysis/providers/job-object.js';
 import { createProviderRegistry } from './analysis/providers/registry.js';
 import { ConfigError, type ControllerFlags, parseControllerFlags } from './config/flags.js';
 import { crashAfterPushHook, GitWriteBackController } from './gitops/controller.js';
-import { ClientNodeKubeClient, loadKubeConfig } from './kube/client.js';
+import { ClientNodeKubeClient, loadKubeConfig, Resources } from './kube/client.js';
 import { apiEventSink, EventRecorder } from './kube/events.js';
-import { setWatchTimeoutSeconds } from './kube/informers.js';
+import { createInformer, setWatchTimeoutSeconds } from './kube/informers.js';
 import { LeaderElector } from './kube/leader-election.js';
 import { clientLeaseApi } from './kube/lease-api.js';
+import type { KubeObject } from './kube/types.js';
 import { NotificationController } from './notify/controller.js';
 import { RolloutController } from './rollout/controller.js';
 import { startHealthServer } from './server/health.js';
@@ -62,10 +64,17 @@ function buildControllers(flags: ControllerFlags, logger: Logger, metrics: Contr
     instanceId: flags.instanceId,
     queueHooks: metrics.queueHooks('rollouts'),
   });
+  const jobs = createInformer<KubeObject>(kc, client, Resources.jobs, {
+    namespace: flags.namespace,
+    labelSelector: RUN_UID_LABEL,
+    clock: systemClock,
+    logger,
+  });
   const analysis = new AnalysisRunController({
     ...common,
     runs: rollouts.analysisRunInformer,
-    registry: createProviderRegistry({ prometheusAddress: flags.prometheusAddress }),
+    jobs,
+    registry: createProviderRegistry({ prometheusAddress: flags.prometheusAddress, job: { client, jobs } }),
     queueHooks: metrics.queueHooks('analysisruns'),
   });
   const notifications = new NotificationController({

@@ -5,6 +5,7 @@ import { AnalysisRunController } from './analysis/controller.js';
 import { RUN_UID_LABEL } from './analysis/providers/job-object.js';
 import { createProviderRegistry } from './analysis/providers/registry.js';
 import { ConfigError, type ControllerFlags, parseControllerFlags } from './config/flags.js';
+import { ExperimentController } from './experiment/controller.js';
 import { crashAfterPushHook, GitWriteBackController } from './gitops/controller.js';
 import { ClientNodeKubeClient, loadKubeConfig, Resources } from './kube/client.js';
 import { apiEventSink, EventRecorder } from './kube/events.js';
@@ -77,6 +78,16 @@ function buildControllers(flags: ControllerFlags, logger: Logger, metrics: Contr
     registry: createProviderRegistry({ prometheusAddress: flags.prometheusAddress, job: { client, jobs } }),
     queueHooks: metrics.queueHooks('analysisruns'),
   });
+  const experiments = new ExperimentController({
+    ...common,
+    kc,
+    events,
+    replicaSets: rollouts.replicaSetInformer,
+    analysisRuns: rollouts.analysisRunInformer,
+    namespace: flags.namespace,
+    instanceId: flags.instanceId,
+    queueHooks: metrics.queueHooks('experiments'),
+  });
   const notifications = new NotificationController({
     ...common,
     events,
@@ -92,8 +103,8 @@ function buildControllers(flags: ControllerFlags, logger: Logger, metrics: Contr
     allowFileRemotes: flags.allowFileGitRemotes,
     afterPush: crashAfterPushHook(process.env),
   });
-  const controllers: Runnable[] = [rollouts, analysis, notifications, gitWriteBack];
-  return { kc, rollouts, analysis, controllers };
+  const controllers: Runnable[] = [rollouts, analysis, experiments, notifications, gitWriteBack];
+  return { kc, rollouts, analysis, experiments, controllers };
 }
 
 function electLeader(
@@ -156,6 +167,7 @@ function controllerMetrics(
     queueDepths: () => ({
       rollouts: built()?.rollouts.queue.len() ?? 0,
       analysisruns: built()?.analysis.queue.len() ?? 0,
+      experiments: built()?.experiments.queue.len() ?? 0,
     }),
     isLeader: () => state.leading,
   });

@@ -27,6 +27,7 @@ export * from './unsupported.js';
 export * from './validate-analysis.js';
 export * from './validate-analysis-ref.js';
 export * from './validate-canary.js';
+export * from './validate-experiment.js';
 export * from './validate-metric.js';
 export * from './validate-ping-pong.js';
 export * from './validate-references.js';

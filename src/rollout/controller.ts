@@ -97,6 +97,11 @@ export class RolloutController {
     return this.rollouts;
   }
 
+  /** The ReplicaSet cache (pod-template-hash labelled) this controller starts and stops; others may subscribe. */
+  get replicaSetInformer(): ResilientInformer<KubeObject> {
+    return this.replicaSets;
+  }
+
   /** The AnalysisRun cache this controller starts and stops; other controllers may subscribe to it. */
   get analysisRunInformer(): ResilientInformer<KubeObject> {
     return this.analysisRuns;

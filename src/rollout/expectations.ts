@@ -7,7 +7,7 @@ import type { Clock } from '../util/clock.js';
  * was none (a delete, or a create answered AlreadyExists).
  */
 export interface ObjectWrite {
-  kind: 'ReplicaSet' | 'Rollout';
+  kind: 'ReplicaSet' | 'Rollout' | 'Experiment';
   verb: 'create' | 'patch' | 'delete';
   name: string;
   generation?: number;

@@ -10,6 +10,8 @@ import { rolloutInfo } from '../view/rollout-info.js';
 import type { RolloutSnapshot } from '../view/snapshot.js';
 import { renderTree, rolloutTree } from '../view/tree.js';
 import { coalesce, untilAborted, type WatchTarget, watchChanges } from '../watch.js';
+import { frameWriter } from './frames.js';
+import { registerGetExperiment } from './get-experiment.js';
 
 /**
  * Reads everything `get rollout` shows: the Rollout GET and the ReplicaSet and AnalysisRun LISTs go out
@@ -49,24 +51,6 @@ export function getWatchTargets(namespace: string, name: string): WatchTarget[] 
     { path: resourcePath(Resources.pods, namespace) },
     { path: resourcePath(Resources.analysisRuns, namespace) },
   ];
-}
-
-/** Draws frames: in place on a TTY (log-update), else the whole text again after a blank line; unchanged text is skipped. */
-async function frameWriter(ctx: CliContext): Promise<{ write(text: string): void; done(): void }> {
-  const inPlace = ctx.tty && ctx.opts.output === undefined;
-  const draw = inPlace
-    ? (await import('log-update')).createLogUpdate(ctx.io.out as NodeJS.WriteStream)
-    : undefined;
-  let last = '';
-  return {
-    write: (text) => {
-      if (text === last) return;
-      if (draw) draw(text);
-      else ctx.print(last === '' ? text : `\n${text}`);
-      last = text;
-    },
-    done: () => draw?.done(),
-  };
 }
 
 /**
@@ -111,11 +95,11 @@ export async function runGet(ctx: CliContext, name: string, watch: boolean): Pro
   return 0;
 }
 
-/** Registers `get rollout`. */
+/** Registers `get rollout` and `get experiment`. */
 export function registerGet(program: Command, app: CliApp): void {
   const get = program
     .command('get')
-    .description('show a rollout as a tree of revisions, ReplicaSets and pods');
+    .description('show a rollout or an experiment as a tree of ReplicaSets, pods and AnalysisRuns');
   get
     .command('rollout')
     .alias('ro')
@@ -127,4 +111,5 @@ export function registerGet(program: Command, app: CliApp): void {
       if (name === '') throw new CliError('a rollout name is required');
       return app.run(cmd, (ctx) => runGet(ctx, name, opts.watch));
     });
+  registerGetExperiment(get, app);
 }

@@ -117,7 +117,8 @@ export function actualWeight(rollout: Rollout, replicaSets: readonly ReplicaSet[
   return total === 0 || canary === undefined ? 0 : Math.floor((available(canary) * 100) / total);
 }
 
-function podInfo(pod: Pod, now: Date): PodInfo {
+/** The view of one pod (see {@link PodInfo}). */
+export function podInfo(pod: Pod, now: Date): PodInfo {
   const statuses = pod.status?.containerStatuses ?? [];
   const waiting = statuses.find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason;
   const total = pod.spec?.containers.length ?? statuses.length;

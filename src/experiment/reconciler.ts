@@ -1,5 +1,6 @@
 import { checkExperiment, type Experiment, type ExperimentStatus } from '../api/index.js';
 import { Resources } from '../kube/client.js';
+import { isApiError } from '../kube/errors.js';
 import type { EventRecorder } from '../kube/events.js';
 import { mergePatch } from '../kube/merge-patch.js';
 import type { KubeObject } from '../kube/types.js';
@@ -43,7 +44,12 @@ async function writeStatus(
   if (diff === undefined) return false;
   const { namespace, name } = splitKey(key);
   const body = { type: 'merge' as const, body: { status: diff } };
-  const res = await deps.client.patchStatus(Resources.experiments, { namespace, name }, body);
+  const ref = { namespace, name };
+  // Argo's own Experiment CRD has no status subresource: there the status is part of the main resource.
+  const res = await deps.client.patchStatus(Resources.experiments, ref, body).catch((err: unknown) => {
+    if (!isApiError(err, 'NotFound')) throw err;
+    return deps.client.patch(Resources.experiments, ref, body);
+  });
   const resourceVersion = res?.metadata?.resourceVersion;
   if (resourceVersion)
     deps.expectations.expect(key, [{ kind: 'Experiment', verb: 'patch', name, resourceVersion }]);

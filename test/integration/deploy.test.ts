@@ -25,6 +25,7 @@ const CLUSTER_RULES: PolicyRule[] = [
     resources: ['rollouts/status', 'analysisruns/status', 'experiments/status'],
     verbs: ['patch'],
   },
+  { apiGroups: ['argoproj.io'], resources: ['experiments'], verbs: ['patch'] },
   {
     apiGroups: ['apps'],
     resources: ['replicasets'],

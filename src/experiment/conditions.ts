@@ -1,5 +1,5 @@
 import type { Condition, Experiment, ExperimentStatus } from '../api/index.js';
-import { passedDuration, templateStatusOf } from './rules.js';
+import { isoSeconds, passedDuration, templateStatusOf } from './rules.js';
 
 /** Argo's Experiment condition types, reasons and messages (`utils/conditions/experiments.go`). */
 export const EXPERIMENT_CONDITION = {
@@ -74,7 +74,7 @@ export function experimentConditions(
   status: ExperimentStatus,
   now: Date,
 ): Condition[] {
-  const nowIso = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const nowIso = isoSeconds(now);
   const name = experiment.metadata.name;
   let list = withoutCondition(status.conditions ?? [], EXPERIMENT_CONDITION.invalidSpec);
   const type = EXPERIMENT_CONDITION.progressing;
@@ -120,7 +120,7 @@ export function experimentConditions(
  * the message changed), as Argo does; nothing else is reconciled.
  */
 export function invalidSpecStatus(experiment: Experiment, message: string, now: Date): ExperimentStatus {
-  const nowIso = now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const nowIso = isoSeconds(now);
   const status = experiment.status ?? {};
   const type = EXPERIMENT_CONDITION.invalidSpec;
   let list = status.conditions ?? [];

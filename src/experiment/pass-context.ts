@@ -1,6 +1,6 @@
 import { type Experiment, experimentSettings } from '../api/index.js';
 import type { ExperimentSnapshot } from './model.js';
-import { isTerminating, passedDuration } from './rules.js';
+import { isoSeconds, isTerminating, passedDuration } from './rules.js';
 
 /** What every part of one Experiment pass reads, computed once from the snapshot (old status). */
 export interface PassContext {
@@ -26,7 +26,7 @@ export function passContext(snapshot: ExperimentSnapshot): PassContext {
     terminating: isTerminating(experiment, experiment.status),
     passed: passedDuration(experiment, experiment.status, snapshot.now),
     nowMs: snapshot.now.getTime(),
-    nowIso: snapshot.now.toISOString().replace(/\.\d{3}Z$/, 'Z'),
+    nowIso: isoSeconds(snapshot.now),
     ...experimentSettings(experiment.spec),
   };
 }

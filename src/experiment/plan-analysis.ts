@@ -2,7 +2,7 @@ import type { Argument, ExperimentAnalysis, ExperimentAnalysisRunStatus } from '
 import { CONTROLLER_INSTANCE_LABEL } from '../rollout/constants.js';
 import type { ExperimentAction } from './model.js';
 import type { PassContext } from './pass-context.js';
-import { analysisStatusOf, durationEndsAt, isCompleted } from './rules.js';
+import { analysisStatusOf, durationEndsAt, isCompleted, isoSeconds } from './rules.js';
 
 /** One analysis's part of the draft: its actions and its next status entry. */
 export interface AnalysisPlan {
@@ -12,17 +12,15 @@ export interface AnalysisPlan {
 
 type Resolved = { ok: true; value: string } | { ok: false; error: string };
 
-const seconds = (ms: number) => new Date(ms).toISOString().replace(/\.\d{3}Z$/, 'Z');
-
 /** The values Argo's `ResolveExperimentArgsValue` offers: template hashes and ReplicaSet names, times. */
 function placeholders(ctx: PassContext): Map<string, string> {
   const values = new Map<string, string>();
   const status = ctx.experiment.status;
   const available = status?.availableAt === undefined ? Number.NaN : Date.parse(status.availableAt);
   if (!Number.isNaN(available)) {
-    values.set('experiment.availableAt', seconds(available));
+    values.set('experiment.availableAt', isoSeconds(available));
     const ends = durationEndsAt(ctx.experiment, status);
-    if (ends !== undefined) values.set('experiment.finishedAt', seconds(ends));
+    if (ends !== undefined) values.set('experiment.finishedAt', isoSeconds(ends));
   }
   for (const template of ctx.experiment.spec.templates) {
     const rs = ctx.snapshot.replicaSets[template.name];

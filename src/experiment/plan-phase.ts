@@ -5,6 +5,7 @@ import {
   analysisStatusOf,
   hasRequiredAnalyses,
   isCompleted,
+  isoSeconds,
   requiredAnalysesSuccessful,
   templateIsWorse,
   templateStatusOf,
@@ -81,7 +82,7 @@ export function experimentPhase(snapshot: ExperimentSnapshot, drafted: Experimen
   if (phase !== 'Pending' && phase !== 'Running') return drafted;
   const templates = assessTemplates(snapshot, drafted);
   const analyses = assessAnalyses(snapshot, drafted);
-  const nowIso = snapshot.now.toISOString().replace(/\.\d{3}Z$/, 'Z');
+  const nowIso = isoSeconds(snapshot.now);
   const availableAt = drafted.availableAt ?? (templates.phase === 'Running' ? nowIso : undefined);
   const verdict = decide(snapshot, drafted, templates, analyses);
   const { message: _old, ...rest } = drafted;

@@ -2,7 +2,7 @@ import { EXPERIMENT_DEFAULTS, type ExperimentTemplate, type TemplateStatus } fro
 import type { ExperimentAction, TemplateReplicaSetView } from './model.js';
 import { templateReplicaSet, templateService } from './objects.js';
 import type { PassContext } from './pass-context.js';
-import { desiredReplicas, isTemplateCompleted, templateStatusOf } from './rules.js';
+import { desiredReplicas, isoSeconds, isTemplateCompleted, templateStatusOf } from './rules.js';
 
 /** One template's part of the draft: its actions, its next status, and a pending scale-down time. */
 export interface TemplatePlan {
@@ -68,7 +68,7 @@ function scaleDownDeadline(w: Work, rs: TemplateReplicaSetView): number | undefi
     return Number.isNaN(at) ? undefined : at;
   }
   const deadline = w.ctx.nowMs + delay * 1000;
-  set(new Date(deadline).toISOString().replace(/\.\d{3}Z$/, 'Z'));
+  set(isoSeconds(deadline));
   return deadline;
 }
 

@@ -8,6 +8,11 @@ import {
   type TemplateStatus,
 } from '../api/index.js';
 
+/** A time as Kubernetes writes it: RFC 3339 UTC with second precision, e.g. `2026-01-01T00:00:05Z`. */
+export function isoSeconds(at: Date | number): string {
+  return new Date(at).toISOString().replace(/\.\d{3}Z$/, 'Z');
+}
+
 /** Argo's template status codes, best to worst (`templateStatusOrder`). */
 export const TEMPLATE_STATUS_ORDER = ['Successful', 'Running', 'Progressing', 'Error', 'Failed'] as const;
 export type TemplateStatusCode = (typeof TEMPLATE_STATUS_ORDER)[number];

@@ -10,12 +10,9 @@ import {
   type V1Job,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ControllerProcess,
-  serviceAccountKubeconfig,
-  startControllerProcess,
-} from '../cluster/controller.js';
+import type { ControllerProcess } from '../cluster/controller.js';
 import { pollUntil } from '../cluster/wait.js';
+import { startNamespaceController } from './support/cli.js';
 import { adminKubeConfig } from './support/cluster.js';
 import { jobMetric } from './support/jobs.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';
@@ -57,12 +54,7 @@ describe('job metric provider with the real Job controller, as the deploy/ Servi
     kc = adminKubeConfig();
     namespace = await createNamespace(kc, 'job-metric');
     dir = mkdtempSync(join(tmpdir(), 'vireo-job-metric-'));
-    const kubeconfig = await serviceAccountKubeconfig(kc, join(dir, 'kubeconfig.yaml'));
-    controller = await startControllerProcess({
-      kubeconfigPath: kubeconfig,
-      logPath: join(dir, 'controller.log'),
-      args: [`--namespace=${namespace}`, '--no-leader-elect'],
-    });
+    ({ controller } = await startNamespaceController(kc, namespace, dir));
   });
   afterAll(async () => {
     await controller?.process.stop();

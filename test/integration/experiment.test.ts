@@ -3,14 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { AppsV1Api, CoreV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import {
-  type ControllerProcess,
-  serviceAccountKubeconfig,
-  startControllerProcess,
-} from '../cluster/controller.js';
+import type { ControllerProcess } from '../cluster/controller.js';
 import { pollUntil } from '../cluster/wait.js';
 import { experimentHealth } from '../support/argocd/health.js';
-import { ensurePluginBuilt, runKubectl } from './support/cli.js';
+import { ensurePluginBuilt, runKubectl, startNamespaceController } from './support/cli.js';
 import { adminKubeConfig } from './support/cluster.js';
 import { jobMetric } from './support/jobs.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';
@@ -82,12 +78,7 @@ describe('Experiment controller against the real control plane, as the deploy/ S
       await custom().createNamespacedCustomObject({ ...at('analysistemplates'), body });
     }
     dir = mkdtempSync(join(tmpdir(), 'vireo-experiment-'));
-    const kubeconfig = await serviceAccountKubeconfig(kc, join(dir, 'kubeconfig.yaml'));
-    controller = await startControllerProcess({
-      kubeconfigPath: kubeconfig,
-      logPath: join(dir, 'controller.log'),
-      args: [`--namespace=${namespace}`, '--no-leader-elect'],
-    });
+    ({ controller } = await startNamespaceController(kc, namespace, dir));
     ensurePluginBuilt();
   });
   afterAll(async () => {

@@ -7,8 +7,8 @@ import type { CliApp } from '../program.js';
 import { type ExperimentSnapshot, experimentInfo } from '../view/experiment-info.js';
 import { renderExperimentHeader } from '../view/header.js';
 import { experimentTree, renderTree } from '../view/tree.js';
-import { coalesce, untilAborted, type WatchTarget, watchChanges } from '../watch.js';
-import { frameWriter } from './frames.js';
+import type { WatchTarget } from '../watch.js';
+import { watchView } from './frames.js';
 
 /** Reads everything `get experiment` shows; the Experiment GET's failure is the one reported. */
 export async function readExperimentSnapshot(
@@ -48,31 +48,12 @@ function watchTargets(namespace: string, name: string): WatchTarget[] {
 
 async function watchExperiment(ctx: CliContext, name: string): Promise<number> {
   const { api, kubeConfig } = await ctx.kube();
-  const frames = await frameWriter(ctx);
-  let snap: ExperimentSnapshot | undefined;
-  const show = async (fresh: boolean) => {
-    if (fresh) snap = await readExperimentSnapshot(api, name, ctx.io.now);
-    if (snap === undefined) return;
-    const now = { ...snap, now: ctx.io.now() };
-    frames.write(
-      ctx.opts.output === undefined
-        ? renderGetExperiment(now, ctx)
-        : JSON.stringify(experimentInfo(now), null, 2),
-    );
-  };
-  await show(true);
-  const warn = (err: unknown) => ctx.io.err.write(`warning: ${(err as Error).message}\n`);
-  watchChanges(
-    await kubeConfig(),
-    watchTargets(api.namespace, name),
-    coalesce(() => show(true), warn),
-    ctx.io.signal,
-  );
-  const tick = ctx.tty ? setInterval(() => void show(false), 1000) : undefined;
-  await untilAborted(ctx.io.signal);
-  clearInterval(tick);
-  frames.done();
-  return 0;
+  return watchView(ctx, kubeConfig, {
+    read: () => readExperimentSnapshot(api, name, ctx.io.now),
+    text: (snap) => renderGetExperiment(snap, ctx),
+    data: experimentInfo,
+    targets: watchTargets(api.namespace, name),
+  });
 }
 
 /** `get experiment NAME [--watch]`: the Experiment, its ReplicaSets, pods and AnalysisRuns, as Argo's plugin shows them. */

@@ -9,8 +9,8 @@ import { renderHeader } from '../view/header.js';
 import { rolloutInfo } from '../view/rollout-info.js';
 import type { RolloutSnapshot } from '../view/snapshot.js';
 import { renderTree, rolloutTree } from '../view/tree.js';
-import { coalesce, untilAborted, type WatchTarget, watchChanges } from '../watch.js';
-import { frameWriter } from './frames.js';
+import type { WatchTarget } from '../watch.js';
+import { watchView } from './frames.js';
 import { registerGetExperiment } from './get-experiment.js';
 
 /**
@@ -55,34 +55,16 @@ export function getWatchTargets(namespace: string, name: string): WatchTarget[] 
 
 /**
  * `get rollout NAME --watch`: redraws on every change of the Rollout, its ReplicaSets, pods or AnalysisRuns
- * until interrupted. On a TTY it redraws in place (log-update; ages tick each second); when piped it prints
- * the whole view again, after a blank line, only when the text changed.
+ * until interrupted (see `watchView`).
  */
 async function watchGet(ctx: CliContext, name: string): Promise<number> {
   const { api, kubeConfig } = await ctx.kube();
-  const frames = await frameWriter(ctx);
-  let snap: RolloutSnapshot | undefined;
-  const show = async (fresh: boolean) => {
-    if (fresh) snap = await readSnapshot(api, name, ctx.io.now);
-    if (snap === undefined) return;
-    const now = { ...snap, now: ctx.io.now() };
-    frames.write(
-      ctx.opts.output === undefined ? renderGet(now, ctx) : JSON.stringify(rolloutInfo(now), null, 2),
-    );
-  };
-  await show(true);
-  const warn = (err: unknown) => ctx.io.err.write(`warning: ${(err as Error).message}\n`);
-  watchChanges(
-    await kubeConfig(),
-    getWatchTargets(api.namespace, name),
-    coalesce(() => show(true), warn),
-    ctx.io.signal,
-  );
-  const tick = ctx.tty ? setInterval(() => void show(false), 1000) : undefined;
-  await untilAborted(ctx.io.signal);
-  clearInterval(tick);
-  frames.done();
-  return 0;
+  return watchView(ctx, kubeConfig, {
+    read: () => readSnapshot(api, name, ctx.io.now),
+    text: (snap) => renderGet(snap, ctx),
+    data: rolloutInfo,
+    targets: getWatchTargets(api.namespace, name),
+  });
 }
 
 /** `get rollout NAME [--watch]`. */

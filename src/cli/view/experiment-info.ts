@@ -2,11 +2,10 @@ import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
 import type { AnalysisRun, Experiment } from '../../api/index.js';
 import { type AnalysisRunInfo, analysisRunInfo } from './analysis-info.js';
-import { type ImageInfo, podInfo, type ReplicaSetInfo } from './rollout-info.js';
+import { type ImageInfo, type ReplicaSetInfo, replicaSetBase } from './rollout-info.js';
 import { age, ownedBy } from './snapshot.js';
 
 const TEMPLATE_ANNOTATION = 'experiment.argoproj.io/template-name';
-const HASH_LABEL = 'rollouts-pod-template-hash';
 
 /** Everything `get experiment` shows, read in one pass, and the time ages are measured against. */
 export interface ExperimentSnapshot {
@@ -34,26 +33,9 @@ export interface ExperimentInfo {
 }
 
 function replicaSetInfo(rs: ReplicaSet, snap: ExperimentSnapshot): ReplicaSetInfo {
-  const meta = rs.metadata ?? {};
-  const desired = rs.spec?.replicas ?? 1;
-  const available = rs.status?.availableReplicas ?? 0;
-  const template = meta.annotations?.[TEMPLATE_ANNOTATION];
-  const pods = snap.pods.filter((p) =>
-    ownedBy(p, { kind: 'ReplicaSet', name: meta.name ?? '', uid: meta.uid }),
-  );
-  return {
-    name: meta.name ?? '',
-    hash: meta.labels?.[HASH_LABEL],
-    revision: 0,
-    status: desired === 0 ? 'ScaledDown' : available >= desired ? 'Healthy' : 'Progressing',
-    tags: template === undefined ? [] : [`Σ:${template}`],
-    desired,
-    ready: rs.status?.readyReplicas ?? 0,
-    available,
-    images: (rs.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
-    age: age(meta.creationTimestamp, snap.now),
-    pods: pods.map((p) => podInfo(p, snap.now)).sort((a, b) => a.name.localeCompare(b.name)),
-  };
+  const template = rs.metadata?.annotations?.[TEMPLATE_ANNOTATION];
+  const tags = template === undefined ? [] : [`Σ:${template}`];
+  return { ...replicaSetBase(rs, snap.pods, snap.now), revision: 0, tags };
 }
 
 /** Argo `ExperimentImages`: images of ReplicaSets that want pods, tagged with their templates. */

@@ -2,7 +2,10 @@ import type { AnalysisRun, Measurement, Metric, MetricResult } from '../api/inde
 import type { Clock } from '../util/clock.js';
 import {
   dueMeasurements,
+  isCompletedPhase,
   isDryRun,
+  isTerminating,
+  lastMeasurement,
   type MetricTask,
   newMetricResult,
   type ResolvedArgs,
@@ -10,6 +13,7 @@ import {
   resolveMetric,
   resultOf,
   retentionLimit,
+  timeMs,
   toMeasurement,
   toTimestamp,
 } from './core/index.js';
@@ -99,10 +103,36 @@ async function collectOld(deps: MeasureDeps, provider: InFlightProvider, input: 
 }
 
 /**
+ * In-flight measurements not due yet (`resumeAt` ahead) whose provider already sees them finished (a Job
+ * done): resumed now instead of at `resumeAt`, so a finished Job is judged as soon as it is seen.
+ */
+function finishedEarly(
+  deps: MeasureDeps,
+  run: AnalysisRun,
+  now: Date,
+  due: readonly MetricTask[],
+): MetricTask[] {
+  if (isTerminating(run) || isCompletedPhase(run.status?.phase)) return [];
+  const meta = run.metadata;
+  const identity = { name: meta.name ?? '', namespace: meta.namespace ?? '', uid: meta.uid ?? '' };
+  return run.spec.metrics.flatMap((metric) => {
+    if (due.some((t) => t.metric.name === metric.name)) return [];
+    const last = lastMeasurement(resultOf(run, metric.name));
+    if (last === undefined || last.finishedAt !== undefined || (timeMs(last.resumeAt) ?? 0) <= now.getTime())
+      return [];
+    const provider = deps.registry.providerFor(metric);
+    if ('error' in provider || !isInFlightProvider(provider) || !provider.finished?.(last, identity))
+      return [];
+    return [{ metric, resume: last, terminate: false }];
+  });
+}
+
+/**
  * Takes every measurement due at `now` (one provider call per due metric, in spec order) and returns
  * the run with its `status.metricResults` updated through Argo's bookkeeping. Providers that measure in
  * flight (`job`) are started, resumed or — when the run is terminating — terminated (message `Metric
- * Terminated` when that ends Successful or Inconclusive), and once a metric has taken more measurements than
+ * Terminated` when that ends Successful or Inconclusive) — resumed before `resumeAt` when the provider already
+ * sees them finished — and once a metric has taken more measurements than
  * it keeps, the provider deletes what the older ones left behind. Other providers take a value judged by
  * the metric's conditions, and take nothing while the run terminates. Providers never throw; an argument
  * that cannot be substituted makes that metric's measurement an Error. Verdicts are left to `assessRun`.
@@ -114,7 +144,8 @@ export async function takeDueMeasurements(
   now: Date,
 ): Promise<AnalysisRun> {
   let results = run.status?.metricResults ?? [];
-  for (const task of dueMeasurements(run, now)) {
+  const due = dueMeasurements(run, now);
+  for (const task of [...due, ...finishedEarly(deps, run, now, due)]) {
     const name = task.metric.name;
     const previous = resultOf({ ...run, status: { ...run.status, metricResults: results } }, name);
     const provider = deps.registry.providerFor(task.metric);

@@ -30,6 +30,11 @@ export interface InFlightProvider extends MetricProvider {
   resume(metric: Metric, measurement: Measurement, context: InFlightContext): Promise<Measurement>;
   terminate(metric: Metric, measurement: Measurement, context: InFlightContext): Promise<Measurement>;
   collect(metric: Metric, keep: number, context: InFlightContext): Promise<void>;
+  /**
+   * True when what `measurement` waits for has finished already (read from a cache, no I/O), so it may be
+   * resumed before its `resumeAt`: the verdict is the same, only sooner.
+   */
+  finished?(measurement: Measurement, run: RunIdentity): boolean;
 }
 
 /** True when `provider` measures in flight (`start`/`resume`/`terminate`) rather than with `measure`. */

@@ -139,7 +139,8 @@ function jobsOfMetric(deps: JobProviderDeps, metric: Metric, context: InFlightCo
  * (cache first): Complete → Successful, Failed → Failed, a pod stuck on an image error → Inconclusive,
  * else still in flight with `resumeAt` √(2 × elapsed s) later; a Job that cannot be read is an Error.
  * `terminate` deletes the Job (foreground, so its pods stop) and returns Inconclusive. `collect` deletes the
- * metric's Jobs beyond the newest `keep`. Messages never contain secret argument values.
+ * metric's Jobs beyond the newest `keep`; `finished` tells from the cache that a Job is done. Messages never
+ * contain secret argument values.
  */
 export function createJobProvider(deps: JobProviderDeps): InFlightProvider {
   const guard =
@@ -179,6 +180,11 @@ export function createJobProvider(deps: JobProviderDeps): InFlightProvider {
     start,
     resume: guard((_metric, m, c) => resumeJob(deps, m, c)),
     terminate: guard(stop),
+    finished: (m, run) => {
+      const ref = measuredJob(m, run.namespace);
+      const job = ref === undefined ? undefined : deps.jobs.get(ref.namespace, ref.name);
+      return job !== undefined && jobOutcome(job as Job) !== undefined;
+    },
     collect: async (metric, keep, context) => {
       const jobs = jobsOfMetric(deps, metric, context);
       for (const job of jobs.slice(0, Math.max(0, jobs.length - keep))) {

@@ -8,9 +8,10 @@ import { FakeClock } from '../../../src/util/clock.js';
 import { at, ts } from './core/fixtures.js';
 
 /** An in-flight provider whose Jobs finish with the next verdict in `outcomes`; it logs every call. */
-function fakeJobs(outcomes: string[]) {
+function fakeJobs(outcomes: string[], done: () => boolean = () => false) {
   const calls: string[] = [];
   const provider: InFlightProvider = {
+    finished: () => done(),
     type: 'job',
     measure: async () => ({ ok: false, error: 'unused' }),
     start: async (_m: Metric, c: InFlightContext) => {
@@ -26,7 +27,7 @@ function fakeJobs(outcomes: string[]) {
     resume: async (_m: Metric, m: Measurement, c: InFlightContext) => {
       calls.push(`resume ${m.metadata?.['job-name']}`);
       const phase = outcomes.shift() ?? 'Running';
-      if (phase === 'Running') return { ...m, resumeAt: c.now.toISOString() };
+      if (phase === 'Running') return { ...m, resumeAt: new Date(c.now.getTime() + 60_000).toISOString() };
       const { resumeAt: _r, ...rest } = m;
       return { ...rest, phase, finishedAt: c.now.toISOString() };
     },
@@ -75,10 +76,12 @@ describe('measurements in flight (job provider contract)', () => {
     let run = await pass(registry, aRun(), 0);
     expect(run.status?.metricResults?.[0]).toMatchObject({ phase: 'Running', count: 0 });
     run = await pass(registry, run, 0);
-    run = await pass(registry, run, 1);
+    run = await pass(registry, run, 30);
+    expect(run.status?.metricResults?.[0]).toMatchObject({ count: 0 });
+    run = await pass(registry, run, 60);
     expect(run.status?.metricResults?.[0]).toMatchObject({ count: 1, successful: 1 });
-    run = await pass(registry, run, 2);
-    run = await pass(registry, run, 2);
+    run = await pass(registry, run, 61);
+    run = await pass(registry, run, 61);
     expect(run.status?.metricResults?.[0]).toMatchObject({ count: 2, successful: 1, failed: 1 });
     expect(run.status?.phase).toBe('Failed');
     expect(calls).toEqual(['start u #1', 'resume j1', 'resume j1', 'start u #2', 'resume j2']);
@@ -102,5 +105,18 @@ describe('measurements in flight (job provider contract)', () => {
     run = await pass(registry, run, 1);
     expect(calls).toEqual(['start u #1', 'resume j1', 'start u #2', 'collect keep 1']);
     expect(run.status?.metricResults?.[0]?.measurements).toHaveLength(1);
+  });
+
+  it('resumes a measurement before its resumeAt once the provider sees it finished', async () => {
+    let finished = false;
+    const { calls, registry } = fakeJobs(['Running', 'Successful'], () => finished);
+    let run = await pass(registry, aRun(), 0);
+    run = await pass(registry, run, 0);
+    run = await pass(registry, run, 5);
+    expect(calls).toEqual(['start u #1', 'resume j1']);
+    finished = true;
+    run = await pass(registry, run, 6);
+    expect(calls).toEqual(['start u #1', 'resume j1', 'resume j1']);
+    expect(run.status?.metricResults?.[0]).toMatchObject({ count: 1, successful: 1 });
   });
 });

@@ -192,6 +192,15 @@ describe('job provider', () => {
     expect(none).toMatchObject({ phase: 'Error', message: 'job metadata reference missing' });
   });
 
+  it('tells from the cache whether the measured Job has finished', async () => {
+    const { client, provider } = world();
+    const started = await provider.start(metric, context(1, at(0)));
+    expect(provider.finished?.(started, run)).toBe(false);
+    setJobStatus(client, 'uid-1.job-metric.1', { conditions: [{ type: 'Failed', status: 'True' }] });
+    expect(provider.finished?.(started, run)).toBe(true);
+    expect(provider.finished?.({ phase: 'Running' }, run)).toBe(false);
+  });
+
   it('terminates by deleting the Job: Inconclusive', async () => {
     const { client, provider } = world();
     const started = await provider.start(metric, context(1, at(0)));

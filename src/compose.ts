@@ -1,15 +1,18 @@
 import { hostname } from 'node:os';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { type Logger, pino } from 'pino';
+import { RUN_UID_LABEL } from './analysis/providers/job-object.js';
 import { createProviderRegistry } from './analysis/providers/registry.js';
 import { AnalysisRunController } from './analysis/reconcile/controller.js';
 import { ConfigError, type ControllerFlags, parseControllerFlags } from './config/flags.js';
+import { ExperimentController } from './experiment/reconcile/controller.js';
 import { GitWriteBackController } from './gitops/controller.js';
-import { ClientNodeKubeClient, loadKubeConfig } from './kube/client.js';
+import { ClientNodeKubeClient, loadKubeConfig, Resources } from './kube/client.js';
 import { apiEventSink, EventRecorder } from './kube/events.js';
-import { setWatchTimeoutSeconds } from './kube/informers.js';
+import { createInformer, setWatchTimeoutSeconds } from './kube/informers.js';
 import { LeaderElector } from './kube/leader-election.js';
 import { clientLeaseApi } from './kube/lease-api.js';
+import type { KubeObject } from './kube/types.js';
 import { NotificationController } from './notify/controller.js';
 import { RolloutController } from './rollout/reconcile/controller.js';
 import { startHealthServer } from './server/health.js';
@@ -78,12 +81,16 @@ function buildControllers(
     routers: createTrafficRouters,
     queueHooks: metrics.queueHooks('rollouts'),
   });
-  const analysis = new AnalysisRunController({
+  const analysis = buildAnalysisController(flags, { ...common, kc, events }, rollouts, metrics);
+  const experiments = new ExperimentController({
     ...common,
+    kc,
     events,
-    runs: rollouts.analysisRunInformer,
-    registry: createProviderRegistry({ prometheusAddress: flags.prometheusAddress }),
-    queueHooks: metrics.queueHooks('analysisruns'),
+    replicaSets: rollouts.replicaSetInformer,
+    analysisRuns: rollouts.analysisRunInformer,
+    namespace: flags.namespace,
+    instanceId: flags.instanceId,
+    queueHooks: metrics.queueHooks('experiments'),
   });
   const notifications = new NotificationController({
     ...common,
@@ -100,8 +107,41 @@ function buildControllers(
     allowFileRemotes: flags.allowFileGitRemotes,
     afterPush: hooks.afterGitPush,
   });
-  const controllers: Runnable[] = [rollouts, analysis, notifications, gitWriteBack];
-  return { kc, rollouts, analysis, controllers };
+  const controllers: Runnable[] = [rollouts, analysis, experiments, notifications, gitWriteBack];
+  return { kc, rollouts, analysis, experiments, controllers };
+}
+
+/** The AnalysisRun controller, with the cache of metric Jobs the `job` provider reads and reacts to. */
+function buildAnalysisController(
+  flags: ControllerFlags,
+  common: {
+    client: ClientNodeKubeClient;
+    kc: KubeConfig;
+    events: EventRecorder;
+    logger: Logger;
+    workers: number;
+  },
+  rollouts: RolloutController,
+  metrics: ControllerMetrics,
+): AnalysisRunController {
+  const { client, kc, events, logger, workers } = common;
+  const jobs = createInformer<KubeObject>(kc, client, Resources.jobs, {
+    namespace: flags.namespace,
+    labelSelector: RUN_UID_LABEL,
+    clock: systemClock,
+    logger,
+  });
+  return new AnalysisRunController({
+    client,
+    clock: systemClock,
+    logger,
+    workers,
+    events,
+    runs: rollouts.analysisRunInformer,
+    jobs,
+    registry: createProviderRegistry({ prometheusAddress: flags.prometheusAddress, job: { client, jobs } }),
+    queueHooks: metrics.queueHooks('analysisruns'),
+  });
 }
 
 function electLeader(
@@ -164,6 +204,7 @@ function controllerMetrics(
     queueDepths: () => ({
       rollouts: built()?.rollouts.queue.len() ?? 0,
       analysisruns: built()?.analysis.queue.len() ?? 0,
+      experiments: built()?.experiments.queue.len() ?? 0,
     }),
     isLeader: () => state.leading,
   });

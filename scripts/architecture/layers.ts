@@ -40,6 +40,8 @@ export const LAYER_RULES: readonly { pattern: string; layer: LayerName; feature:
   { pattern: 'analysis/providers/**', layer: 'adapter', feature: 'analysis' },
   { pattern: 'analysis/runs/**', layer: 'adapter', feature: 'analysis' },
   { pattern: 'analysis/reconcile/**', layer: 'reconciler', feature: 'analysis' },
+  { pattern: 'experiment/core/**', layer: 'core', feature: 'experiment' },
+  { pattern: 'experiment/reconcile/**', layer: 'reconciler', feature: 'experiment' },
   { pattern: 'traffic/*/router.ts', layer: 'adapter', feature: 'traffic' },
   { pattern: 'traffic/router-set.ts', layer: 'adapter', feature: 'traffic' },
   { pattern: 'traffic/create-routers.ts', layer: 'adapter', feature: 'traffic' },
@@ -59,6 +61,7 @@ export const LAYER_RULES: readonly { pattern: string; layer: LayerName; feature:
 export const CORE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   rollout: ['analysis', 'traffic'],
   analysis: [],
+  experiment: ['analysis', 'rollout'],
   traffic: [],
 };
 

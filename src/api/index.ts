@@ -30,6 +30,7 @@ export * from './user-commands.js';
 export * from './validate-analysis.js';
 export * from './validate-analysis-ref.js';
 export * from './validate-canary.js';
+export * from './validate-experiment.js';
 export * from './validate-metric.js';
 export * from './validate-ping-pong.js';
 export * from './validate-references.js';

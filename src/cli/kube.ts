@@ -1,6 +1,6 @@
 import type { ReplicaSet } from 'kubernetes-types/apps/v1.js';
 import type { Pod } from 'kubernetes-types/core/v1.js';
-import type { AnalysisRun, Rollout, WorkloadKind } from '../api/index.js';
+import type { AnalysisRun, Experiment, Rollout, WorkloadKind } from '../api/index.js';
 import type { RolloutPatch } from '../api/user-commands.js';
 import type { JsonPatchOp, KubeClient } from '../kube/client.js';
 import { isApiError } from '../kube/errors.js';
@@ -40,6 +40,14 @@ export class RolloutsApi {
     const req = this.req('get', Resources.rollouts, name);
     return described(req, () =>
       this.client.get<Rollout & KubeObject>(Resources.rollouts, this.namespace, name),
+    );
+  }
+
+  /** The Experiment `name`. */
+  getExperiment(name: string): Promise<Experiment> {
+    const req = this.req('get', Resources.experiments, name);
+    return described(req, () =>
+      this.client.get<Experiment & KubeObject>(Resources.experiments, this.namespace, name),
     );
   }
 

@@ -1,3 +1,5 @@
+import { CONTROLLER_INSTANCE_LABEL } from '../api/index.js';
+
 type Requirement =
   | { op: 'in' | 'notin'; key: string; values: ReadonlySet<string> }
   | { op: 'exists' | 'absent'; key: string };
@@ -68,4 +70,12 @@ export function parseLabelSelector(text: string): LabelSelector {
     text,
     matches: (labels) => requirements.every((req) => satisfies(req, labels ?? {})),
   };
+}
+
+/**
+ * The label selector of the objects a controller instance owns: `<label>=<id>`, or, without an id, the
+ * objects without the label (Argo's rule, so unsharded and sharded controllers never overlap).
+ */
+export function instanceSelector(instanceId: string | undefined): string {
+  return instanceId ? `${CONTROLLER_INSTANCE_LABEL}=${instanceId}` : `!${CONTROLLER_INSTANCE_LABEL}`;
 }

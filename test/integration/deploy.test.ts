@@ -17,10 +17,15 @@ const FIELD_MANAGER = 'vireo-deploy-test';
 const CLUSTER_RULES: PolicyRule[] = [
   {
     apiGroups: ['argoproj.io'],
-    resources: ['rollouts', 'analysistemplates', 'clusteranalysistemplates', 'analysisruns'],
+    resources: ['rollouts', 'analysistemplates', 'clusteranalysistemplates', 'analysisruns', 'experiments'],
     verbs: ['get', 'list', 'watch'],
   },
-  { apiGroups: ['argoproj.io'], resources: ['rollouts/status', 'analysisruns/status'], verbs: ['patch'] },
+  {
+    apiGroups: ['argoproj.io'],
+    resources: ['rollouts/status', 'analysisruns/status', 'experiments/status'],
+    verbs: ['patch'],
+  },
+  { apiGroups: ['argoproj.io'], resources: ['experiments'], verbs: ['patch'] },
   {
     apiGroups: ['apps'],
     resources: ['replicasets'],
@@ -29,9 +34,14 @@ const CLUSTER_RULES: PolicyRule[] = [
   { apiGroups: ['apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'patch'] },
   { apiGroups: [''], resources: ['podtemplates'], verbs: ['get', 'list', 'watch'] },
   { apiGroups: [''], resources: ['pods'], verbs: ['list', 'patch', 'delete'] },
-  { apiGroups: [''], resources: ['services'], verbs: ['get', 'list', 'watch', 'patch'] },
+  {
+    apiGroups: [''],
+    resources: ['services'],
+    verbs: ['get', 'list', 'watch', 'patch', 'create', 'delete'],
+  },
   { apiGroups: [''], resources: ['secrets'], verbs: ['get'] },
   { apiGroups: ['argoproj.io'], resources: ['analysisruns'], verbs: ['create', 'patch', 'delete'] },
+  { apiGroups: ['batch'], resources: ['jobs'], verbs: ['get', 'list', 'watch', 'create', 'delete'] },
   {
     apiGroups: ['networking.istio.io'],
     resources: ['virtualservices', 'destinationrules'],

@@ -107,26 +107,48 @@ export function buildAnalysisRun(input: RunBuildInput): Result<AnalysisRunObject
   const annotations = input.analysis.analysisRunMetadata?.annotations;
   return {
     ok: true,
-    value: {
-      apiVersion: 'argoproj.io/v1alpha1',
-      kind: 'AnalysisRun',
-      metadata: {
-        name: input.name,
-        namespace: meta.namespace,
-        labels: { ...input.labels },
-        ...(annotations ? { annotations: { ...annotations } } : {}),
-        ownerReferences: [
-          {
-            apiVersion: 'argoproj.io/v1alpha1',
-            kind: 'Rollout',
-            name: meta.name ?? '',
-            uid: meta.uid ?? '',
-            controller: true,
-            blockOwnerDeletion: true,
-          },
-        ],
-      },
+    value: analysisRunObject({
+      name: input.name,
+      namespace: meta.namespace,
+      labels: input.labels,
+      ...(annotations ? { annotations } : {}),
+      owner: { kind: 'Rollout', name: meta.name ?? '', uid: meta.uid ?? '' },
       spec: spec.value,
+    }),
+  };
+}
+
+/** The parts of an AnalysisRun object that vary with who creates it. */
+export interface RunObjectInput {
+  name: string;
+  namespace: string | undefined;
+  labels: Readonly<Record<string, string>>;
+  annotations?: Readonly<Record<string, string>>;
+  /** The controlling owner (`argoproj.io/v1alpha1`): a Rollout or an Experiment. */
+  owner: { kind: 'Rollout' | 'Experiment'; name: string; uid: string };
+  spec: AnalysisRunObject['spec'];
+}
+
+/** An AnalysisRun object controlled by `input.owner`, so deleting the owner deletes the run. */
+export function analysisRunObject(input: RunObjectInput): AnalysisRunObject {
+  const annotations = input.annotations;
+  return {
+    apiVersion: 'argoproj.io/v1alpha1',
+    kind: 'AnalysisRun',
+    metadata: {
+      name: input.name,
+      ...(input.namespace === undefined ? {} : { namespace: input.namespace }),
+      labels: { ...input.labels },
+      ...(annotations && Object.keys(annotations).length > 0 ? { annotations: { ...annotations } } : {}),
+      ownerReferences: [
+        {
+          apiVersion: 'argoproj.io/v1alpha1',
+          ...input.owner,
+          controller: true,
+          blockOwnerDeletion: true,
+        },
+      ],
     },
+    spec: input.spec,
   };
 }

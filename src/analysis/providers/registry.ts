@@ -1,5 +1,6 @@
 import { METRIC_PROVIDER_KEYS, type Metric, type MetricProviderKey } from '../../api/index.js';
 import type { MeasuredValue } from '../core/types.js';
+import { createJobProvider, type JobProviderDeps } from './job.js';
 import { createJudgeProvider } from './judge.js';
 import { TokenCache } from './oauth2.js';
 import { createPrometheusProvider } from './prometheus.js';
@@ -18,7 +19,9 @@ export interface ProviderRegistry {
 export interface RegistryConfig {
   /** Default Prometheus address (Argo's env `ARGO_ROLLOUTS_PROMETHEUS_ADDRESS`). */
   readonly prometheusAddress?: string;
-  /** Providers to use instead of the built-in Prometheus and web ones (e.g. fakes, or adding `job`). */
+  /** The API and Job cache of the `job` provider; without them `job` metrics are not supported. */
+  readonly job?: JobProviderDeps;
+  /** Providers to use instead of the built-in ones (e.g. fakes). */
   readonly providers?: readonly MetricProvider[];
 }
 
@@ -27,17 +30,22 @@ export function providerKeys(metric: Metric): MetricProviderKey[] {
   return METRIC_PROVIDER_KEYS.filter((key) => metric.provider[key] !== undefined);
 }
 
-/** Vireo's built-in providers: Prometheus, web (sharing one OAuth2 token cache), and the `vireo.dev/judge` metric plugin. */
+/**
+ * Vireo's built-in providers: Prometheus, web (sharing one OAuth2 token cache), the `vireo.dev/judge` metric
+ * plugin, and job when `config.job` is given.
+ */
 export function defaultProviders(config: RegistryConfig = {}): MetricProvider[] {
   const tokens = new TokenCache();
   const prometheus =
     config.prometheusAddress === undefined
       ? { tokens }
       : { defaultAddress: config.prometheusAddress, tokens };
+  const job = config.job === undefined ? [] : [createJobProvider(config.job)];
   return [
     createPrometheusProvider(prometheus),
     createWebProvider({ tokens }),
     createJudgeProvider(prometheus),
+    ...job,
   ];
 }
 

@@ -66,7 +66,9 @@ async function nextStatus(
   const fromSecrets = await secretArgValues(deps.client, run.metadata.namespace, run.spec.args);
   const args = resolveArgs(run.spec.args, fromSecrets);
   if (!args.ok) return errorStatus(run, args.error, now);
-  const measured = await takeDueMeasurements(deps, started, args.value, now);
+  const onCollectError = (metric: string, err: unknown) =>
+    deps.logger.warn({ analysisRun: objectKey(run), metric, err: (err as Error).message }, 'cleanup failed');
+  const measured = await takeDueMeasurements({ ...deps, onCollectError }, started, args.value, now);
   const verdict = assessRun(measured, now);
   const completed = isCompletedPhase(verdict.phase);
   return {

@@ -3,8 +3,10 @@ import { AnalysisTemplateSpecSchema } from '../../api/index.js';
 import type { KubeClient } from '../../kube/client.js';
 import { Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
+import { jsonEqual } from '../../kube/merge-patch.js';
 import type { KubeObject } from '../../kube/types.js';
-import { buildAnalysisRun } from '../core/run-builder.js';
+import { isCompletedPhase } from '../core/index.js';
+import { type AnalysisRunObject, buildAnalysisRun } from '../core/run-builder.js';
 
 /** What the Rollout side asks for: one run for a step (or background) analysis of a pod hash. */
 export interface AnalysisRunRequest {
@@ -15,10 +17,16 @@ export interface AnalysisRunRequest {
   stableHash: string | undefined;
 }
 
+/** A reference to an AnalysisTemplate, or a ClusterAnalysisTemplate when `clusterScope`. */
+export interface TemplateRef {
+  readonly templateName: string;
+  readonly clusterScope?: boolean;
+}
+
 async function fetchTemplate(
   client: KubeClient,
   namespace: string | undefined,
-  ref: AnalysisTemplateRef,
+  ref: TemplateRef,
 ): Promise<AnalysisTemplateSpec> {
   const res = ref.clusterScope ? Resources.clusterAnalysisTemplates : Resources.analysisTemplates;
   const what = `${ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate'} "${ref.templateName}"`;
@@ -34,9 +42,36 @@ async function fetchTemplate(
 }
 
 /**
- * Creates the AnalysisRun for `request` from its templates (namespaced AnalysisTemplates first, then
- * ClusterAnalysisTemplates, as Argo merges them). Idempotent: an existing run of that name counts as
- * created. A missing or invalid template, or an unresolvable argument, is an Error naming it.
+ * The specs of the templates `refs` name and of every template they compose (`spec.templates`, depth
+ * first), each once: the AnalysisTemplates in the order met, then the ClusterAnalysisTemplates (Argo's
+ * `getAnalysisTemplatesFromRefs` and `FilterUniqueTemplates`). A missing or invalid one is an Error naming it.
+ */
+export async function fetchTemplateSpecs(
+  client: KubeClient,
+  namespace: string | undefined,
+  refs: readonly TemplateRef[],
+): Promise<AnalysisTemplateSpec[]> {
+  const namespaced: AnalysisTemplateSpec[] = [];
+  const cluster: AnalysisTemplateSpec[] = [];
+  const seen = new Set<string>();
+  const visit = async (list: readonly TemplateRef[]): Promise<void> => {
+    for (const ref of list) {
+      const key = `${ref.clusterScope ? 'cluster' : 'ns'}/${ref.templateName}`;
+      if (seen.has(key)) continue;
+      seen.add(key);
+      const spec = await fetchTemplate(client, namespace, ref);
+      (ref.clusterScope ? cluster : namespaced).push(spec);
+      await visit(spec.templates ?? []);
+    }
+  };
+  await visit(refs);
+  return [...namespaced, ...cluster];
+}
+
+/**
+ * Creates the AnalysisRun for `request` from its templates (`fetchTemplateSpecs`). Idempotent: an existing
+ * run of that name counts as created. A missing or invalid template, or an unresolvable argument, is an
+ * Error naming it.
  */
 export async function createAnalysisRun(
   client: KubeClient,
@@ -44,10 +79,7 @@ export async function createAnalysisRun(
   request: AnalysisRunRequest,
 ): Promise<void> {
   const namespace = rollout.metadata.namespace;
-  const refs = request.analysis.templates ?? [];
-  const ordered = [...refs.filter((r) => !r.clusterScope), ...refs.filter((r) => r.clusterScope)];
-  const templates: AnalysisTemplateSpec[] = [];
-  for (const ref of ordered) templates.push(await fetchTemplate(client, namespace, ref));
+  const templates = await fetchTemplateSpecs(client, namespace, request.analysis.templates ?? []);
   const built = buildAnalysisRun({ rollout, templates, ...request });
   if (!built.ok) throw new Error(`cannot create AnalysisRun ${request.name}: ${built.error}`);
   await client
@@ -55,6 +87,50 @@ export async function createAnalysisRun(
     .catch((err: unknown) => {
       if (!isApiError(err, 'AlreadyExists')) throw err;
     });
+}
+
+type RunLike = KubeObject & { spec?: AnalysisRunObject['spec']; status?: { phase?: string } };
+
+function sameRun(wanted: AnalysisRunObject, existing: RunLike): boolean {
+  const owner = wanted.metadata.ownerReferences[0]?.uid;
+  const controller = existing.metadata?.ownerReferences?.find((ref) => ref.controller)?.uid;
+  const pick = (spec: AnalysisRunObject['spec'] | undefined) => ({
+    metrics: spec?.metrics,
+    dryRun: spec?.dryRun,
+    measurementRetention: spec?.measurementRetention,
+    args: spec?.args,
+  });
+  return (
+    !isCompletedPhase(existing.status?.phase) &&
+    owner !== undefined &&
+    owner === controller &&
+    jsonEqual(pick(wanted.spec), pick(existing.spec))
+  );
+}
+
+/**
+ * Argo `CreateWithCollisionCounter`: creates `run`; when its name is taken by a run that is not this one
+ * (another owner, another spec, or completed) tries `<name>.1`, `<name>.2`, … Returns the name of the run
+ * that now stands for `run` (an existing equal, running run of the same owner counts).
+ */
+export async function createRunWithCollisionCounter(
+  client: KubeClient,
+  run: AnalysisRunObject,
+): Promise<string> {
+  const namespace = run.metadata.namespace;
+  const base = run.metadata.name;
+  for (let n = 0; ; n++) {
+    const name = n === 0 ? base : `${base}.${n}`;
+    const body = { ...run, metadata: { ...run.metadata, name } };
+    try {
+      await client.create(Resources.analysisRuns, namespace, body as unknown as KubeObject);
+      return name;
+    } catch (err) {
+      if (!isApiError(err, 'AlreadyExists')) throw err;
+    }
+    const existing = await client.get<RunLike>(Resources.analysisRuns, namespace, name);
+    if (sameRun(body, existing)) return name;
+  }
 }
 
 /** Asks a running AnalysisRun to stop (`spec.terminate: true`); a run already gone counts as done. */

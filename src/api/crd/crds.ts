@@ -157,14 +157,14 @@ export function analysisRunCrd(): CustomResourceDefinition {
   });
 }
 
-/** The Experiment CRD (`exp`); installed so Argo manifests apply, although Vireo does not run Experiments. */
+/** The Experiment CRD (`exp`) with a status subresource and a Status column. */
 export function experimentCrd(): CustomResourceDefinition {
   return buildCrd({
     kind: 'Experiment',
     plural: 'experiments',
     shortNames: ['exp'],
     scope: 'Namespaced',
-    description: 'Experiment runs ReplicaSets and analyses side by side (not run by Vireo yet).',
+    description: 'Experiment runs ReplicaSets and analyses side by side for a duration.',
     spec: ExperimentSpecSchema,
     status: ExperimentStatusSchema,
     columns: [column('Status', 'string', '.status.phase', 'Experiment status'), AGE],

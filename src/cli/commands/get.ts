@@ -9,7 +9,9 @@ import { renderHeader } from '../view/header.js';
 import { rolloutInfo } from '../view/rollout-info.js';
 import type { RolloutSnapshot } from '../view/snapshot.js';
 import { renderTree, rolloutTree } from '../view/tree.js';
-import { coalesce, untilAborted, type WatchTarget, watchChanges } from '../watch.js';
+import type { WatchTarget } from '../watch.js';
+import { watchView } from './frames.js';
+import { registerGetExperiment } from './get-experiment.js';
 
 /**
  * Reads everything `get rollout` shows: the Rollout GET and the ReplicaSet and AnalysisRun LISTs go out
@@ -51,54 +53,18 @@ export function getWatchTargets(namespace: string, name: string): WatchTarget[] 
   ];
 }
 
-/** Draws frames: in place on a TTY (log-update), else the whole text again after a blank line; unchanged text is skipped. */
-async function frameWriter(ctx: CliContext): Promise<{ write(text: string): void; done(): void }> {
-  const inPlace = ctx.tty && ctx.opts.output === undefined;
-  const draw = inPlace
-    ? (await import('log-update')).createLogUpdate(ctx.io.out as NodeJS.WriteStream)
-    : undefined;
-  let last = '';
-  return {
-    write: (text) => {
-      if (text === last) return;
-      if (draw) draw(text);
-      else ctx.print(last === '' ? text : `\n${text}`);
-      last = text;
-    },
-    done: () => draw?.done(),
-  };
-}
-
 /**
  * `get rollout NAME --watch`: redraws on every change of the Rollout, its ReplicaSets, pods or AnalysisRuns
- * until interrupted. On a TTY it redraws in place (log-update; ages tick each second); when piped it prints
- * the whole view again, after a blank line, only when the text changed.
+ * until interrupted (see `watchView`).
  */
 async function watchGet(ctx: CliContext, name: string): Promise<number> {
   const { api, kubeConfig } = await ctx.kube();
-  const frames = await frameWriter(ctx);
-  let snap: RolloutSnapshot | undefined;
-  const show = async (fresh: boolean) => {
-    if (fresh) snap = await readSnapshot(api, name, ctx.io.now);
-    if (snap === undefined) return;
-    const now = { ...snap, now: ctx.io.now() };
-    frames.write(
-      ctx.opts.output === undefined ? renderGet(now, ctx) : JSON.stringify(rolloutInfo(now), null, 2),
-    );
-  };
-  await show(true);
-  const warn = (err: unknown) => ctx.io.err.write(`warning: ${(err as Error).message}\n`);
-  watchChanges(
-    await kubeConfig(),
-    getWatchTargets(api.namespace, name),
-    coalesce(() => show(true), warn),
-    ctx.io.signal,
-  );
-  const tick = ctx.tty ? setInterval(() => void show(false), 1000) : undefined;
-  await untilAborted(ctx.io.signal);
-  clearInterval(tick);
-  frames.done();
-  return 0;
+  return watchView(ctx, kubeConfig, {
+    read: () => readSnapshot(api, name, ctx.io.now),
+    text: (snap) => renderGet(snap, ctx),
+    data: rolloutInfo,
+    targets: getWatchTargets(api.namespace, name),
+  });
 }
 
 /** `get rollout NAME [--watch]`. */
@@ -111,11 +77,11 @@ export async function runGet(ctx: CliContext, name: string, watch: boolean): Pro
   return 0;
 }
 
-/** Registers `get rollout`. */
+/** Registers `get rollout` and `get experiment`. */
 export function registerGet(program: Command, app: CliApp): void {
   const get = program
     .command('get')
-    .description('show a rollout as a tree of revisions, ReplicaSets and pods');
+    .description('show a rollout or an experiment as a tree of ReplicaSets, pods and AnalysisRuns');
   get
     .command('rollout')
     .alias('ro')
@@ -127,4 +93,5 @@ export function registerGet(program: Command, app: CliApp): void {
       if (name === '') throw new CliError('a rollout name is required');
       return app.run(cmd, (ctx) => runGet(ctx, name, opts.watch));
     });
+  registerGetExperiment(get, app);
 }

@@ -1,5 +1,6 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
 import { checkAnalysisTemplate } from '../../api/validate-analysis.js';
+import { checkExperiment } from '../../api/validate-experiment.js';
 import { checkRollout } from '../../api/validate-rollout.js';
 import { analysisTemplateRunIssues } from './analysis-lint.js';
 import { lineOfPath } from './yaml-lines.js';
@@ -29,12 +30,13 @@ const CHECKS: Readonly<Record<string, (obj: unknown) => { issues: { path: string
   Rollout: checkRollout,
   AnalysisTemplate: lintAnalysisTemplate,
   ClusterAnalysisTemplate: lintAnalysisTemplate,
+  Experiment: checkExperiment,
 };
 
 /**
  * Lints every YAML document of `text` offline with the controller's own validators (`checkRollout`,
  * `checkAnalysisTemplate`, then `analysisTemplateRunIssues`: conditions compiled, argument tags, web URL
- * schemes); objects of other kinds are skipped. YAML syntax errors are problems at path
+ * schemes; `checkExperiment`); objects of other kinds are skipped. YAML syntax errors are problems at path
  * `yaml`. Invariant: each problem's line is where its field path points in the source (see `lineOfPath`).
  */
 export function lintText(file: string, text: string): LintResult {

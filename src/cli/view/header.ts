@@ -1,6 +1,7 @@
 import { blueGreenLines } from './bluegreen-info.js';
+import type { ExperimentInfo } from './experiment-info.js';
 import { type Paint, paintStatus, withIcon } from './paint.js';
-import type { RolloutInfo } from './rollout-info.js';
+import type { ImageInfo, RolloutInfo } from './rollout-info.js';
 
 const LABEL_WIDTH = 17;
 
@@ -8,7 +9,7 @@ function field(label: string, value: string | number): string {
   return `${`${label}:`.padEnd(LABEL_WIDTH)}${value}`;
 }
 
-function imageLines(info: RolloutInfo): string[] {
+function imageLines(info: { images: readonly ImageInfo[] }): string[] {
   if (info.images.length === 0) return [field('Images', '<none>')];
   return info.images.map((img, i) => {
     const text = img.tags.length > 0 ? `${img.image} (${img.tags.join(', ')})` : img.image;
@@ -49,5 +50,16 @@ export function renderHeader(info: RolloutInfo, paint: Paint): string[] {
     field('  Updated', r.updated),
     field('  Ready', r.ready),
     field('  Available', r.available),
+  ];
+}
+
+/** The header `get experiment` prints above the tree (Argo's layout): name, namespace, status, message, images. */
+export function renderExperimentHeader(info: ExperimentInfo, paint: Paint): string[] {
+  return [
+    field('Name', info.name),
+    field('Namespace', info.namespace),
+    `${'Status:'.padEnd(LABEL_WIDTH)}${paintStatus(paint, info.phase, withIcon(info.phase))}`,
+    ...(info.message === '' ? [] : [field('Message', info.message)]),
+    ...(info.images.length === 0 ? [] : imageLines(info)),
   ];
 }

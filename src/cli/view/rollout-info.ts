@@ -125,7 +125,8 @@ export function actualWeight(rollout: Rollout, replicaSets: readonly ReplicaSet[
   return total === 0 || canary === undefined ? 0 : Math.floor((available(canary) * 100) / total);
 }
 
-function podInfo(pod: Pod, now: Date): PodInfo {
+/** The view of one pod (see {@link PodInfo}). */
+export function podInfo(pod: Pod, now: Date): PodInfo {
   const statuses = pod.status?.containerStatuses ?? [];
   const waiting = statuses.find((c) => c.state?.waiting?.reason)?.state?.waiting?.reason;
   const total = pod.spec?.containers.length ?? statuses.length;
@@ -172,27 +173,41 @@ function tagsOf(rollout: Rollout, hash: string | undefined): string[] {
   return [...tags, ...pingPongTags(rollout, hash)];
 }
 
-function replicaSetInfo(rs: ReplicaSet, snap: RolloutSnapshot): ReplicaSetInfo {
+/**
+ * What every view shows of a ReplicaSet whatever owns it: counts, status (ScaledDown, Healthy when all
+ * desired pods are available, else Progressing), images, age and its pods (by owner), with no role tags.
+ */
+export function replicaSetBase(
+  rs: ReplicaSet,
+  allPods: readonly Pod[],
+  now: Date,
+): Omit<ReplicaSetInfo, 'revision' | 'tags' | 'metadata'> {
   const meta = rs.metadata ?? {};
-  const hash = meta.labels?.[POD_TEMPLATE_HASH_LABEL];
   const desired = rs.spec?.replicas ?? 1;
   const available = rs.status?.availableReplicas ?? 0;
-  const pods = snap.pods.filter((p) =>
+  const pods = allPods.filter((p) =>
     ownedBy(p, { kind: 'ReplicaSet', name: meta.name ?? '', uid: meta.uid }),
   );
   return {
     name: meta.name ?? '',
-    hash,
-    revision: Number.parseInt(meta.annotations?.[REVISION_ANNOTATION] ?? '0', 10) || 0,
+    hash: meta.labels?.[POD_TEMPLATE_HASH_LABEL],
     status: desired === 0 ? 'ScaledDown' : available >= desired ? 'Healthy' : 'Progressing',
-    tags: tagsOf(snap.rollout, hash),
-    ...(injectedMetadata(rs).length > 0 ? { metadata: injectedMetadata(rs) } : {}),
     desired,
     ready: rs.status?.readyReplicas ?? 0,
     available,
     images: (rs.spec?.template?.spec?.containers ?? []).map((c) => c.image ?? ''),
-    age: age(meta.creationTimestamp, snap.now),
-    pods: pods.map((p) => podInfo(p, snap.now)).sort((a, b) => a.name.localeCompare(b.name)),
+    age: age(meta.creationTimestamp, now),
+    pods: pods.map((p) => podInfo(p, now)).sort((a, b) => a.name.localeCompare(b.name)),
+  };
+}
+
+function replicaSetInfo(rs: ReplicaSet, snap: RolloutSnapshot): ReplicaSetInfo {
+  const base = replicaSetBase(rs, snap.pods, snap.now);
+  return {
+    ...base,
+    revision: Number.parseInt(rs.metadata?.annotations?.[REVISION_ANNOTATION] ?? '0', 10) || 0,
+    tags: tagsOf(snap.rollout, base.hash),
+    ...(injectedMetadata(rs).length > 0 ? { metadata: injectedMetadata(rs) } : {}),
   };
 }
 

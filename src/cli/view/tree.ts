@@ -1,4 +1,5 @@
 import type { AnalysisRunInfo } from './analysis-info.js';
+import type { ExperimentInfo } from './experiment-info.js';
 import { type Paint, paintStatus, withIcon } from './paint.js';
 import type { ReplicaSetInfo, RevisionInfo, RolloutInfo } from './rollout-info.js';
 
@@ -70,6 +71,18 @@ export function rolloutTree(info: RolloutInfo): TreeNode {
     status: info.phase,
     age: info.age,
     children: info.revisions.map(revisionNode),
+  };
+}
+
+/** The Experiment → ReplicaSet → Pod tree, then its AnalysisRuns and their metrics (Argo's `Σ` node). */
+export function experimentTree(info: ExperimentInfo): TreeNode {
+  return {
+    icon: 'Σ',
+    name: info.name,
+    kind: 'Experiment',
+    status: info.phase,
+    age: info.age,
+    children: [...info.replicaSets.map(replicaSetNode), ...info.analysisRuns.map(analysisRunNode)],
   };
 }
 

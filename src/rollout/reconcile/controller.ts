@@ -1,20 +1,21 @@
 import type { KubeConfig } from '@kubernetes/client-node';
-import { CONTROLLER_INSTANCE_LABEL, POD_TEMPLATE_HASH_LABEL } from '../../api/index.js';
+import { POD_TEMPLATE_HASH_LABEL } from '../../api/index.js';
 import type { KubeClient, ResourceType } from '../../kube/client.js';
 import { Resources } from '../../kube/client.js';
 import type { EventRecorder } from '../../kube/events.js';
 import type { ResilientInformer } from '../../kube/informer.js';
 import { createInformer } from '../../kube/informers.js';
+import { instanceSelector } from '../../kube/label-selector.js';
 import type { KubeObject } from '../../kube/types.js';
 import { objectKey } from '../../kube/types.js';
 import { WorkQueue, type WorkQueueHooks } from '../../kube/work-queue.js';
+import { WriteExpectations } from '../../kube/write-expectations.js';
 import type { RouterFactory } from '../../traffic/router-set.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { reconcileRollout } from './reconciler.js';
 import { TrafficWatch } from './traffic-watch.js';
 import { WorkloadWatch } from './workload-watch.js';
-import { WriteExpectations } from './write-expectations.js';
 
 /** How the Rollout controller is wired. */
 export interface RolloutControllerOptions {
@@ -33,14 +34,6 @@ export interface RolloutControllerOptions {
   routers: RouterFactory;
   /** Argo's `--instance-id`: Rollouts and AnalysisRuns are watched through `instanceSelector`. */
   instanceId?: string;
-}
-
-/**
- * The label selector of the objects a controller instance owns: `<label>=<id>`, or, without an id, the
- * objects without the label (Argo's rule, so unsharded and sharded controllers never overlap).
- */
-export function instanceSelector(instanceId: string | undefined): string {
-  return instanceId ? `${CONTROLLER_INSTANCE_LABEL}=${instanceId}` : `!${CONTROLLER_INSTANCE_LABEL}`;
 }
 
 function ownerRolloutKey(obj: KubeObject): string | undefined {
@@ -107,6 +100,11 @@ export class RolloutController {
   /** The Rollout cache this controller starts and stops; other controllers may subscribe to it (`addHandlers`). */
   get rolloutInformer(): ResilientInformer<KubeObject> {
     return this.rollouts;
+  }
+
+  /** The ReplicaSet cache (pod-template-hash labelled) this controller starts and stops; others may subscribe. */
+  get replicaSetInformer(): ResilientInformer<KubeObject> {
+    return this.replicaSets;
   }
 
   /** The AnalysisRun cache this controller starts and stops; other controllers may subscribe to it. */

@@ -10,6 +10,7 @@ import { Resources } from '../../kube/client.js';
 import { isApiError } from '../../kube/errors.js';
 import type { EventRecorder } from '../../kube/events.js';
 import type { KubeObject, OwnerReference } from '../../kube/types.js';
+import type { ObjectWrite } from '../../kube/write-expectations.js';
 import type { RouterFactory } from '../../traffic/router-set.js';
 import type {
   CreateReplicaSetAction,
@@ -21,7 +22,6 @@ import type {
 import { startAnalysisRun, stopAnalysisRun } from './analysis-run-actions.js';
 import { applyTraffic } from './apply-traffic.js';
 import { executeWorkloadAction } from './workload-actions.js';
-import type { ObjectWrite } from './write-expectations.js';
 
 /** The ports the executor acts through. */
 export interface ExecutorPorts {

@@ -6,6 +6,7 @@ import type { ObjectCache } from '../../kube/object-cache.js';
 import type { KubeObject } from '../../kube/types.js';
 import { splitKey } from '../../kube/types.js';
 import type { ReconcileResult } from '../../kube/work-queue.js';
+import type { ObjectWrite, WriteExpectations } from '../../kube/write-expectations.js';
 import type { Logger } from '../../util/logger.js';
 import type { RolloutPlan } from '../core/actions.js';
 import type { RolloutSnapshot } from '../core/snapshot.js';
@@ -13,7 +14,6 @@ import { planInvalidSpec } from '../plan/plan-rollout.js';
 import { planWithWorkloadRef } from '../plan/workload-ref-plan.js';
 import { executeActions } from './executor.js';
 import { type ObserveDeps, observeRollout } from './observe-rollout.js';
-import type { ObjectWrite, WriteExpectations } from './write-expectations.js';
 
 /** Everything one Rollout reconcile needs; no module state. */
 export interface RolloutReconcilerDeps extends ObserveDeps {

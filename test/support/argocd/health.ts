@@ -1,5 +1,5 @@
 /**
- * A test oracle for Argo CD's built-in health assessment of `argoproj.io/Rollout` and `AnalysisRun`
+ * A test oracle for Argo CD's built-in health assessment of `argoproj.io/Rollout`, `AnalysisRun` and `Experiment`
  * (reference `argo-rollouts-api.md` §6.1 and §6.3), written from the reference's description. It reads only
  * the fields Argo CD reads, so a Vireo status that satisfies it shows the same verdict in Argo CD.
  */
@@ -155,4 +155,40 @@ export function analysisRunHealth(run: AnalysisRunLike): HealthVerdict {
   const verdict = RUN_VERDICTS[status.phase];
   if (!verdict) return { status: 'Unknown', message: `unknown phase ${status.phase}` };
   return { status: verdict.status, message: status.message || verdict.message };
+}
+
+/** The parts of an Experiment the oracle reads. */
+export interface ExperimentLike {
+  metadata?: { deletionTimestamp?: string; finalizers?: string[] };
+  status?: { phase?: string };
+}
+
+const EXPERIMENT_VERDICTS: Record<string, HealthVerdict> = {
+  Pending: { status: 'Progressing', message: 'Experiment is pending' },
+  Running: { status: 'Progressing', message: 'Experiment is running' },
+  Successful: { status: 'Healthy', message: 'Experiment is successful' },
+  Failed: { status: 'Degraded', message: 'Experiment has failed' },
+  Error: { status: 'Degraded', message: 'Experiment had an error' },
+};
+
+/**
+ * Argo CD's `Experiment/health.lua` (reference §6.3): a deleting Experiment is Progressing "Pending deletion";
+ * otherwise by phase with fixed messages (status.message is not shown). A status whose phase is none of
+ * those (Inconclusive, or none yet) gets no health from the script, shown here as Unknown with no message;
+ * no status at all is Progressing.
+ */
+export function experimentHealth(experiment: ExperimentLike): HealthVerdict {
+  const meta = experiment.metadata;
+  if (meta?.deletionTimestamp) {
+    const finalizers = meta.finalizers ?? [];
+    const blocked = finalizers.length > 0 ? `; blocked by finalizers: ${finalizers.join(', ')}` : '';
+    return { status: 'Progressing', message: `Pending deletion${blocked}` };
+  }
+  if (!experiment.status) {
+    return {
+      status: 'Progressing',
+      message: 'Waiting for experiment to finish: status has not been reconciled.',
+    };
+  }
+  return EXPERIMENT_VERDICTS[experiment.status.phase ?? ''] ?? { status: 'Unknown', message: '' };
 }

@@ -1,5 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { analysisRunHealth, type RolloutLike, rolloutHealth } from '../../support/argocd/health.js';
+import {
+  analysisRunHealth,
+  experimentHealth,
+  type RolloutLike,
+  rolloutHealth,
+} from '../../support/argocd/health.js';
 
 const canary = (status: RolloutLike['status'], spec: RolloutLike['spec'] = {}): RolloutLike => ({
   metadata: { generation: 3 },
@@ -118,5 +123,33 @@ describe('Argo CD AnalysisRun health (reference 6.3)', () => {
     });
     expect(analysisRunHealth({ status: { phase: 'Running' } }).message).toBe('Analysis run is running');
     expect(analysisRunHealth({}).status).toBe('Progressing');
+  });
+});
+
+describe('Argo CD Experiment health (reference 6.3, Experiment/health.lua fixtures)', () => {
+  it.each([
+    ['pendingExperiment', 'Pending', 'Progressing', 'Experiment is pending'],
+    ['runningExperiment', 'Running', 'Progressing', 'Experiment is running'],
+    ['successfulExperiment', 'Successful', 'Healthy', 'Experiment is successful'],
+    ['failedExperiment', 'Failed', 'Degraded', 'Experiment has failed'],
+    ['errorExperiment', 'Error', 'Degraded', 'Experiment had an error'],
+  ])('%s: phase %s is %s', (_fixture, phase, status, message) => {
+    expect(experimentHealth({ status: { phase } })).toEqual({ status, message });
+  });
+
+  it('waits for a status and shows deletion', () => {
+    expect(experimentHealth({})).toEqual({
+      status: 'Progressing',
+      message: 'Waiting for experiment to finish: status has not been reconciled.',
+    });
+    expect(
+      experimentHealth({
+        metadata: { deletionTimestamp: 'x', finalizers: ['f'] },
+        status: { phase: 'Running' },
+      }),
+    ).toEqual({
+      status: 'Progressing',
+      message: 'Pending deletion; blocked by finalizers: f',
+    });
   });
 });

@@ -137,3 +137,33 @@ spec:
     expect(lintText('p.yaml', text).problems).toEqual([]);
   });
 });
+
+describe('lintText on Experiments', () => {
+  it('checks Experiments with the controller validation, with file and line', () => {
+    const text = `apiVersion: argoproj.io/v1alpha1
+kind: Experiment
+metadata:
+  name: exp
+spec:
+  duration: soon
+  templates:
+    - name: canary
+      selector: {matchLabels: {app: other}}
+      template:
+        metadata: {labels: {app: canary}}
+        spec: {containers: [{name: c, image: img}]}
+    - name: canary
+      selector: {}
+      template:
+        spec: {containers: [{name: c, image: img}]}
+`;
+    const { problems, checked } = lintText('exp.yaml', text);
+    expect(checked).toBe(1);
+    expect(problems.map(formatProblem)).toEqual([
+      'exp.yaml:13: spec.templates[1].name: duplicate template name "canary"',
+      'exp.yaml:9: spec.templates[0].selector: does not match the labels of template.metadata.labels',
+      'exp.yaml:14: spec.templates[1].selector: must not be empty (it would select every pod)',
+      'exp.yaml:6: spec.duration: must be a duration such as 30s, 5m or 1h, got "soon"',
+    ]);
+  });
+});

@@ -4,7 +4,7 @@ import {
   type CachedObject,
   DEFAULT_EXPECTATION_TTL_MS,
   WriteExpectations,
-} from '../../../src/rollout/reconcile/write-expectations.js';
+} from '../../../src/kube/write-expectations.js';
 import { FakeClock } from '../../../src/util/clock.js';
 
 const KEY = 'default/demo';

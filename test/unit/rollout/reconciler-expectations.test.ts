@@ -3,11 +3,8 @@ import type { KubeClient, ObjectRef, Patch, ResourceType } from '../../../src/ku
 import { EventRecorder } from '../../../src/kube/events.js';
 import type { ObjectCache } from '../../../src/kube/object-cache.js';
 import type { KubeList, KubeObject } from '../../../src/kube/types.js';
+import { DEFAULT_EXPECTATION_TTL_MS, WriteExpectations } from '../../../src/kube/write-expectations.js';
 import { EXPECTATIONS_REQUEUE_MS, reconcileRollout } from '../../../src/rollout/reconcile/reconciler.js';
-import {
-  DEFAULT_EXPECTATION_TTL_MS,
-  WriteExpectations,
-} from '../../../src/rollout/reconcile/write-expectations.js';
 import { FakeClock } from '../../../src/util/clock.js';
 import { silentLogger } from '../../../src/util/logger.js';
 import { aRollout } from './fixtures.js';

@@ -1,5 +1,5 @@
-import type { KubeObject } from '../../kube/types.js';
-import type { Clock } from '../../util/clock.js';
+import type { Clock } from '../util/clock.js';
+import type { KubeObject } from './types.js';
 
 /**
  * One write the controller made, as the API server answered it: a ReplicaSet (by the executor) or the
@@ -7,7 +7,7 @@ import type { Clock } from '../../util/clock.js';
  * was none (a delete, or a create answered AlreadyExists).
  */
 export interface ObjectWrite {
-  kind: 'ReplicaSet' | 'Rollout';
+  kind: 'ReplicaSet' | 'Rollout' | 'Experiment';
   verb: 'create' | 'patch' | 'delete';
   name: string;
   generation?: number;

@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
+import { registerDashboard } from '../dashboard/command.js';
 import { registerAbort } from './commands/abort.js';
 import { registerGet } from './commands/get.js';
 import { registerLint } from './commands/lint.js';
@@ -71,6 +72,7 @@ const REGISTER = [
   registerRestart,
   registerStatus,
   registerLint,
+  registerDashboard,
   registerVersion,
 ];
 

@@ -26,7 +26,7 @@ function fakeApiServer() {
         const ok = review.spec.token === 'good';
         return {
           status: { authenticated: ok, user: ok ? { username: 'alice', groups: ['devs'] } : {} },
-        } as T;
+        } as unknown as T;
       }
       const verb = review.spec.resourceAttributes?.verb ?? '';
       return { status: { allowed: verb === 'get' || verb === 'list' } } as unknown as T;

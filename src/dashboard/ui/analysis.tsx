@@ -1,5 +1,14 @@
 import type { AnalysisRunView, MetricChartView, PointView } from '../model.js';
-import { CHART, failureLimitText, thresholdText, tickText, valueRange, xOf, yOf } from './chart-scale.js';
+import {
+  CHART,
+  failureLimitText,
+  thresholdText,
+  ticksOf,
+  tickText,
+  valueRange,
+  xOf,
+  yOf,
+} from './chart-scale.js';
 import { Status } from './status.js';
 
 /** The mark of one measurement: a circle when successful, a cross when failed, a triangle otherwise. */
@@ -31,7 +40,7 @@ function Mark({ point, x, y }: { point: PointView; x: number; y: number }) {
 }
 
 function Axis({ range }: { range: { min: number; max: number } }) {
-  const ticks = [range.min, (range.min + range.max) / 2, range.max];
+  const ticks = ticksOf(range);
   return (
     <g class="axis">
       <line x1={CHART.left} y1={CHART.top} x2={CHART.left} y2={CHART.height - CHART.bottom} />

@@ -22,6 +22,22 @@ export function valueRange(chart: MetricChartView): { min: number; max: number }
   return { min, max };
 }
 
+/**
+ * Round tick values spanning `range`: the step of 1, 2 or 5 × 10^n closest (by ratio) to a quarter of it.
+ * Example: 0.35–1.0 → [0.4, 0.6, 0.8, 1].
+ */
+export function ticksOf(range: { min: number; max: number }): number[] {
+  const rough = (range.max - range.min) / 4;
+  const magnitude = 10 ** Math.floor(Math.log10(rough));
+  const distance = (m: number) => Math.abs(Math.log((m * magnitude) / rough));
+  const step = [1, 2, 5, 10].reduce((best, m) => (distance(m) < distance(best) ? m : best)) * magnitude;
+  const ticks: number[] = [];
+  for (let t = Math.ceil(range.min / step) * step; t <= range.max + step * 1e-9; t += step) {
+    ticks.push(Number(t.toPrecision(12)));
+  }
+  return ticks;
+}
+
 /** The y pixel of `value` in `range` (top is the maximum). */
 export function yOf(value: number, range: { min: number; max: number }): number {
   const inner = CHART.height - CHART.top - CHART.bottom;

@@ -141,36 +141,49 @@ function Summary({ page }: { page: RolloutPageView }) {
   );
 }
 
+function EventRows({ events }: { events: RolloutPageView['events'] }) {
+  return (
+    <table class="small">
+      <thead>
+        <tr>
+          <th scope="col">Type</th>
+          <th scope="col">Reason</th>
+          <th scope="col">Age</th>
+          <th scope="col">Message</th>
+        </tr>
+      </thead>
+      <tbody>
+        {events.map((e, n) => (
+          <tr key={`${n}${e.reason}${e.lastSeen}`}>
+            <td>{e.type === 'Warning' ? <Status phase="Error" /> : e.type}</td>
+            <td>{e.reason}</td>
+            <td>
+              {e.age}
+              {e.count > 1 ? ` (×${e.count})` : ''}
+            </td>
+            <td>{e.message}</td>
+          </tr>
+        ))}
+      </tbody>
+    </table>
+  );
+}
+
+/** The newest events; the older ones (up to 50) behind a disclosure. */
+const RECENT_EVENTS = 8;
+
 function Events({ page }: { page: RolloutPageView }) {
+  const older = page.events.slice(RECENT_EVENTS);
   return (
     <Section id="events" title="Events">
       <Denied text={page.denied.events} />
-      {page.events.length === 0 ? (
-        <p class="muted">No events.</p>
-      ) : (
-        <table class="small">
-          <thead>
-            <tr>
-              <th scope="col">Type</th>
-              <th scope="col">Reason</th>
-              <th scope="col">Age</th>
-              <th scope="col">Message</th>
-            </tr>
-          </thead>
-          <tbody>
-            {page.events.map((e, n) => (
-              <tr key={`${n}${e.reason}${e.lastSeen}`}>
-                <td>{e.type === 'Warning' ? <Status phase="Error" /> : e.type}</td>
-                <td>{e.reason}</td>
-                <td>
-                  {e.age}
-                  {e.count > 1 ? ` (×${e.count})` : ''}
-                </td>
-                <td>{e.message}</td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+      {page.events.length === 0 ? <p class="muted">No events.</p> : null}
+      {page.events.length === 0 ? null : <EventRows events={page.events.slice(0, RECENT_EVENTS)} />}
+      {older.length === 0 ? null : (
+        <details>
+          <summary>{older.length} older events</summary>
+          <EventRows events={older} />
+        </details>
       )}
     </Section>
   );

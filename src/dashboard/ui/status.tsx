@@ -6,7 +6,7 @@ const GLYPHS: Record<string, string> = {
   Progressing: '↻',
   Running: '↻',
   Pending: '…',
-  Paused: '⏸',
+  Paused: '‖',
   Degraded: '✖',
   Failed: '✖',
   Error: '⚠',

@@ -4,6 +4,7 @@ import { type CacheFactory, NamespaceFeed } from '../../../src/dashboard/server/
 import {
   failureLimitText,
   thresholdText,
+  ticksOf,
   valueRange,
   xOf,
   yOf,
@@ -81,6 +82,12 @@ describe('chart scale', () => {
     expect(yOf(range.max, range)).toBeLessThan(yOf(range.min, range));
     expect(valueRange(chart([3], []))).toEqual({ min: 2.7, max: 3.3 });
     expect(xOf(0, 3)).toBeLessThan(xOf(2, 3));
+  });
+
+  it('puts ticks on round values', () => {
+    expect(ticksOf({ min: 0.3474, max: 1.005 })).toEqual([0.4, 0.6, 0.8, 1]);
+    expect(ticksOf({ min: 2.7, max: 3.3 })).toEqual([2.8, 3, 3.2]);
+    expect(ticksOf({ min: -5, max: 95 })).toEqual([0, 20, 40, 60, 80]);
   });
 
   it('says thresholds and the failure limit in words', () => {

@@ -13,7 +13,7 @@ import {
   weightViews,
 } from '../../../src/dashboard/server/rollout-parts.js';
 import { listView, rolloutPage } from '../../../src/dashboard/server/views.js';
-import { aReplicaSet, aRollout } from '../cli/fixtures.js';
+import { aReplicaSet, aRollout, BLUE_GREEN_PAUSED } from '../cli/fixtures.js';
 import { failedRun } from './fixtures.js';
 
 const NOW = new Date('2026-01-01T01:00:00Z');
@@ -155,5 +155,28 @@ describe('pages', () => {
     expect(page.analysisRuns.map((r) => [r.name, r.revision])).toEqual([['web-h2-2', 2]]);
     expect(page.containers).toEqual(['app']);
     expect(page.denied).toEqual({});
+  });
+
+  it('builds a blue-green page: active and preview, no steps, no weights', () => {
+    const spec = { strategy: { blueGreen: { activeService: 'web-active', previewService: 'web-preview' } } };
+    const rollout = aRollout(BLUE_GREEN_PAUSED as Rollout['status'], spec as Partial<Rollout['spec']>);
+    const page = rolloutPage({
+      rollout,
+      replicaSets: [aReplicaSet(1, 'h1', 'web:1', [4, 4]), aReplicaSet(2, 'h2', 'web:2', [4, 4])],
+      pods: [],
+      analysisRuns: [],
+      events: [],
+      now: NOW,
+    });
+    expect(page.info).toMatchObject({
+      strategy: 'BlueGreen',
+      activeService: 'web-active',
+      previewSelector: 'h2',
+    });
+    expect(page.info.revisions.map((r) => r.replicaSets[0]?.tags)).toEqual([
+      ['preview'],
+      ['stable', 'active'],
+    ]);
+    expect([page.steps, page.weights]).toEqual([[], []]);
   });
 });

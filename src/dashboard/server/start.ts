@@ -77,6 +77,8 @@ export async function startDashboard(opts: DashboardOptions): Promise<RunningDas
   const kc = loadKubeConfig({ kubeconfig: opts.kubeconfig, context: opts.context });
   const client = new ClientNodeKubeClient(kc);
   const hub = new FeedHub(informerCaches(kc, client));
+  // The page opens on this namespace's list: keep its Rollouts watched for the server's lifetime.
+  hub.feed(opts.namespace).subscribe(['rollouts'], () => undefined);
   const assets = loadAssets(assetDirectory(opts.env));
   const server = createServer(opts);
   const hosts = new Set<string>();

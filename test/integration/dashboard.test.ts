@@ -81,8 +81,11 @@ describe('kubectl vireo dashboard in headless Chromium (controller running, real
     await page.screenshot({ path: join(SCREENSHOT_DIR, 'dashboard-rollout-canary.png'), fullPage: true });
     await page.locator('[data-action="promote"]').click();
     await page.getByRole('status').filter({ hasText: "rollout 'web' promoted" }).waitFor();
-    const advanced = await env.api.waitFor('web', 'step 3', (r) => (r.status?.currentStepIndex ?? 0) >= 3);
-    expect(advanced.status?.phase).toBe('Paused');
+    await env.api.waitFor(
+      'web',
+      'paused at step 3 (the second pause)',
+      (r) => r.status?.currentStepIndex === 3 && r.status.phase === 'Paused',
+    );
     await page.getByText('setWeight 50% (done)').waitFor();
   });
 

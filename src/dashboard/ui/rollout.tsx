@@ -1,3 +1,4 @@
+import { useEffect } from 'preact/hooks';
 import type { ReplicaSetInfo, RevisionInfo, RolloutPageView, SessionView, WeightView } from '../model.js';
 import { Actions } from './actions.js';
 import { AnalysisRun } from './analysis.js';
@@ -245,8 +246,16 @@ function GitAndNotifications({ page }: { page: RolloutPageView }) {
   );
 }
 
+/** The User Timing mark of the first paint of a Rollout page with its data. */
+export const PAINTED_MARK = 'vireo:rollout-page-painted';
+
 /** The Rollout page: summary, actions, steps, weights, the ReplicaSet tree, analysis charts, events. */
 export function RolloutPage({ page, session }: { page: RolloutPageView; session: SessionView }) {
+  // A User Timing mark once the page with its data has been painted (effects run after the paint), so
+  // the first paint can be measured in the field and by the bench.
+  useEffect(() => {
+    if (performance.getEntriesByName(PAINTED_MARK).length === 0) performance.mark(PAINTED_MARK);
+  }, []);
   return (
     <div class="rollout">
       <Summary page={page} />

@@ -26,6 +26,10 @@ WORKDIR /app
 COPY --from=deps /app/node_modules ./node_modules
 COPY package.json ./
 COPY --from=build /app/dist/controller.mjs ./dist/controller.mjs
+# The plugin bundle and the dashboard UI, for deploy/dashboard/ (`node dist/kubectl-vireo.mjs dashboard --in-cluster`).
+COPY --from=build /app/dist/kubectl-vireo.mjs ./dist/kubectl-vireo.mjs
+COPY --from=build /app/dist/chunks ./dist/chunks
+COPY --from=build /app/dist/dashboard ./dist/dashboard
 # Numeric non-root user (the image's `node` user), so Kubernetes can verify runAsNonRoot.
 USER 1000:1000
 # 8080: /healthz and /readyz; 8090: metrics (as in Argo Rollouts).

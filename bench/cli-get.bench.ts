@@ -4,39 +4,11 @@ import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { repoRoot } from '../test/cluster/crds.js';
 import { type EnvironmentInfo, startEnvironment } from '../test/cluster/environment.js';
-import {
-  ensurePluginBuilt,
-  pluginPath,
-  startNamespaceController,
-  webRollout,
-} from '../test/integration/support/cli.js';
+import { ensurePluginBuilt, pluginPath, startNamespaceController } from '../test/integration/support/cli.js';
 import { createNamespace } from '../test/integration/support/objects.js';
 import { RolloutApi } from '../test/integration/support/rollouts.js';
 import { type BenchOptions, type BenchResult, isQuick, percentile } from './run.js';
-
-const REVISIONS = 10;
-
-const rollout = (image: string) => webRollout(image, [], { replicas: 3, revisionHistoryLimit: REVISIONS });
-
-/** Creates `web` and updates its image until it has 10 revisions, each fully promoted. */
-async function tenRevisions(api: RolloutApi): Promise<void> {
-  await api.create(rollout('registry.example/web:0'));
-  for (let i = 1; i <= REVISIONS; i++) {
-    if (i > 1) {
-      await api.patchSpec('web', {
-        template: { spec: { containers: [{ name: 'app', image: `registry.example/web:${i}` }] } },
-      });
-    }
-    await api.waitFor(
-      'web',
-      `revision ${i} Healthy`,
-      (r, sets) =>
-        r.status?.phase === 'Healthy' &&
-        r.status.stableRS === r.status.currentPodHash &&
-        sets.length === Math.max(1, i),
-    );
-  }
-}
+import { REVISIONS, tenRevisions } from './support/ten-revisions.js';
 
 /** One timed run of a command; `check` rejects a wrong answer so a failure is never timed as a result. */
 function timeOnce(command: string, args: string[], env: NodeJS.ProcessEnv, check?: (out: string) => void) {

@@ -15,6 +15,9 @@ need_pkgs=()
 [ -n "${PROMETHEUS_BINARY:-}" ] || [ -x /usr/bin/prometheus ] || need_pkgs+=(prometheus)
 command -v openssl >/dev/null 2>&1 || need_pkgs+=(openssl)
 command -v git >/dev/null 2>&1 || need_pkgs+=(git)
+# Headless Chromium for the dashboard's browser tests and bench (driven by playwright-core), and a font.
+[ -n "${CHROMIUM_PATH:-}" ] || [ -x /usr/bin/chromium ] || need_pkgs+=(chromium)
+[ -d /usr/share/fonts/truetype/dejavu ] || need_pkgs+=(fonts-dejavu-core)
 if [ "${#need_pkgs[@]}" -gt 0 ]; then
   if [ "$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then
     say "installing Debian packages: ${need_pkgs[*]}"

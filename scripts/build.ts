@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { build } from 'esbuild';
 import { leanClientNode, nativeUrl, REQUIRE_BANNER } from './bundle-plugins.js';
 import { controllerBuildOptions } from './controller-bundle.js';
+import { buildDashboardUi } from './dashboard-bundle.js';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const outdir = join(root, 'dist');
@@ -22,7 +23,8 @@ function commit(): string {
  * verbs load (client-node for the kubeconfig fallback and watches, lint's validators, the YAML library,
  * tables, in-place redraw); one-shot verbs on the fast path load the entry and ~4 kB of shared chunks. The banner gives bundled CommonJS
  * dependencies a `require`; the version and commit are baked in for `kubectl vireo version`. Then the
- * controller into dist/controller.mjs (`controllerBuildOptions`), the image's entry point.
+ * controller into dist/controller.mjs (`controllerBuildOptions`), the image's entry point; then the dashboard's
+ * browser UI into dist/dashboard/ (`buildDashboardUi`).
  */
 async function main(): Promise<void> {
   const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { version: string };
@@ -51,6 +53,8 @@ async function main(): Promise<void> {
   process.stdout.write(`built ${join('dist', 'kubectl-vireo.mjs')}\n`);
   await build(controllerBuildOptions(outdir));
   process.stdout.write(`built ${join('dist', 'controller.mjs')}\n`);
+  const uiBytes = await buildDashboardUi(join(outdir, 'dashboard'));
+  process.stdout.write(`built ${join('dist', 'dashboard')} (app.js ${Math.round(uiBytes / 1024)} kB)\n`);
 }
 
 main().catch((err: Error) => {

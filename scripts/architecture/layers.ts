@@ -49,10 +49,15 @@ export const LAYER_RULES: readonly { pattern: string; layer: LayerName; feature:
   { pattern: 'traffic/**', layer: 'core', feature: 'traffic' },
   { pattern: 'kube/**', layer: 'adapter', feature: 'kube' },
   { pattern: 'server/**', layer: 'adapter', feature: 'server' },
+  { pattern: 'gitops/annotations.ts', layer: 'core', feature: 'gitops' },
   { pattern: 'gitops/**', layer: 'reconciler', feature: 'gitops' },
+  { pattern: 'notify/model.ts', layer: 'core', feature: 'notify' },
+  { pattern: 'notify/state.ts', layer: 'core', feature: 'notify' },
+  { pattern: 'notify/subscriptions.ts', layer: 'core', feature: 'notify' },
   { pattern: 'notify/**', layer: 'reconciler', feature: 'notify' },
   { pattern: 'config/**', layer: 'entry', feature: 'config' },
   { pattern: 'cli/**', layer: 'entry', feature: 'cli' },
+  { pattern: 'dashboard/**', layer: 'entry', feature: 'dashboard' },
   { pattern: 'compose.ts', layer: 'entry', feature: 'main' },
   { pattern: 'main.ts', layer: 'entry', feature: 'main' },
 ];
@@ -62,6 +67,8 @@ export const CORE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
   rollout: ['analysis', 'traffic'],
   analysis: [],
   experiment: ['analysis', 'rollout'],
+  gitops: [],
+  notify: [],
   traffic: [],
 };
 
@@ -69,7 +76,7 @@ export const CORE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
 export const COMPOSITION_ONLY: readonly string[] = ['traffic/create-routers.ts', 'traffic/*/router.ts'];
 
 /** Entry-point folders that must not reach into reconcilers (they use cores and adapters only). */
-export const NO_RECONCILER_IMPORTS: readonly string[] = ['cli/**', 'config/**'];
+export const NO_RECONCILER_IMPORTS: readonly string[] = ['cli/**', 'config/**', 'dashboard/**'];
 
 /**
  * Modules the CLI loads only on demand (`import()`), so a one-shot verb on the fast path never loads the

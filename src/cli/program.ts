@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from '@commander-js/extra-typings';
+import { registerDashboard } from '../dashboard/command.js';
 import { registerAbort } from './commands/abort.js';
 import { registerAnalyze } from './commands/analyze.js';
 import { registerGet } from './commands/get.js';
@@ -73,6 +74,7 @@ const REGISTER = [
   registerStatus,
   registerLint,
   registerAnalyze,
+  registerDashboard,
   registerVersion,
 ];
 

@@ -3,13 +3,19 @@ import type { KubeConfig } from '@kubernetes/client-node';
 import { type Logger, pino } from 'pino';
 import { AnalysisRunController } from './analysis/controller.js';
 import { createProviderRegistry } from './analysis/providers/registry.js';
-import { ConfigError, type ControllerFlags, parseControllerFlags } from './config/flags.js';
+import {
+  ConfigError,
+  type ControllerFlags,
+  type ControllerNamespace,
+  controllerNamespace,
+  parseControllerFlags,
+} from './config/flags.js';
 import { crashAfterPushHook, GitWriteBackController } from './gitops/controller.js';
 import { ClientNodeKubeClient, loadKubeConfig } from './kube/client.js';
 import { apiEventSink, EventRecorder } from './kube/events.js';
 import { setWatchTimeoutSeconds } from './kube/informers.js';
 import { LeaderElector } from './kube/leader-election.js';
-import { clientLeaseApi } from './kube/lease-api.js';
+import { clientLeaseApi, type LeaseFailure } from './kube/lease-api.js';
 import { NotificationController } from './notify/controller.js';
 import { RolloutController } from './rollout/controller.js';
 import { startHealthServer } from './server/health.js';
@@ -28,6 +34,8 @@ interface Runnable {
 interface Leadership {
   leading: boolean;
   stopping: boolean;
+  /** True while the last Lease attempt failed in a way retrying will not mend: never ready then. */
+  blocked: () => boolean;
 }
 
 const LEASE_NAME = 'vireo-controller-lock';
@@ -50,6 +58,7 @@ function readConfig(): ControllerFlags {
  */
 function buildControllers(flags: ControllerFlags, logger: Logger, metrics: ControllerMetrics) {
   const kc = loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
+  const home = controllerNamespace(flags, kc.getContextObject(kc.getCurrentContext())?.namespace);
   const client = new ClientNodeKubeClient(kc);
   setWatchTimeoutSeconds(flags.watchTimeoutSeconds);
   const events = new EventRecorder({ sink: apiEventSink(client), logger });
@@ -73,7 +82,7 @@ function buildControllers(flags: ControllerFlags, logger: Logger, metrics: Contr
     events,
     rollouts: rollouts.rolloutInformer,
     analysisRuns: rollouts.analysisRunInformer,
-    configNamespace: flags.leaderElectionNamespace,
+    configNamespace: home.namespace,
   });
   const gitWriteBack = new GitWriteBackController({
     ...common,
@@ -84,12 +93,21 @@ function buildControllers(flags: ControllerFlags, logger: Logger, metrics: Contr
     afterPush: crashAfterPushHook(process.env),
   });
   const controllers: Runnable[] = [rollouts, analysis, notifications, gitWriteBack];
-  return { kc, rollouts, analysis, controllers };
+  return { kc, home, rollouts, analysis, controllers };
+}
+
+/** A Lease namespace that does not exist stops the process at once (exit 2) with one line saying what to set. */
+function exitIfNamespaceMissing(failure: LeaseFailure, home: ControllerNamespace): void {
+  if (failure.kind !== 'namespace-missing') return;
+  process.stderr.write(
+    `vireo: the leader-election namespace "${home.namespace}" (${home.source}) does not exist: create it, or set --leader-election-namespace (or POD_NAMESPACE) to one that exists\n`,
+  );
+  process.exit(2);
 }
 
 function electLeader(
   flags: ControllerFlags,
-  deps: { kc: KubeConfig; logger: Logger; state: Leadership },
+  deps: { kc: KubeConfig; home: ControllerNamespace; logger: Logger; state: Leadership },
   startAll: () => Promise<void>,
 ): LeaderElector {
   const { logger, state } = deps;
@@ -97,7 +115,7 @@ function electLeader(
   return new LeaderElector({
     // Its own connections, each request bounded by the renew deadline (a later answer is useless).
     leaseApi: clientLeaseApi(new ClientNodeKubeClient(deps.kc, { requestTimeoutMs: flags.renewDeadlineMs })),
-    namespace: flags.leaderElectionNamespace,
+    namespace: deps.home.namespace,
     name: flags.instanceId ? `${LEASE_NAME}-${flags.instanceId}` : LEASE_NAME,
     identity,
     leaseDurationMs: flags.leaseDurationMs,
@@ -117,6 +135,7 @@ function electLeader(
       logger.error({ identity }, 'lost leadership; exiting');
       process.exit(1);
     },
+    onLeaseUnusable: (failure) => exitIfNamespaceMissing(failure, deps.home),
   });
 }
 
@@ -152,7 +171,10 @@ function controllerMetrics(
   });
 }
 
-/** Health (ready: the leader once synced, a standby at once) and metrics servers, in that order. */
+/**
+ * Health (ready: the leader once synced, a standby once it reaches the Lease, never one that cannot) and
+ * metrics servers, in that order.
+ */
 async function startServers(
   flags: ControllerFlags,
   metrics: ControllerMetrics,
@@ -160,7 +182,8 @@ async function startServers(
   state: Leadership,
 ): Promise<BoundServer[]> {
   const health = await startHealthServer(flags.healthHost, flags.healthPort, {
-    ready: () => !state.stopping && (!state.leading || controllers.every((c) => c.hasSynced())),
+    ready: () =>
+      !state.stopping && (state.leading ? controllers.every((c) => c.hasSynced()) : !state.blocked()),
     role: () => (state.leading ? 'leader' : 'standby'),
   });
   return [health, await startMetricsServer(flags.metricsHost, flags.metricsPort, metrics.registry)];
@@ -175,20 +198,22 @@ async function startServers(
 async function main(): Promise<void> {
   const flags = readConfig();
   const logger = pino({ name: 'vireo', level: flags.logLevel });
-  const state: Leadership = { leading: !flags.leaderElect, stopping: false };
+  const state: Leadership = { leading: !flags.leaderElect, stopping: false, blocked: () => false };
   let built: ReturnType<typeof buildControllers> | undefined;
   const metrics = controllerMetrics(() => built, state);
   built = buildControllers(flags, logger, metrics);
-  const { kc, controllers } = built;
+  const { kc, home, controllers } = built;
   const startAll = async () => {
     for (const controller of controllers) await controller.start();
   };
   const servers = await startServers(flags, metrics, controllers, state);
-  const elector = flags.leaderElect ? electLeader(flags, { kc, logger, state }, startAll) : undefined;
+  const elector = flags.leaderElect ? electLeader(flags, { kc, home, logger, state }, startAll) : undefined;
+  if (elector) state.blocked = () => elector.unusableLease() !== undefined;
   logger.info(
     {
       server: kc.getCurrentCluster()?.server,
       namespace: flags.namespace ?? '(all)',
+      controllerNamespace: home.namespace,
       healthPort: servers[0]?.port,
       metricsPort: servers[1]?.port,
     },

@@ -83,7 +83,7 @@ async function layoutFor(options: ControlPlaneOptions): Promise<ControlPlaneLayo
     kwokPort: await freePort(),
     kubeconfigPath: join(dir, 'kubeconfig.yaml'),
     kwokConfigPath: join(clusterDir, 'kwok-stages.yaml'),
-    pki: ensurePki(join(dir, 'pki')),
+    pki: await ensurePki(join(dir, 'pki')),
     audit: auditFor(options),
     ...(options.apiserverArgs ? { apiserverExtraArgs: options.apiserverArgs } : {}),
   };

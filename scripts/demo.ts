@@ -133,14 +133,17 @@ async function demoLocally(args: DemoArgs): Promise<void> {
     workDir,
     scenario,
   };
-  const result = await playWithReceiver(options, (url) =>
-    applyObjects(admin, [namespaceObject, ...notificationConfig(url)]).then(() => undefined),
-  );
-  out('');
-  out(demoSummary({ result, scenario, namespace, info: state.info, controllerLog, teardown }).join('\n'));
-  if (teardown) {
-    await envDown();
-    out('vireo: environment stopped (--teardown)');
+  try {
+    const result = await playWithReceiver(options, (url) =>
+      applyObjects(admin, [namespaceObject, ...notificationConfig(url)]).then(() => undefined),
+    );
+    out('');
+    out(demoSummary({ result, scenario, namespace, info: state.info, controllerLog, teardown }).join('\n'));
+  } finally {
+    if (teardown) {
+      await envDown();
+      out('vireo: environment stopped (--teardown)');
+    }
   }
 }
 

@@ -15,6 +15,12 @@ etcd_dir="$cache/etcd-$ETCD_VERSION"
 kwok_dir="$cache/kwok-$KWOK_VERSION"
 log_dir="$cache/logs"
 mkdir -p "$log_dir"
+# One build at a time per cache: a second run (parallel test runs, several checkouts) waits for the first,
+# then finds the binaries built instead of compiling them again.
+if command -v flock >/dev/null 2>&1; then
+  exec 9>"$cache/.build.lock"
+  flock 9
+fi
 
 fail() { echo "vireo: $*" >&2; exit 1; }
 step() { echo "vireo: $*" >&2; }

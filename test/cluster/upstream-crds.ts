@@ -113,9 +113,11 @@ export function crdDocuments(text: string): Map<string, string> {
   return found;
 }
 
+/** Writes through a file of this process's own, so concurrent fetches (several checkouts) never mix. */
 function writeAtomically(path: string, text: string): void {
-  writeFileSync(`${path}.tmp`, text);
-  renameSync(`${path}.tmp`, path);
+  const temporary = `${path}.${process.pid}.tmp`;
+  writeFileSync(temporary, text);
+  renameSync(temporary, path);
 }
 
 /** Downloads one source's module and caches each CRD it keeps; throws naming what is missing. */

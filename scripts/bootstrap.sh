@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Makes a fresh clone runnable: npm dependencies, Debian packages (when root), control-plane binaries.
-# Idempotent and quick when everything is already there.
+# Makes a fresh clone runnable: npm dependencies, Debian packages (when root), the pinned upstream CRDs
+# and the control-plane binaries (test/cluster/ensure-binaries.ts). Idempotent and quick when everything is
+# already there. `--no-binaries` (or VIREO_USE_EXISTING_CLUSTER=1) skips the binaries: the demo builds
+# them itself only when it starts the local control plane.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -29,6 +31,8 @@ if [ "${#need_pkgs[@]}" -gt 0 ]; then
   fi
 fi
 
-if [ "${VIREO_USE_EXISTING_CLUSTER:-}" != 1 ]; then
-  npx --no-install tsx test/cluster/ensure-binaries.ts
+assets=()
+if [ "${1:-}" = --no-binaries ] || [ "${VIREO_USE_EXISTING_CLUSTER:-}" = 1 ]; then
+  assets+=(--no-binaries)
 fi
+npx --no-install tsx test/cluster/ensure-binaries.ts "${assets[@]}"

@@ -4,14 +4,20 @@ import { type Logger, pino } from 'pino';
 import { RUN_UID_LABEL } from './analysis/providers/job-object.js';
 import { createProviderRegistry } from './analysis/providers/registry.js';
 import { AnalysisRunController } from './analysis/reconcile/controller.js';
-import { ConfigError, type ControllerFlags, parseControllerFlags } from './config/flags.js';
+import {
+  ConfigError,
+  type ControllerFlags,
+  type ControllerNamespace,
+  controllerNamespace,
+  parseControllerFlags,
+} from './config/flags.js';
 import { ExperimentController } from './experiment/reconcile/controller.js';
 import { GitWriteBackController } from './gitops/controller.js';
 import { ClientNodeKubeClient, loadKubeConfig, Resources } from './kube/client.js';
 import { apiEventSink, EventRecorder } from './kube/events.js';
 import { createInformer, setWatchTimeoutSeconds } from './kube/informers.js';
 import { LeaderElector } from './kube/leader-election.js';
-import { clientLeaseApi } from './kube/lease-api.js';
+import { clientLeaseApi, type LeaseFailure } from './kube/lease-api.js';
 import type { KubeObject } from './kube/types.js';
 import { NotificationController } from './notify/controller.js';
 import { RolloutController } from './rollout/reconcile/controller.js';
@@ -41,6 +47,8 @@ interface Runnable {
 interface Leadership {
   leading: boolean;
   stopping: boolean;
+  /** True while the last Lease attempt failed in a way retrying will not mend: never ready then. */
+  blocked: () => boolean;
 }
 
 const LEASE_NAME = 'vireo-controller-lock';
@@ -68,6 +76,7 @@ function buildControllers(
   hooks: ControllerHooks,
 ) {
   const kc = loadKubeConfig({ kubeconfig: flags.kubeconfig, context: flags.context });
+  const home = controllerNamespace(flags, kc.getContextObject(kc.getCurrentContext())?.namespace);
   const client = new ClientNodeKubeClient(kc);
   setWatchTimeoutSeconds(flags.watchTimeoutSeconds);
   const events = new EventRecorder({ sink: apiEventSink(client), logger });
@@ -97,7 +106,7 @@ function buildControllers(
     events,
     rollouts: rollouts.rolloutInformer,
     analysisRuns: rollouts.analysisRunInformer,
-    configNamespace: flags.leaderElectionNamespace,
+    configNamespace: home.namespace,
   });
   const gitWriteBack = new GitWriteBackController({
     ...common,
@@ -108,7 +117,16 @@ function buildControllers(
     afterPush: hooks.afterGitPush,
   });
   const controllers: Runnable[] = [rollouts, analysis, experiments, notifications, gitWriteBack];
-  return { kc, rollouts, analysis, experiments, controllers };
+  return { kc, home, rollouts, analysis, experiments, controllers };
+}
+
+/** A Lease namespace that does not exist stops the process at once (exit 2) with one line saying what to set. */
+function exitIfNamespaceMissing(failure: LeaseFailure, home: ControllerNamespace): void {
+  if (failure.kind !== 'namespace-missing') return;
+  process.stderr.write(
+    `vireo: the leader-election namespace "${home.namespace}" (${home.source}) does not exist: create it, or set --leader-election-namespace (or POD_NAMESPACE) to one that exists\n`,
+  );
+  process.exit(2);
 }
 
 /** The AnalysisRun controller, with the cache of metric Jobs the `job` provider reads and reacts to. */
@@ -146,7 +164,7 @@ function buildAnalysisController(
 
 function electLeader(
   flags: ControllerFlags,
-  deps: { kc: KubeConfig; logger: Logger; state: Leadership },
+  deps: { kc: KubeConfig; home: ControllerNamespace; logger: Logger; state: Leadership },
   startAll: () => Promise<void>,
 ): LeaderElector {
   const { logger, state } = deps;
@@ -154,7 +172,7 @@ function electLeader(
   return new LeaderElector({
     // Its own connections, each request bounded by the renew deadline (a later answer is useless).
     leaseApi: clientLeaseApi(new ClientNodeKubeClient(deps.kc, { requestTimeoutMs: flags.renewDeadlineMs })),
-    namespace: flags.leaderElectionNamespace,
+    namespace: deps.home.namespace,
     name: flags.instanceId ? `${LEASE_NAME}-${flags.instanceId}` : LEASE_NAME,
     identity,
     leaseDurationMs: flags.leaseDurationMs,
@@ -174,6 +192,7 @@ function electLeader(
       logger.error({ identity }, 'lost leadership; exiting');
       process.exit(1);
     },
+    onLeaseUnusable: (failure) => exitIfNamespaceMissing(failure, deps.home),
   });
 }
 
@@ -210,7 +229,10 @@ function controllerMetrics(
   });
 }
 
-/** Health (ready: the leader once synced, a standby at once) and metrics servers, in that order. */
+/**
+ * Health (ready: the leader once synced, a standby once it reaches the Lease, never one that cannot) and
+ * metrics servers, in that order.
+ */
 async function startServers(
   flags: ControllerFlags,
   metrics: ControllerMetrics,
@@ -218,7 +240,8 @@ async function startServers(
   state: Leadership,
 ): Promise<BoundServer[]> {
   const health = await startHealthServer(flags.healthHost, flags.healthPort, {
-    ready: () => !state.stopping && (!state.leading || controllers.every((c) => c.hasSynced())),
+    ready: () =>
+      !state.stopping && (state.leading ? controllers.every((c) => c.hasSynced()) : !state.blocked()),
     role: () => (state.leading ? 'leader' : 'standby'),
   });
   return [health, await startMetricsServer(flags.metricsHost, flags.metricsPort, metrics.registry)];
@@ -233,20 +256,22 @@ async function startServers(
 async function runController(hooks: ControllerHooks): Promise<void> {
   const flags = readConfig();
   const logger = pino({ name: 'vireo', level: flags.logLevel });
-  const state: Leadership = { leading: !flags.leaderElect, stopping: false };
+  const state: Leadership = { leading: !flags.leaderElect, stopping: false, blocked: () => false };
   let built: ReturnType<typeof buildControllers> | undefined;
   const metrics = controllerMetrics(() => built, state);
   built = buildControllers(flags, logger, metrics, hooks);
-  const { kc, controllers } = built;
+  const { kc, home, controllers } = built;
   const startAll = async () => {
     for (const controller of controllers) await controller.start();
   };
   const servers = await startServers(flags, metrics, controllers, state);
-  const elector = flags.leaderElect ? electLeader(flags, { kc, logger, state }, startAll) : undefined;
+  const elector = flags.leaderElect ? electLeader(flags, { kc, home, logger, state }, startAll) : undefined;
+  if (elector) state.blocked = () => elector.unusableLease() !== undefined;
   logger.info(
     {
       server: kc.getCurrentCluster()?.server,
       namespace: flags.namespace ?? '(all)',
+      controllerNamespace: home.namespace,
       healthPort: servers[0]?.port,
       metricsPort: servers[1]?.port,
     },

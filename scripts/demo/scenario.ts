@@ -12,6 +12,7 @@ import {
   recentCommits,
   releaseTag,
 } from './config-repo.js';
+import type { PodPlacement } from './fake-nodes.js';
 import { payloadSummary } from './integrations.js';
 import { type Manifest, renderKustomization } from './kustomize.js';
 import { sendTraffic } from './mesh.js';
@@ -32,6 +33,10 @@ export interface DemoOptions {
   scenario: ScenarioName;
   /** Annotations added to the Rollout (Git write-back, notification subscriptions), given the config repo. */
   rolloutAnnotations?: (repo: ConfigRepo) => Record<string, string>;
+  /** Labels added to the Rollout (e.g. Argo's controller-instance label). */
+  rolloutLabels?: Record<string, string>;
+  /** Node selector and tolerations for the Rollout's pods (the fake Nodes on an existing cluster). */
+  podPlacement?: PodPlacement;
   /** Wait for Vireo's rollback commit in the config repo. */
   expectCommit?: boolean;
   /** Wait for the notification of the outcome (aborted or completed) at this receiver. */
@@ -59,12 +64,20 @@ function renderProduction(o: DemoOptions, repo: ConfigRepo): KubernetesObject[] 
   const objects = renderKustomization(join(repo.workDir, 'overlays', 'production'));
   for (const object of objects as (Manifest & KubernetesObject)[]) {
     object.metadata = { ...object.metadata, namespace: o.namespace };
-    if (object.kind === 'Rollout') {
-      const annotations = { ...(object.metadata.annotations ?? {}), ...o.rolloutAnnotations?.(repo) };
-      object.metadata.annotations = annotations;
-    }
+    if (object.kind === 'Rollout') placeRollout(o, repo, object);
   }
   return objects as KubernetesObject[];
+}
+
+/** Adds the options' annotations, labels and pod placement to the rendered Rollout. */
+function placeRollout(o: DemoOptions, repo: ConfigRepo, rollout: Manifest & KubernetesObject): void {
+  const metadata = rollout.metadata ?? {};
+  metadata.annotations = { ...(metadata.annotations ?? {}), ...o.rolloutAnnotations?.(repo) };
+  if (o.rolloutLabels) metadata.labels = { ...(metadata.labels ?? {}), ...o.rolloutLabels };
+  rollout.metadata = metadata;
+  if (!o.podPlacement) return;
+  const spec = (rollout as { spec?: { template?: { spec?: Record<string, unknown> } } }).spec;
+  if (spec?.template?.spec) Object.assign(spec.template.spec, o.podPlacement);
 }
 
 /** Syncs the production overlay into the cluster as a GitOps tool would (only `kinds` on updates). */

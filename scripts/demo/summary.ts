@@ -8,8 +8,9 @@ export interface SummaryInput {
   result: DemoResult;
   scenario: ScenarioName;
   namespace: string;
-  info: EnvironmentInfo;
-  controllerLog: string;
+  /** The local environment; without it (an existing cluster) there are no "inspect it" lines. */
+  info?: EnvironmentInfo;
+  controllerLog?: string;
   /** The environment is stopped at the end (--teardown): no "inspect it" lines. */
   teardown?: boolean;
 }
@@ -29,7 +30,7 @@ export function demoSummary(s: SummaryInput): string[] {
             : '',
         ]
       : ['Result: v1.2.0 passed its analysis and was promoted to 100% of the traffic.'];
-  if (s.teardown) return lines.filter(Boolean);
+  if (s.teardown || !s.info) return lines.filter(Boolean);
   return [
     ...lines.filter(Boolean),
     '',

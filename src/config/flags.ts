@@ -14,7 +14,8 @@ export interface ControllerFlags {
   metricsHost: string;
   metricsPort: number;
   leaderElect: boolean;
-  leaderElectionNamespace: string;
+  /** The controller's namespace when set by flag or POD_NAMESPACE; see {@link controllerNamespace}. */
+  leaderElectionNamespace?: string;
   leaseDurationMs: number;
   renewDeadlineMs: number;
   retryPeriodMs: number;
@@ -66,7 +67,7 @@ const schema = z.object({
   'health-addr': address,
   'metrics-addr': address,
   'leader-elect': switchValue,
-  'leader-election-namespace': z.string().min(1),
+  'leader-election-namespace': optionalText,
   'leader-election-lease-duration': duration,
   'leader-election-renew-deadline': duration,
   'leader-election-retry-period': duration,
@@ -151,4 +152,29 @@ export function parseControllerFlags(argv: string[], env: RawValues): Controller
     allowFileGitRemotes: v['allow-file-git-remotes'],
     instanceId: v['instance-id'],
   };
+}
+
+/** The controller's namespace and where it came from (for messages). */
+export interface ControllerNamespace {
+  namespace: string;
+  source: string;
+}
+
+/**
+ * The namespace of the controller's Lease and notification configuration: `--leader-election-namespace`
+ * (or POD_NAMESPACE) when set, else the kubeconfig context's namespace (in a cluster, the ServiceAccount's),
+ * else `default`, which every cluster has.
+ */
+export function controllerNamespace(
+  flags: Pick<ControllerFlags, 'leaderElectionNamespace'>,
+  contextNamespace: string | undefined,
+): ControllerNamespace {
+  if (flags.leaderElectionNamespace) {
+    return {
+      namespace: flags.leaderElectionNamespace,
+      source: '--leader-election-namespace / POD_NAMESPACE',
+    };
+  }
+  if (contextNamespace) return { namespace: contextNamespace, source: "the kubeconfig context's namespace" };
+  return { namespace: 'default', source: 'the default (no namespace in the kubeconfig context)' };
 }

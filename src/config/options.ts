@@ -29,8 +29,7 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
   {
     flag: 'leader-election-namespace',
     env: 'POD_NAMESPACE',
-    default: 'vireo-system',
-    help: 'namespace of the Lease vireo-controller-lock',
+    help: "the controller's namespace: its Lease vireo-controller-lock and notification configuration (default: the kubeconfig context's namespace, in a cluster the pod's, else default)",
   },
   {
     flag: 'leader-election-lease-duration',

@@ -2,7 +2,13 @@ import { V1MicroTime } from '@kubernetes/client-node';
 import { type Clock, systemClock, type TimerHandle } from '../util/clock.js';
 import { type Logger, silentLogger } from '../util/logger.js';
 import { ApiError, isApiError } from './errors.js';
-import type { Lease, LeaseApi, MicroTime } from './lease-api.js';
+import {
+  type Lease,
+  type LeaseApi,
+  type LeaseFailure,
+  leaseFailureKind,
+  type MicroTime,
+} from './lease-api.js';
 
 /** Construction options; durations default to client-go's (15 s / 10 s / 2 s). */
 export interface LeaderElectorOptions {
@@ -26,6 +32,11 @@ export interface LeaderElectorOptions {
   onStoppedLeading?(): void;
   /** Called whenever the observed holder changes (including to ourselves). */
   onNewLeader?(identity: string): void;
+  /**
+   * Called when an attempt fails in a way retrying will not mend (see {@link LeaseFailure}): the Lease's
+   * namespace does not exist, or reading or writing Leases is forbidden. The elector keeps retrying.
+   */
+  onLeaseUnusable?(failure: LeaseFailure): void;
 }
 
 type Outcome = 'ok' | 'held' | 'conflict' | 'error';
@@ -61,6 +72,7 @@ export class LeaderElector {
   private deadlineTimer: TimerHandle | undefined;
   private inflight: Promise<void> | undefined;
   private running = false;
+  private lastFailure: LeaseFailure | undefined;
 
   constructor(opts: LeaderElectorOptions) {
     this.o = {
@@ -94,6 +106,14 @@ export class LeaderElector {
   /** True while this process holds the lease. */
   isLeader(): boolean {
     return this.leading !== undefined;
+  }
+
+  /**
+   * The failure of the last attempt when it was one retrying will not mend (namespace missing, forbidden);
+   * undefined once an attempt reaches the Lease. A replica with such a failure can never lead.
+   */
+  unusableLease(): LeaseFailure | undefined {
+    return this.lastFailure?.kind === 'transient' ? undefined : this.lastFailure;
   }
 
   /** The holder identity last observed on the lease ('' when none). */
@@ -130,9 +150,9 @@ export class LeaderElector {
       lease = await this.call(this.o.leaseApi.get(this.o.namespace, this.o.name));
     } catch (err) {
       if (isApiError(err, 'NotFound')) return this.create();
-      this.logger.warn({ lease: this.o.name, err }, 'reading leader lease failed');
-      return 'error';
+      return this.failed('get', err);
     }
+    this.lastFailure = undefined;
     this.observe(lease);
     const holder = lease.spec?.holderIdentity ?? '';
     if (holder !== '' && holder !== this.o.identity && !this.observedExpired(lease)) return 'held';
@@ -146,25 +166,42 @@ export class LeaderElector {
       metadata: { name: this.o.name, namespace: this.o.namespace },
       spec: this.ownSpec(undefined),
     };
-    return this.write(() => this.o.leaseApi.create(this.o.namespace, lease));
+    return this.write('create', () => this.o.leaseApi.create(this.o.namespace, lease));
   }
 
   private async update(lease: Lease): Promise<Outcome> {
     const next: Lease = { ...lease, spec: { ...lease.spec, ...this.ownSpec(lease) } };
-    return this.write(() => this.o.leaseApi.replace(this.o.namespace, next));
+    return this.write('update', () => this.o.leaseApi.replace(this.o.namespace, next));
   }
 
-  private async write(op: () => Promise<Lease>): Promise<Outcome> {
+  private async write(op: 'create' | 'update', send: () => Promise<Lease>): Promise<Outcome> {
     try {
-      const written = await this.call(op());
+      const written = await this.call(send());
+      this.lastFailure = undefined;
       this.current = written;
       this.observe(written);
       return 'ok';
     } catch (err) {
-      if (isApiError(err, 'Conflict') || isApiError(err, 'AlreadyExists')) return 'conflict';
-      this.logger.warn({ lease: this.o.name, err }, 'writing leader lease failed');
+      const conflict = isApiError(err, 'Conflict') || isApiError(err, 'AlreadyExists');
+      if (conflict) this.lastFailure = undefined;
+      return conflict ? 'conflict' : this.failed(op, err);
+    }
+  }
+
+  /** Records a failed attempt: a transient one is a warning, one retrying will not mend an error. */
+  private failed(op: LeaseFailure['op'], err: unknown): Outcome {
+    const failure: LeaseFailure = { op, err, kind: leaseFailureKind(op, err) };
+    this.lastFailure = failure;
+    const fields = { lease: this.o.name, namespace: this.o.namespace, op, err };
+    if (failure.kind === 'transient') {
+      this.logger.warn(fields, `${op === 'get' ? 'reading' : 'writing'} leader lease failed`);
       return 'error';
     }
+    const why =
+      failure.kind === 'forbidden' ? `${op} of Leases is forbidden` : 'its namespace does not exist';
+    this.logger.error(fields, `leader Lease unusable (${why}): this replica can never lead`);
+    this.o.onLeaseUnusable?.(failure);
+    return 'error';
   }
 
   private ownSpec(previous: Lease | undefined): NonNullable<Lease['spec']> {

@@ -1,4 +1,5 @@
 import type { KubeClient } from './client.js';
+import { isApiError } from './errors.js';
 import { Resources } from './resources.js';
 import type { KubeObject } from './types.js';
 
@@ -17,6 +18,21 @@ export interface Lease {
     renewTime?: MicroTime;
     leaseTransitions?: number;
   };
+}
+
+/** An attempt that failed on the Lease itself; `op` is the API call, `err` its error. */
+export interface LeaseFailure {
+  op: 'get' | 'create' | 'update';
+  err: unknown;
+  /** `namespace-missing` (create answered NotFound) or `forbidden` (403); `transient` for everything else. */
+  kind: 'namespace-missing' | 'forbidden' | 'transient';
+}
+
+/** How a failed Lease call is classified (see {@link LeaseFailure}). */
+export function leaseFailureKind(op: LeaseFailure['op'], err: unknown): LeaseFailure['kind'] {
+  if (isApiError(err, 'Forbidden')) return 'forbidden';
+  if (op === 'create' && isApiError(err, 'NotFound')) return 'namespace-missing';
+  return 'transient';
 }
 
 /**

@@ -70,7 +70,12 @@ export function findBinary(name: BinaryName): string | undefined {
  * Throws one clear message when a build step fails or Go is missing.
  */
 export function ensureBinaries(): BinaryPaths {
-  const missing = ALL.filter((name) => !findBinary(name));
+  return ensureSomeBinaries(ALL) as BinaryPaths;
+}
+
+/** Like {@link ensureBinaries} for `names` only (e.g. kwok alone builds in minutes, Kubernetes takes longer). */
+export function ensureSomeBinaries(names: BinaryName[]): Partial<BinaryPaths> {
+  const missing = names.filter((name) => !findBinary(name));
   const components = new Set(missing.map(componentOf));
   for (const component of components) {
     const result = spawnSync('bash', [join(clusterDir, 'build-binaries.sh'), component], {
@@ -82,8 +87,8 @@ export function ensureBinaries(): BinaryPaths {
       );
     }
   }
-  const paths = {} as BinaryPaths;
-  for (const name of ALL) {
+  const paths: Partial<BinaryPaths> = {};
+  for (const name of names) {
     const path = findBinary(name);
     if (!path) throw new Error(`binary ${name} not found after building; expected ${cachedPath(name)}`);
     paths[name] = path;

@@ -25,19 +25,8 @@ fi
 fail() { echo "vireo: $*" >&2; exit 1; }
 step() { echo "vireo: $*" >&2; }
 
-go_fallback="${VIREO_GO_FALLBACK:-/usr/local/go/bin/go}"
-if ! command -v go >/dev/null 2>&1; then
-  if [ -x "$go_fallback" ]; then
-    export PATH="$(dirname "$go_fallback"):$PATH"
-  else
-    fail "Go is not installed, and the control-plane binaries are not built yet. Install Go >= $GO_MIN_VERSION (https://go.dev/doc/install), or point TEST_ASSET_KUBE_APISERVER etc. / KUBEBUILDER_ASSETS at prebuilt binaries."
-  fi
-fi
-go_ver="$(go env GOVERSION | sed 's/^go//')"
-if [ "$(printf '%s\n%s\n' "$GO_MIN_VERSION" "$go_ver" | sort -V | head -1)" != "$GO_MIN_VERSION" ]; then
-  fail "Go $go_ver is too old: building Kubernetes $KUBERNETES_VERSION needs Go >= $GO_MIN_VERSION."
-fi
-export GOTOOLCHAIN=local CGO_ENABLED=0 GOFLAGS=-mod=mod
+# shellcheck source=go-env.sh
+source "$here/go-env.sh"
 
 # run_step NAME LOGFILE CMD...: runs a build step, on failure prints the log tail and which step failed.
 run_step() {

@@ -154,12 +154,18 @@ export function schedulerArgs(l: ControlPlaneLayout): string[] {
   return [...delegatedAuth(l), `--secure-port=${l.schedulerPort}`];
 }
 
-/** kwok flags: fake kubelets for every Node, behaviour from Vireo's Stage file. */
+/** The annotation of the Nodes the harness's kwok plays the kubelet for (all Nodes the harness and bench create). */
+export const KWOK_NODE_ANNOTATION = 'kwok.x-k8s.io/node=fake';
+
+/**
+ * kwok flags: fake kubelets for the Nodes annotated {@link KWOK_NODE_ANNOTATION}, behaviour from Vireo's
+ * Stage file. Other Nodes (e.g. the fake Nodes of a demo run against this cluster) are left to others.
+ */
 export function kwokArgs(l: ControlPlaneLayout): string[] {
   return [
     `--kubeconfig=${l.kubeconfigPath}`,
     `--config=${l.kwokConfigPath}`,
-    '--manage-all-nodes=true',
+    `--manage-nodes-with-annotation-selector=${KWOK_NODE_ANNOTATION}`,
     `--server-address=127.0.0.1:${l.kwokPort}`,
     `--tls-cert-file=${l.pki.serverCert}`,
     `--tls-private-key-file=${l.pki.serverKey}`,

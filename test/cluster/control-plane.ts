@@ -16,7 +16,8 @@ import {
 import { adminKubeconfigYaml, ensurePki } from './pki.js';
 import { freePort } from './ports.js';
 import { getHttp, getHttpsAsAdmin } from './probes.js';
-import { ComponentStartError, ManagedProcess } from './processes.js';
+import { ComponentStartError, type ManagedProcess } from './processes.js';
+import { StartupScope } from './startup.js';
 import { clusterDir } from './versions.js';
 import { pollUntil } from './wait.js';
 
@@ -41,6 +42,11 @@ export interface ControlPlaneOptions {
   auditResources?: AuditedResource[];
   /** Extra kube-apiserver flags, also used when it is restarted (e.g. to disable a watch cache). */
   apiserverArgs?: string[];
+  /**
+   * The start this control plane is part of (e.g. with Prometheus): any component exiting, here or there,
+   * aborts both. Default: its own scope.
+   */
+  scope?: StartupScope;
 }
 
 /** A running control plane: etcd, kube-apiserver, kube-controller-manager, kube-scheduler and kwok. */
@@ -80,40 +86,48 @@ async function layoutFor(options: ControlPlaneOptions): Promise<ControlPlaneLayo
     kwokPort: await freePort(),
     kubeconfigPath: join(dir, 'kubeconfig.yaml'),
     kwokConfigPath: join(clusterDir, 'kwok-stages.yaml'),
-    pki: ensurePki(join(dir, 'pki')),
+    pki: await ensurePki(join(dir, 'pki')),
     audit: auditFor(options),
     ...(options.apiserverArgs ? { apiserverExtraArgs: options.apiserverArgs } : {}),
   };
 }
 
-function launch(l: ControlPlaneLayout, name: string, binary: string, args: string[]): ManagedProcess {
-  return new ManagedProcess(name, binary, args, join(l.dir, 'logs', `${name}.log`));
+/** What each start step needs: the layout, the binaries, the scope and this control plane's processes. */
+interface Launcher {
+  l: ControlPlaneLayout;
+  bin: BinaryPaths;
+  scope: StartupScope;
+  started: ManagedProcess[];
 }
 
-async function waitHealthy(proc: ManagedProcess, probe: () => Promise<boolean>): Promise<void> {
+function launch(x: Launcher, name: string, binary: string, args: string[]): ManagedProcess {
+  const proc = x.scope.launch(name, binary, args, join(x.l.dir, 'logs', `${name}.log`));
+  x.started.push(proc);
+  return proc;
+}
+
+async function waitHealthy(
+  proc: ManagedProcess,
+  signal: AbortSignal,
+  probe: () => Promise<boolean>,
+): Promise<void> {
   try {
-    await pollUntil(
-      async () => {
-        if (!proc.running) throw new ComponentStartError(proc, 'exited');
-        return probe();
-      },
-      { timeoutMs: READY_TIMEOUT_MS, intervalMs: 100, description: `${proc.name} to become healthy` },
-    );
+    await pollUntil(probe, {
+      timeoutMs: READY_TIMEOUT_MS,
+      intervalMs: 100,
+      description: `${proc.name} to become healthy`,
+      signal,
+    });
   } catch (err) {
-    if (err instanceof ComponentStartError) throw err;
+    if (signal.aborted || err instanceof ComponentStartError) throw err;
     throw new ComponentStartError(proc, (err as Error).message);
   }
 }
 
-async function startApiServer(
-  l: ControlPlaneLayout,
-  bin: BinaryPaths,
-  started: ManagedProcess[],
-): Promise<ManagedProcess> {
-  const proc = launch(l, 'kube-apiserver', bin['kube-apiserver'], apiserverArgs(l));
-  started.push(proc);
-  const url = `https://127.0.0.1:${l.apiserverPort}/readyz`;
-  await waitHealthy(proc, async () => (await getHttpsAsAdmin(url, l.pki)).status === 200);
+async function startApiServer(x: Launcher): Promise<ManagedProcess> {
+  const proc = launch(x, 'kube-apiserver', x.bin['kube-apiserver'], apiserverArgs(x.l));
+  const url = `https://127.0.0.1:${x.l.apiserverPort}/readyz`;
+  await waitHealthy(proc, x.scope.signal, async () => (await getHttpsAsAdmin(url, x.l.pki)).status === 200);
   return proc;
 }
 
@@ -138,7 +152,7 @@ async function createNodes(kc: KubeConfig, count: number): Promise<void> {
   }
 }
 
-async function waitForWorkloadReadiness(kc: KubeConfig, nodes: number): Promise<void> {
+async function waitForWorkloadReadiness(kc: KubeConfig, nodes: number, signal: AbortSignal): Promise<void> {
   const core = kc.makeApiClient(CoreV1Api);
   await pollUntil(
     async () => {
@@ -148,15 +162,12 @@ async function waitForWorkloadReadiness(kc: KubeConfig, nodes: number): Promise<
       );
       return ready.length >= nodes;
     },
-    { timeoutMs: READY_TIMEOUT_MS, description: `${nodes} Ready nodes` },
+    { timeoutMs: READY_TIMEOUT_MS, description: `${nodes} Ready nodes`, signal },
   );
   await pollUntil(
     async () =>
       (await core.readNamespacedServiceAccount({ name: 'default', namespace: 'default' })) !== undefined,
-    {
-      timeoutMs: READY_TIMEOUT_MS,
-      description: 'the default ServiceAccount',
-    },
+    { timeoutMs: READY_TIMEOUT_MS, description: 'the default ServiceAccount', signal },
   );
 }
 
@@ -167,88 +178,90 @@ async function httpsOk(url: string, l: ControlPlaneLayout): Promise<boolean> {
   );
 }
 
-/** Launches KCM, scheduler and kwok, adding each to `started` at once so a failure still stops it. */
-async function startWorkloadComponents(
-  l: ControlPlaneLayout,
-  bin: BinaryPaths,
-  started: ManagedProcess[],
-): Promise<void> {
-  const kcm = launch(l, 'kube-controller-manager', bin['kube-controller-manager'], controllerManagerArgs(l));
-  const sched = launch(l, 'kube-scheduler', bin['kube-scheduler'], schedulerArgs(l));
-  const kwok = launch(l, 'kwok', bin.kwok, kwokArgs(l));
-  started.push(kcm, sched, kwok);
+/** Launches KCM, scheduler and kwok (each recorded at once, so a failure still stops it). */
+async function startWorkloadComponents(x: Launcher): Promise<void> {
+  const { l, bin } = x;
+  const kcm = launch(x, 'kube-controller-manager', bin['kube-controller-manager'], controllerManagerArgs(l));
+  const sched = launch(x, 'kube-scheduler', bin['kube-scheduler'], schedulerArgs(l));
+  launch(x, 'kwok', bin.kwok, kwokArgs(l));
   await Promise.all([
-    waitHealthy(kcm, () => httpsOk(`https://127.0.0.1:${l.controllerManagerPort}/healthz`, l)),
-    waitHealthy(sched, () => httpsOk(`https://127.0.0.1:${l.schedulerPort}/healthz`, l)),
+    waitHealthy(kcm, x.scope.signal, () =>
+      httpsOk(`https://127.0.0.1:${l.controllerManagerPort}/healthz`, l),
+    ),
+    waitHealthy(sched, x.scope.signal, () => httpsOk(`https://127.0.0.1:${l.schedulerPort}/healthz`, l)),
   ]);
 }
 
-async function startEtcd(l: ControlPlaneLayout, bin: BinaryPaths, started: ManagedProcess[]): Promise<void> {
-  const etcd = launch(l, 'etcd', bin.etcd, etcdArgs(l));
-  started.push(etcd);
-  await waitHealthy(etcd, () =>
-    getHttp(`http://127.0.0.1:${l.etcdPort}/health`).then(
+async function startEtcd(x: Launcher): Promise<void> {
+  x.scope.paths.push(x.l.etcdDataDir);
+  const etcd = launch(x, 'etcd', x.bin.etcd, etcdArgs(x.l));
+  await waitHealthy(etcd, x.scope.signal, () =>
+    getHttp(`http://127.0.0.1:${x.l.etcdPort}/health`).then(
       (res) => res.body.includes('"health":"true"'),
       () => false,
     ),
   );
 }
 
-async function prepareWorkloads(
-  l: ControlPlaneLayout,
-  nodes: number,
-  kwok: ManagedProcess | undefined,
-): Promise<void> {
+async function prepareWorkloads(x: Launcher, nodes: number): Promise<void> {
   const kc = new KubeConfig();
-  kc.loadFromFile(l.kubeconfigPath);
+  kc.loadFromFile(x.l.kubeconfigPath);
   await createNodes(kc, nodes);
   try {
-    await waitForWorkloadReadiness(kc, nodes);
+    await waitForWorkloadReadiness(kc, nodes, x.scope.signal);
   } catch (err) {
-    if (kwok) throw new ComponentStartError(kwok, (err as Error).message);
+    const kwok = x.started.find((p) => p.name === 'kwok');
+    if (kwok && !x.scope.signal.aborted) throw new ComponentStartError(kwok, (err as Error).message);
     throw err;
   }
 }
 
 /**
  * Starts a complete control plane on free loopback ports and waits until it serves: nodes Ready,
- * the default ServiceAccount present. On any failure every started process is stopped and the
- * error names the component with its log tail.
+ * the default ServiceAccount present. A component that exits during the start fails it at once
+ * (see {@link StartupScope}); on any failure every started process is stopped and the error names
+ * the component with its log tail.
  */
 export async function startControlPlane(options: ControlPlaneOptions): Promise<ControlPlane> {
   const binaries = ensureBinaries();
   const l = await layoutFor(options);
   const server = `https://127.0.0.1:${l.apiserverPort}`;
   writeFileSync(l.kubeconfigPath, adminKubeconfigYaml(l.pki, server));
-  const processes: ManagedProcess[] = [];
+  const scope = options.scope ?? new StartupScope();
+  const x: Launcher = { l, bin: binaries, scope, started: [] };
   const stop = async (): Promise<void> => {
-    for (const p of [...processes].reverse()) await p.stop();
+    for (const p of [...x.started].reverse()) await p.stop();
     rmSync(l.etcdDataDir, { recursive: true, force: true });
   };
   const log = (msg: string) => options.verbose && process.stderr.write(`vireo: ${msg}\n`);
   try {
-    await startEtcd(l, binaries, processes);
+    await startEtcd(x);
     log(`etcd ready on 127.0.0.1:${l.etcdPort}`);
-    await startApiServer(l, binaries, processes);
+    await startApiServer(x);
     log(`kube-apiserver ready at ${server}`);
     if (options.workloads !== false) {
-      await startWorkloadComponents(l, binaries, processes);
-      await prepareWorkloads(
-        l,
-        options.nodes ?? 3,
-        processes.find((p) => p.name === 'kwok'),
-      );
+      await startWorkloadComponents(x);
+      await prepareWorkloads(x, options.nodes ?? 3);
       log('controller-manager, scheduler and kwok ready; nodes Ready');
     }
   } catch (err) {
     await stop();
-    throw err;
+    throw scope.signal.aborted ? scope.signal.reason : err;
   }
+  if (!options.scope) scope.settle();
   const restartApiServer = async (): Promise<void> => {
-    const index = processes.findIndex((p) => p.name === 'kube-apiserver');
-    await processes[index]?.stop();
-    processes.splice(index, 1);
-    await startApiServer(l, binaries, processes);
+    const index = x.started.findIndex((p) => p.name === 'kube-apiserver');
+    await x.started[index]?.stop();
+    x.started.splice(index, 1);
+    await startApiServer(x);
   };
-  return { layout: l, server, kubeconfigPath: l.kubeconfigPath, binaries, processes, restartApiServer, stop };
+  return {
+    layout: l,
+    server,
+    kubeconfigPath: l.kubeconfigPath,
+    binaries,
+    processes: x.started,
+    restartApiServer,
+    stop,
+  };
 }

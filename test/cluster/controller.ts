@@ -67,7 +67,7 @@ export async function serviceAccountKubeconfig(admin: KubeConfig, outPath: strin
       `    token: ${token.status.token}`,
       'contexts:',
       '- name: vireo',
-      '  context: { cluster: vireo, user: vireo-controller }',
+      '  context: { cluster: vireo, user: vireo-controller, namespace: vireo-system }',
       'current-context: vireo',
       '',
     ].join('\n'),

@@ -1,41 +1,29 @@
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { readFileSync } from 'node:fs';
 import { ApiextensionsV1Api, type KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
 import { applyObjects } from './apply.js';
-import { clusterDir } from './versions.js';
+import { assertCrdFilesPresent, crdFiles } from './crd-files.js';
 import { pollUntil } from './wait.js';
 
-/** The repository root (two levels above test/cluster). */
-export const repoRoot = join(clusterDir, '..', '..');
-
-/** `../shared` beside the repository, or $VIREO_SHARED_DIR. */
-export function sharedDir(): string {
-  return process.env.VIREO_SHARED_DIR ?? join(repoRoot, '..', 'shared');
-}
-
-/** The CRD files every test cluster gets: Vireo's own crds/*.yaml, then the Istio and Gateway API CRDs. */
-export function crdFiles(): string[] {
-  const own = join(repoRoot, 'crds');
-  const ownFiles = existsSync(own)
-    ? readdirSync(own)
-        .filter((f) => f.endsWith('.yaml') && f !== 'kustomization.yaml')
-        .sort()
-        .map((f) => join(own, f))
-    : [];
-  const testdata = join(sharedDir(), 'testdata');
-  return [...ownFiles, join(testdata, 'istio-crds.yaml'), join(testdata, 'gateway-api-crds.yaml')];
-}
+export { assertCrdFilesPresent, crdFiles, ownCrdFiles, repoRoot } from './crd-files.js';
 
 function readCrds(path: string): KubernetesObject[] {
-  if (!existsSync(path)) throw new Error(`CRD file not found: ${path}`);
+  assertCrdFilesPresent([path]);
   return parseAllDocuments(readFileSync(path, 'utf8'))
     .map((doc) => doc.toJSON() as KubernetesObject | null)
     .filter((obj): obj is KubernetesObject => obj?.kind === 'CustomResourceDefinition');
 }
 
-/** Server-side applies every CRD in `files` (field manager vireo-test) and waits until each is Established. */
-export async function installCrds(kc: KubeConfig, files: string[] = crdFiles()): Promise<string[]> {
+/**
+ * Server-side applies every CRD in `files` (field manager vireo-test) and waits until each is Established.
+ * Reads only local files: a missing one fails at once, before anything is applied, naming the file.
+ */
+export async function installCrds(
+  kc: KubeConfig,
+  files: string[] = crdFiles(),
+  signal?: AbortSignal,
+): Promise<string[]> {
+  assertCrdFilesPresent(files);
   const objects: KubernetesObject[] = [];
   for (const file of files) {
     const crds = readCrds(file);
@@ -54,7 +42,7 @@ export async function installCrds(kc: KubeConfig, files: string[] = crdFiles()):
         const crd = await ext.readCustomResourceDefinition({ name });
         return crd.status?.conditions?.some((c) => c.type === 'Established' && c.status === 'True');
       },
-      { timeoutMs: 30_000, description: `CRD ${name} to be Established` },
+      { timeoutMs: 30_000, description: `CRD ${name} to be Established`, signal },
     );
   }
   return names;

@@ -2,9 +2,10 @@ import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig } from '@kubernetes/client-node';
 import { type ControlPlane, startControlPlane } from './control-plane.js';
-import { installCrds } from './crds.js';
+import { assertCrdFilesPresent, installCrds } from './crds.js';
 import { type PrometheusServer, startPrometheus } from './prometheus.js';
 import { reapStaleRuns, recordRun } from './stale-runs.js';
+import { StartupScope, startTogether } from './startup.js';
 import { cacheDir } from './versions.js';
 
 /** Everything a test or a user needs to reach a running environment. */
@@ -33,6 +34,8 @@ export interface EnvironmentOptions {
   verbose?: boolean;
   /** Opt-in kube-apiserver audit log path, passed to {@link startControlPlane} (default off). */
   auditLogPath?: string;
+  /** Aborting it stops the start (everything started so far is stopped, the promise rejects). */
+  signal?: AbortSignal;
 }
 
 /** A fresh working directory for one environment under the cache's runs/ folder. */
@@ -43,45 +46,39 @@ export function newRunDir(prefix: string): string {
 }
 
 /**
- * Starts the control plane and Prometheus in parallel, then installs the CRDs.
- * On failure, whatever started is stopped before the error propagates.
+ * Starts the control plane and Prometheus in parallel, then installs the CRDs. Fails fast: a missing CRD
+ * file before any process starts; a component that exits, as soon as it does (its log tail in the error).
+ * On any failure, every process started is stopped before the error propagates.
  */
 export async function startEnvironment(options: EnvironmentOptions = {}): Promise<Environment> {
   reapStaleRuns();
+  assertCrdFilesPresent();
   const dir = options.dir ?? newRunDir('env');
-  const [cp, prom] = await Promise.allSettled([
+  const scope = new StartupScope(options.signal);
+  scope.onLaunch = () => recordRun(dir, process.pid, scope.processes, scope.paths);
+  const [controlPlane, prometheus] = await startTogether<[ControlPlane, PrometheusServer]>(scope, [
     startControlPlane({
       dir: join(dir, 'cluster'),
       verbose: options.verbose,
       auditLogPath: options.auditLogPath,
+      scope,
     }),
-    startPrometheus(join(dir, 'prometheus')),
+    startPrometheus(join(dir, 'prometheus'), scope),
   ]);
-  if (cp.status === 'rejected' || prom.status === 'rejected') {
-    if (cp.status === 'fulfilled') await cp.value.stop();
-    if (prom.status === 'fulfilled') await prom.value.stop();
-    throw cp.status === 'rejected' ? cp.reason : (prom as PromiseRejectedResult).reason;
-  }
-  const controlPlane = cp.value;
-  const prometheus = prom.value;
   const stop = async (stopOptions: { keepDir?: boolean } = {}): Promise<void> => {
     await Promise.all([controlPlane.stop(), prometheus.stop()]);
     if (!stopOptions.keepDir) rmSync(dir, { recursive: true, force: true });
   };
-  recordRun(
-    dir,
-    process.pid,
-    [...controlPlane.processes, prometheus.process],
-    [controlPlane.layout.etcdDataDir],
-  );
   try {
     const kc = new KubeConfig();
     kc.loadFromFile(controlPlane.kubeconfigPath);
-    await installCrds(kc);
+    await installCrds(kc, undefined, scope.signal);
+    scope.signal.throwIfAborted();
   } catch (err) {
     await stop({ keepDir: true });
-    throw err;
+    throw scope.signal.aborted ? scope.signal.reason : err;
   }
+  scope.settle();
   const info: EnvironmentInfo = {
     kubeconfigPath: controlPlane.kubeconfigPath,
     server: controlPlane.server,

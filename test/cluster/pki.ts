@@ -1,6 +1,7 @@
-import { execFileSync } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { promisify } from 'node:util';
 
 /** Paths of the certificates and keys a test control plane uses. */
 export interface Pki {
@@ -15,22 +16,37 @@ export interface Pki {
   serviceAccountPub: string;
 }
 
-function openssl(args: string[]): void {
+const execFileAsync = promisify(execFile);
+
+/** Runs openssl without blocking the event loop (a start keeps watching its other components meanwhile). */
+async function openssl(args: string[]): Promise<void> {
   try {
-    execFileSync('openssl', args, { stdio: ['ignore', 'ignore', 'pipe'] });
+    await execFileAsync('openssl', args);
   } catch (err) {
-    const stderr = (err as { stderr?: Buffer }).stderr?.toString() ?? '';
+    const stderr = String((err as { stderr?: unknown }).stderr ?? '');
     throw new Error(`openssl ${args[0]} failed (is openssl installed?): ${stderr.trim()}`);
   }
 }
 
-function signedCert(pki: Pki, name: string, subject: string, extensions: string): void {
+async function signedCert(pki: Pki, name: string, subject: string, extensions: string): Promise<void> {
   const key = join(pki.dir, `${name}.key`);
   const csr = join(pki.dir, `${name}.csr`);
   const ext = join(pki.dir, `${name}.ext`);
   writeFileSync(ext, extensions);
-  openssl(['req', '-new', '-newkey', 'rsa:2048', '-nodes', '-subj', subject, '-keyout', key, '-out', csr]);
-  openssl([
+  await openssl([
+    'req',
+    '-new',
+    '-newkey',
+    'rsa:2048',
+    '-nodes',
+    '-subj',
+    subject,
+    '-keyout',
+    key,
+    '-out',
+    csr,
+  ]);
+  await openssl([
     'x509',
     '-req',
     '-in',
@@ -53,7 +69,7 @@ function signedCert(pki: Pki, name: string, subject: string, extensions: string)
  * Creates (once per directory) a CA, a serving certificate for 127.0.0.1/localhost, an admin client
  * certificate in group system:masters and a service-account signing key pair.
  */
-export function ensurePki(dir: string): Pki {
+export async function ensurePki(dir: string): Promise<Pki> {
   mkdirSync(dir, { recursive: true });
   const pki: Pki = {
     dir,
@@ -67,7 +83,7 @@ export function ensurePki(dir: string): Pki {
     serviceAccountPub: join(dir, 'sa.pub'),
   };
   if (existsSync(pki.serviceAccountPub)) return pki;
-  openssl([
+  await openssl([
     'req',
     '-x509',
     '-newkey',
@@ -82,16 +98,16 @@ export function ensurePki(dir: string): Pki {
     '-out',
     pki.caCert,
   ]);
-  signedCert(
+  await signedCert(
     pki,
     'server',
     '/CN=kube-apiserver',
     'subjectAltName=IP:127.0.0.1,DNS:localhost,DNS:kubernetes,DNS:kubernetes.default,DNS:kubernetes.default.svc\n' +
       'extendedKeyUsage=serverAuth,clientAuth\n',
   );
-  signedCert(pki, 'admin', '/O=system:masters/CN=admin', 'extendedKeyUsage=clientAuth\n');
-  openssl(['genrsa', '-out', pki.serviceAccountKey, '2048']);
-  openssl(['rsa', '-in', pki.serviceAccountKey, '-pubout', '-out', pki.serviceAccountPub]);
+  await signedCert(pki, 'admin', '/O=system:masters/CN=admin', 'extendedKeyUsage=clientAuth\n');
+  await openssl(['genrsa', '-out', pki.serviceAccountKey, '2048']);
+  await openssl(['rsa', '-in', pki.serviceAccountKey, '-pubout', '-out', pki.serviceAccountPub]);
   return pki;
 }
 

@@ -8,6 +8,7 @@ export class ManagedProcess {
   #child: ChildProcess;
   #exited: Promise<number | null>;
   #exitCode: number | null | undefined;
+  #stopRequested = false;
 
   constructor(name: string, command: string, args: string[], logPath: string, env?: NodeJS.ProcessEnv) {
     this.name = name;
@@ -37,6 +38,16 @@ export class ManagedProcess {
     return this.#exitCode === undefined;
   }
 
+  /** True once {@link stop} was called: an exit after that is expected. */
+  get stopRequested(): boolean {
+    return this.#stopRequested;
+  }
+
+  /** The exit code, null when killed by a signal, undefined while running. */
+  get exitCode(): number | null | undefined {
+    return this.#exitCode;
+  }
+
   /** Sends a signal (default SIGKILL) without waiting; used to simulate crashes. */
   kill(signal: NodeJS.Signals = 'SIGKILL'): void {
     if (this.running) this.#child.kill(signal);
@@ -44,6 +55,7 @@ export class ManagedProcess {
 
   /** Stops the process: SIGTERM, then SIGKILL after `graceMs`; resolves once it has exited. */
   async stop(graceMs = 5000): Promise<void> {
+    this.#stopRequested = true;
     if (!this.running) return;
     this.#child.kill('SIGTERM');
     const timer = setTimeout(() => this.#child.kill('SIGKILL'), graceMs);

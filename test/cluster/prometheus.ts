@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { freePort } from './ports.js';
 import { getHttp } from './probes.js';
 import { ComponentStartError, ManagedProcess } from './processes.js';
+import { StartupScope } from './startup.js';
 import { pollUntil } from './wait.js';
 
 /** A Prometheus server run by the harness on its own port and data directory. */
@@ -53,35 +54,42 @@ export function writeScrapeTargets(
   renameSync(`${path}.tmp`, path);
 }
 
-function launchPrometheus(dir: string, port: number): ManagedProcess {
-  return new ManagedProcess(
-    'prometheus',
-    prometheusBinary(),
-    [
-      `--config.file=${join(dir, 'prometheus.yml')}`,
-      `--storage.tsdb.path=${join(dir, 'data')}`,
-      `--web.listen-address=127.0.0.1:${port}`,
-      '--storage.tsdb.retention.time=2h',
-      '--log.level=warn',
-    ],
-    join(dir, 'prometheus.log'),
-  );
+function prometheusArgs(dir: string, port: number): string[] {
+  return [
+    `--config.file=${join(dir, 'prometheus.yml')}`,
+    `--storage.tsdb.path=${join(dir, 'data')}`,
+    `--web.listen-address=127.0.0.1:${port}`,
+    '--storage.tsdb.retention.time=2h',
+    '--log.level=warn',
+  ];
 }
 
-async function waitReady(proc: ManagedProcess, url: string): Promise<void> {
+function launchPrometheus(dir: string, port: number, scope?: StartupScope): ManagedProcess {
+  const logPath = join(dir, 'prometheus.log');
+  const args = prometheusArgs(dir, port);
+  if (scope) return scope.launch('prometheus', prometheusBinary(), args, logPath);
+  return new ManagedProcess('prometheus', prometheusBinary(), args, logPath);
+}
+
+async function waitReady(proc: ManagedProcess, url: string, signal?: AbortSignal): Promise<void> {
   await pollUntil(
     async () => {
       if (!proc.running) throw new ComponentStartError(proc, 'exited');
       return (await getHttp(`${url}/-/ready`).catch(() => ({ status: 0 }))).status === 200;
     },
-    { timeoutMs: 30_000, description: 'Prometheus to become ready' },
+    { timeoutMs: 30_000, description: 'Prometheus to become ready', signal },
   ).catch((err: Error) => {
-    throw err instanceof ComponentStartError ? err : new ComponentStartError(proc, err.message);
+    if (signal?.aborted || err instanceof ComponentStartError) throw err;
+    throw new ComponentStartError(proc, err.message);
   });
 }
 
-/** Starts Prometheus with a 1 s scrape interval and a file_sd directory; waits until /-/ready answers. */
-export async function startPrometheus(dir: string): Promise<PrometheusServer> {
+/**
+ * Starts Prometheus with a 1 s scrape interval and a file_sd directory; waits until /-/ready answers.
+ * Within `startScope` (shared with the control plane), its exit aborts the whole start, and theirs this one.
+ */
+export async function startPrometheus(dir: string, startScope?: StartupScope): Promise<PrometheusServer> {
+  const scope = startScope ?? new StartupScope();
   const targetsDir = join(dir, 'targets');
   mkdirSync(targetsDir, { recursive: true });
   const port = await freePort();
@@ -91,7 +99,7 @@ export async function startPrometheus(dir: string): Promise<PrometheusServer> {
     url,
     port,
     targetsDir,
-    process: launchPrometheus(dir, port),
+    process: launchPrometheus(dir, port, scope),
     async stop() {
       await server.process.stop();
     },
@@ -102,10 +110,11 @@ export async function startPrometheus(dir: string): Promise<PrometheusServer> {
     },
   };
   try {
-    await waitReady(server.process, url);
+    await waitReady(server.process, url, scope.signal);
   } catch (err) {
     await server.process.stop();
-    throw err;
+    throw scope.signal.aborted ? scope.signal.reason : err;
   }
+  if (!startScope) scope.settle();
   return server;
 }

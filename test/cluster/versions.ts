@@ -6,12 +6,24 @@ import { fileURLToPath } from 'node:url';
 /** Directory of the test-cluster harness (this folder). */
 export const clusterDir = dirname(fileURLToPath(import.meta.url));
 
-/** Versions pinned in versions.env, the single source for everything the harness builds. */
-export interface PinnedVersions {
-  KUBERNETES_VERSION: string;
-  ETCD_VERSION: string;
-  KWOK_VERSION: string;
-}
+/** The keys of versions.env, the single source for everything the harness builds or installs. */
+export type VersionKey =
+  | 'KUBERNETES_VERSION'
+  | 'ETCD_VERSION'
+  | 'KWOK_VERSION'
+  | 'ISTIO_API_VERSION'
+  | 'GATEWAY_API_VERSION';
+
+/** Versions pinned in versions.env ('' for a key the file lacks). */
+export type PinnedVersions = Record<VersionKey, string>;
+
+const KEYS: VersionKey[] = [
+  'KUBERNETES_VERSION',
+  'ETCD_VERSION',
+  'KWOK_VERSION',
+  'ISTIO_API_VERSION',
+  'GATEWAY_API_VERSION',
+];
 
 /** Parses versions.env (KEY=VALUE lines, `#` comments). */
 export function pinnedVersions(): PinnedVersions {
@@ -21,15 +33,11 @@ export function pinnedVersions(): PinnedVersions {
     .map((line) => line.trim())
     .filter((line) => line && !line.startsWith('#'))
     .map((line) => line.split('=', 2) as [string, string]);
-  const map = Object.fromEntries(entries);
-  return {
-    KUBERNETES_VERSION: map.KUBERNETES_VERSION ?? '',
-    ETCD_VERSION: map.ETCD_VERSION ?? '',
-    KWOK_VERSION: map.KWOK_VERSION ?? '',
-  };
+  const map = Object.fromEntries(entries) as Partial<PinnedVersions>;
+  return Object.fromEntries(KEYS.map((key) => [key, map[key] ?? ''])) as PinnedVersions;
 }
 
-/** Root of Vireo's cache outside the repository (binaries, environment state). */
+/** Root of Vireo's cache outside the repository (binaries, upstream CRDs, environment state). */
 export function cacheDir(): string {
   return process.env.VIREO_CACHE_DIR ?? join(homedir(), '.cache', 'vireo');
 }

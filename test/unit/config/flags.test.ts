@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { ConfigError, parseControllerFlags } from '../../../src/config/flags.js';
+import { ConfigError, controllerNamespace, parseControllerFlags } from '../../../src/config/flags.js';
 import { CONFIG_OPTIONS } from '../../../src/config/options.js';
 
 const parse = (argv: string[], env: Record<string, string> = {}) => parseControllerFlags(argv, env);
@@ -23,7 +23,7 @@ describe('controller configuration', () => {
       metricsHost: '0.0.0.0',
       metricsPort: 8090,
       leaderElect: true,
-      leaderElectionNamespace: 'vireo-system',
+      leaderElectionNamespace: undefined,
       leaseDurationMs: 15_000,
       renewDeadlineMs: 10_000,
       retryPeriodMs: 2_000,
@@ -83,6 +83,16 @@ describe('controller configuration', () => {
     expect(failure(['--health-addr=:70000', '--workers=x'])).toMatch(/--health-addr: .*; --workers: /);
     expect(failure(['--bogus'])).toMatch(/bogus/);
     expect(failure(['--leader-election-renew-deadline=20s'])).toMatch(/renew-deadline: must be shorter/);
+  });
+
+  it("puts the Lease in the flag's namespace, else the kubeconfig context's, else default", () => {
+    expect(controllerNamespace({ leaderElectionNamespace: 'le' }, 'ctx').namespace).toBe('le');
+    expect(controllerNamespace({}, 'ctx')).toEqual({
+      namespace: 'ctx',
+      source: "the kubeconfig context's namespace",
+    });
+    expect(controllerNamespace({}, undefined).namespace).toBe('default');
+    expect(controllerNamespace(parse([], { POD_NAMESPACE: 'pods' }), 'ctx').namespace).toBe('pods');
   });
 
   it('documents every option in docs/configuration.md', () => {

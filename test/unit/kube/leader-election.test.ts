@@ -1,8 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { ApiError } from '../../../src/kube/errors.js';
 import { LeaderElector } from '../../../src/kube/leader-election.js';
-import type { Lease, LeaseApi } from '../../../src/kube/lease-api.js';
+import type { Lease, LeaseApi, LeaseFailure } from '../../../src/kube/lease-api.js';
 import { FakeClock } from '../../../src/util/clock.js';
+import { MemoryLogger } from '../../../src/util/logger.js';
 
 /** An in-memory Lease endpoint with resourceVersion checks; leases round-trip through JSON like the API. */
 class FakeLeaseApi implements LeaseApi {
@@ -270,5 +271,64 @@ describe('LeaderElector', () => {
     const stopping = a.stop();
     await clock.advanceAsync(5000);
     await stopping;
+  });
+
+  it('reports a missing namespace as unusable, at error level, and recovers once the Lease is reachable', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    const create = api.create.bind(api);
+    api.create = async () => {
+      throw new ApiError(404, 'NotFound', 'namespaces "ns" not found');
+    };
+    const failures: LeaseFailure[] = [];
+    const logger = new MemoryLogger();
+    const a = new LeaderElector({
+      leaseApi: api,
+      namespace: 'ns',
+      name: 'vireo',
+      identity: 'a',
+      clock,
+      random: () => 0,
+      logger,
+      onLeaseUnusable: (f) => failures.push(f),
+    });
+    a.start();
+    await clock.advanceAsync(0);
+    expect(failures.map((f) => [f.op, f.kind])).toEqual([['create', 'namespace-missing']]);
+    expect(a.unusableLease()?.kind).toBe('namespace-missing');
+    expect(logger.lines.filter((l) => l.level === 'error').map((l) => l.message)).toEqual([
+      'leader Lease unusable (its namespace does not exist): this replica can never lead',
+    ]);
+    api.create = create;
+    await clock.advanceAsync(2000);
+    expect(a.unusableLease()).toBeUndefined();
+    expect(a.isLeader()).toBe(true);
+    await a.stop();
+  });
+
+  it('reports a forbidden Lease as unusable but a transient failure not', async () => {
+    const clock = new FakeClock();
+    const api = new FakeLeaseApi();
+    const failures: LeaseFailure[] = [];
+    const a = new LeaderElector({
+      leaseApi: api,
+      namespace: 'ns',
+      name: 'vireo',
+      identity: 'a',
+      clock,
+      random: () => 0,
+      onLeaseUnusable: (f) => failures.push(f),
+    });
+    api.failNext = new ApiError(503, 'Other', 'unavailable');
+    a.start();
+    await clock.advanceAsync(0);
+    expect(a.unusableLease()).toBeUndefined();
+    api.failNext = new ApiError(403, 'Forbidden', 'leases is forbidden');
+    await clock.advanceAsync(2000);
+    expect(a.unusableLease()).toMatchObject({ op: 'get', kind: 'forbidden' });
+    expect(failures).toHaveLength(1);
+    expect(a.isLeader()).toBe(false);
+    api.failNext = undefined;
+    await a.stop();
   });
 });

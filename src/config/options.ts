@@ -60,7 +60,7 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
   {
     flag: 'instance-id',
     env: 'VIREO_INSTANCE_ID',
-    help: "reconcile only Rollouts labelled argo-rollouts.argoproj.io/controller-instance=<id> (Argo's sharding)",
+    help: "reconcile only Rollouts labelled argo-rollouts.argoproj.io/controller-instance-id=<id> (Argo's sharding)",
   },
   {
     flag: 'prometheus-address',

@@ -5,7 +5,7 @@ export const REVISION_ANNOTATION = 'rollout.argoproj.io/revision';
 /** RFC 3339 time after which a ReplicaSet may be scaled to zero (no prefix, as in Argo). */
 export const SCALE_DOWN_DEADLINE_ANNOTATION = 'scale-down-deadline';
 /** Argo's sharding label: a controller with `--instance-id` reconciles only objects carrying it with that value. */
-export const CONTROLLER_INSTANCE_LABEL = 'argo-rollouts.argoproj.io/controller-instance';
+export const CONTROLLER_INSTANCE_LABEL = 'argo-rollouts.argoproj.io/controller-instance-id';
 
 /**
  * The label selector of the objects a controller instance owns: `<label>=<id>`, or, without an id, the

@@ -28,21 +28,26 @@ export interface ControllerProcess {
   metricsPort: number;
 }
 
+/** Where a ServiceAccount lives, for {@link tokenKubeconfig}. */
+export interface ServiceAccountRef {
+  namespace: string;
+  name: string;
+}
+
 /**
- * Applies deploy/rbac.yaml (namespace vireo-system created if needed) and returns a kubeconfig
- * that authenticates as the controller's ServiceAccount with a freshly minted token, so tests
- * run the controller with exactly the permissions a real install grants.
+ * Writes a kubeconfig (mode 0600) that authenticates to `admin`'s cluster as `account`, with a freshly
+ * minted token valid for six hours; `namespace` becomes the context's namespace when given.
  */
-export async function serviceAccountKubeconfig(admin: KubeConfig, outPath: string): Promise<string> {
-  const docs = parseAllDocuments(readFileSync(join(repoRoot, 'deploy', 'rbac.yaml'), 'utf8'))
-    .map((d) => d.toJSON() as KubernetesObject | null)
-    .filter((o): o is KubernetesObject => o !== null);
-  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vireo-system' } };
-  await applyObjects(admin, [namespace, ...docs]);
+export async function tokenKubeconfig(
+  admin: KubeConfig,
+  account: ServiceAccountRef,
+  outPath: string,
+  namespace?: string,
+): Promise<string> {
   const core = admin.makeApiClient(CoreV1Api);
   const token = await core.createNamespacedServiceAccountToken({
-    name: 'vireo-controller',
-    namespace: 'vireo-system',
+    name: account.name,
+    namespace: account.namespace,
     body: { spec: { audiences: [], expirationSeconds: 3600 * 6 } },
   });
   const cluster = admin.getCurrentCluster();
@@ -50,6 +55,9 @@ export async function serviceAccountKubeconfig(admin: KubeConfig, outPath: strin
   const ca = cluster.caFile
     ? `    certificate-authority: ${cluster.caFile}`
     : '    insecure-skip-tls-verify: true';
+  const context = namespace
+    ? `{ cluster: vireo, user: ${account.name}, namespace: ${namespace} }`
+    : `{ cluster: vireo, user: ${account.name} }`;
   writeFileSync(
     outPath,
     [
@@ -61,18 +69,32 @@ export async function serviceAccountKubeconfig(admin: KubeConfig, outPath: strin
       `    server: ${cluster.server}`,
       ca,
       'users:',
-      '- name: vireo-controller',
+      `- name: ${account.name}`,
       '  user:',
       `    token: ${token.status.token}`,
       'contexts:',
       '- name: vireo',
-      '  context: { cluster: vireo, user: vireo-controller }',
+      `  context: ${context}`,
       'current-context: vireo',
       '',
     ].join('\n'),
     { mode: 0o600 },
   );
   return outPath;
+}
+
+/**
+ * Applies deploy/rbac.yaml (namespace vireo-system created if needed) and returns a kubeconfig
+ * that authenticates as the controller's ServiceAccount with a freshly minted token, so tests
+ * run the controller with exactly the permissions a real install grants.
+ */
+export async function serviceAccountKubeconfig(admin: KubeConfig, outPath: string): Promise<string> {
+  const docs = parseAllDocuments(readFileSync(join(repoRoot, 'deploy', 'rbac.yaml'), 'utf8'))
+    .map((d) => d.toJSON() as KubernetesObject | null)
+    .filter((o): o is KubernetesObject => o !== null);
+  const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vireo-system' } };
+  await applyObjects(admin, [namespace, ...docs]);
+  return tokenKubeconfig(admin, { namespace: 'vireo-system', name: 'vireo-controller' }, outPath);
 }
 
 /** Starts `src/main.ts` as its own process (several may run at once) and waits for /readyz. */

@@ -11,6 +11,8 @@ export interface PinnedVersions {
   KUBERNETES_VERSION: string;
   ETCD_VERSION: string;
   KWOK_VERSION: string;
+  /** Argo Rollouts, built only for `npm run conformance` and the hand-over tests. */
+  ARGO_ROLLOUTS_VERSION: string;
 }
 
 /** Parses versions.env (KEY=VALUE lines, `#` comments). */
@@ -26,6 +28,7 @@ export function pinnedVersions(): PinnedVersions {
     KUBERNETES_VERSION: map.KUBERNETES_VERSION ?? '',
     ETCD_VERSION: map.ETCD_VERSION ?? '',
     KWOK_VERSION: map.KWOK_VERSION ?? '',
+    ARGO_ROLLOUTS_VERSION: map.ARGO_ROLLOUTS_VERSION ?? '',
   };
 }
 

@@ -18,7 +18,7 @@ let namespace: string;
 let api: RolloutApi;
 let kubeconfig: string;
 
-const INSTANCE_LABEL = 'argo-rollouts.argoproj.io/controller-instance';
+const INSTANCE_LABEL = 'argo-rollouts.argoproj.io/controller-instance-id';
 
 function controller(name: string, args: string[]): Promise<ControllerProcess> {
   return startControllerProcess({

@@ -1,0 +1,117 @@
+import { spawn } from 'node:child_process';
+import { appendFileSync } from 'node:fs';
+import { GoTestOutput, type TestResult } from './go-test-output.js';
+import type { Suite } from './suites.js';
+
+/** Options for {@link runSuite}. */
+export interface RunSuiteOptions {
+  /** The e2e test binary. */
+  binary: string;
+  /** Its working directory (the module's `test/e2e`: tests read manifests relative to it). */
+  cwd: string;
+  suite: Suite;
+  /** The methods to run, in order. */
+  tests: readonly string[];
+  /** Environment of the binary (KUBECONFIG, PATH with kubectl, E2E_*). */
+  env: NodeJS.ProcessEnv;
+  /** Output of every attempt is appended here. */
+  logPath: string;
+  /** A test still running after this long is stopped and recorded as `timeout`. */
+  perTestTimeoutMs: number;
+  /** Called after the binary was stopped or crashed, before the remaining tests run again. */
+  afterInterruption?: (test: string) => Promise<void>;
+  /** Progress lines (one per finished test). */
+  onResult?: (result: TestResult) => void;
+}
+
+function runPattern(suite: Suite, tests: readonly string[]): string {
+  return `^${suite.goTest}$/^(${tests.join('|')})$`;
+}
+
+interface Attempt {
+  exitCode: number | null;
+  timedOut: string | undefined;
+}
+
+function attempt(options: RunSuiteOptions, tests: readonly string[], parser: GoTestOutput): Promise<Attempt> {
+  const args = [
+    '-test.v',
+    '-test.count=1',
+    '-test.timeout=0',
+    `-test.run=${runPattern(options.suite, tests)}`,
+  ];
+  appendFileSync(options.logPath, `\n### ${options.binary} ${args.join(' ')}\n`);
+  const child = spawn(options.binary, args, { cwd: options.cwd, env: options.env, detached: true });
+  let started = Date.now();
+  let running = parser.current;
+  let timedOut: string | undefined;
+  const seen = new Set(parser.results().map((r) => r.test));
+  const onData = (chunk: Buffer) => {
+    const text = chunk.toString('utf8');
+    appendFileSync(options.logPath, text);
+    parser.push(text);
+    for (const r of parser.results()) {
+      if (!seen.has(r.test)) {
+        seen.add(r.test);
+        options.onResult?.(r);
+      }
+    }
+    if (parser.current !== running) {
+      running = parser.current;
+      started = Date.now();
+    }
+  };
+  child.stdout.on('data', onData);
+  child.stderr.on('data', onData);
+  const watchdog = setInterval(() => {
+    if (parser.current && Date.now() - started > options.perTestTimeoutMs && !timedOut) {
+      timedOut = parser.current;
+      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+    }
+  }, 1000);
+  return new Promise((resolve) => {
+    child.on('close', (code) => {
+      clearInterval(watchdog);
+      parser.end();
+      resolve({ exitCode: code, timedOut });
+    });
+  });
+}
+
+/**
+ * Runs `tests` of one suite with the e2e binary, one process for as long as it goes well. A test that
+ * outlives its deadline is stopped (the process group is killed) and recorded as `timeout`; a test during
+ * which the binary exits is recorded as `crash`. Either way the remaining tests run in a new process, after
+ * `afterInterruption`. Every test of `tests` appears in the result, `not-run` if it never started.
+ */
+export async function runSuite(options: RunSuiteOptions): Promise<TestResult[]> {
+  const parser = new GoTestOutput(options.suite.goTest);
+  let remaining = [...options.tests];
+  while (remaining.length > 0) {
+    const outcome = await attempt(options, remaining, parser);
+    const stopped = outcome.timedOut
+      ? parser.interrupt('timeout', `stopped after ${Math.round(options.perTestTimeoutMs / 1000)} s`)
+      : parser.interrupt('crash', `the e2e binary exited (code ${outcome.exitCode}) during this test`);
+    const finished = new Set(parser.results().map((r) => r.test));
+    const left = remaining.filter((t) => !finished.has(t));
+    if (!stopped || left.length === remaining.length) {
+      remaining = left;
+      break;
+    }
+    if (stopped) {
+      const result = parser.results().find((r) => r.test === stopped);
+      if (result) options.onResult?.(result);
+    }
+    remaining = left;
+    if (remaining.length > 0) await options.afterInterruption?.(stopped);
+  }
+  const byName = new Map(parser.results().map((r) => [r.test, r]));
+  return options.tests.map(
+    (test) =>
+      byName.get(test) ?? {
+        test,
+        status: 'not-run' as const,
+        failure: 'never started (the suite stopped before it; see the log)',
+      },
+  );
+}

@@ -80,6 +80,21 @@ export function argoE2eIstioCrdFile(argo: ArgoRollouts): string {
   return join(argo.moduleDir, 'test', 'e2e', 'crds', 'istio.yaml');
 }
 
+/**
+ * Installs the Istio CRDs of Argo's e2e suite with kubectl, as Argo's own CI does, and waits until they are
+ * Established: the file's multi-line quoted descriptions are indented as Go's YAML parser accepts and
+ * strict YAML 1.2 (this repository's parser) does not.
+ */
+export function installE2eIstioCrds(argo: ArgoRollouts, kubectl: string, kubeconfigPath: string): void {
+  const file = argoE2eIstioCrdFile(argo);
+  const run = (args: string[]) => {
+    const result = spawnSync(kubectl, [`--kubeconfig=${kubeconfigPath}`, ...args], { encoding: 'utf8' });
+    if (result.status !== 0) throw new Error(`kubectl ${args.join(' ')} failed: ${result.stderr}`);
+  };
+  run(['apply', '--server-side', '--force-conflicts', '--field-manager=vireo-test', '-f', file]);
+  run(['wait', '--for=condition=Established', '--timeout=120s', '-f', file]);
+}
+
 /** The namespace and ServiceAccount Argo's controller runs as (its install's names). */
 export const ARGO_ACCOUNT = { namespace: 'argo-rollouts', name: 'argo-rollouts' } as const;
 

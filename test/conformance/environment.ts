@@ -5,7 +5,7 @@ import { type ControlPlane, startControlPlane } from '../cluster/control-plane.j
 import { installCrds, repoRoot } from '../cluster/crds.js';
 import { reapStaleRuns, recordRun } from '../cluster/stale-runs.js';
 import { pollUntil } from '../cluster/wait.js';
-import { type ArgoRollouts, argoCrdFiles, argoE2eIstioCrdFile } from './argo-rollouts.js';
+import { type ArgoRollouts, argoCrdFiles, installE2eIstioCrds } from './argo-rollouts.js';
 import type { ControllerName } from './report.js';
 
 /** The control plane a conformance run shares between both controllers. */
@@ -30,7 +30,7 @@ export async function startConformanceEnvironment(
   const admin = new KubeConfig();
   admin.loadFromFile(controlPlane.kubeconfigPath);
   try {
-    await installCrds(admin, [argoE2eIstioCrdFile(argo)]);
+    installE2eIstioCrds(argo, controlPlane.binaries.kubectl, controlPlane.kubeconfigPath);
   } catch (err) {
     await controlPlane.stop();
     throw err;

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# Makes a fresh clone runnable: npm dependencies, Debian packages (when root), control-plane binaries.
+# Makes a fresh clone runnable: npm dependencies, Debian packages (when root), control-plane binaries;
+# with --argo also Argo Rollouts' controller and e2e binary (the hand-over and conformance tests use them).
 # Idempotent and quick when everything is already there.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
@@ -28,4 +29,7 @@ fi
 
 if [ "${VIREO_USE_EXISTING_CLUSTER:-}" != 1 ]; then
   npx --no-install tsx test/cluster/ensure-binaries.ts
+fi
+if [ "${1:-}" = --argo ]; then
+  nice bash test/cluster/build-binaries.sh argo-rollouts >/dev/null
 fi

@@ -19,6 +19,7 @@ const GO_LOG = /^\s+[\w.-]+\.go:\d+: (.*)$/;
 const TESTIFY_ERROR = /^\s+Error:\s+(.*)$/;
 const TESTIFY_FIELD = /^\s+(Error Trace|Error|Test|Messages):/;
 const MAX_FAILURE = 400;
+const FRAMING_MARKER = '\u0016';
 
 function oneLine(text: string): string {
   const flat = text.replace(/\s+/g, ' ').trim();
@@ -77,9 +78,12 @@ export class GoTestOutput {
     return this.#current;
   }
 
-  /** Feeds a chunk of output (lines may be split across chunks). */
+  /**
+   * Feeds a chunk of output (lines may be split across chunks). The ^V markers of `-test.v=test2json`
+   * framing lines are dropped.
+   */
   push(chunk: string): void {
-    const text = this.#partial + chunk;
+    const text = this.#partial + chunk.replaceAll(FRAMING_MARKER, '');
     const lines = text.split('\n');
     this.#partial = lines.pop() ?? '';
     for (const line of lines) this.#line(line);

@@ -34,8 +34,9 @@ interface Attempt {
 }
 
 function attempt(options: RunSuiteOptions, tests: readonly string[], parser: GoTestOutput): Promise<Attempt> {
+  // test2json framing: with plain -test.v a subtest's `--- PASS` line waits until its parent ends.
   const args = [
-    '-test.v',
+    '-test.v=test2json',
     '-test.count=1',
     '-test.timeout=0',
     `-test.run=${runPattern(options.suite, tests)}`,

@@ -63,6 +63,14 @@ describe('GoTestOutput', () => {
     expect(parser.current).toBeUndefined();
   });
 
+  it('reads test2json framing (^V-marked lines)', () => {
+    const parser = new GoTestOutput('TestCanarySuite');
+    parser.push(
+      '\u0016=== RUN   TestCanarySuite/TestA\nlog line\n\u0016--- PASS: TestCanarySuite/TestA (2.00s)\n',
+    );
+    expect(parser.results()).toEqual([{ test: 'TestA', status: 'pass', seconds: 2 }]);
+  });
+
   it('ignores other suites and the suite line itself', () => {
     const parser = new GoTestOutput('TestIstioSuite');
     parser.push(SAMPLE);

@@ -101,6 +101,7 @@ async function runController(
   argo: ArgoRollouts,
   dir: string,
   options: Options,
+  signal: AbortSignal,
 ): Promise<SuiteRun[]> {
   const namespace = `e2e-${name}`;
   await installControllerCrds(env.admin, name, argo);
@@ -111,6 +112,7 @@ async function runController(
   const runs: SuiteRun[] = [];
   try {
     for (const suite of options.suites) {
+      if (signal.aborted) break;
       const tests = selectTests(listSuiteTests(join(argo.moduleDir, 'test', 'e2e'), suite), options.run);
       if (tests.length === 0) continue;
       const started = Date.now();
@@ -122,6 +124,7 @@ async function runController(
         env: e2eEnv(kubeconfig, env.controlPlane.binaries.kubectl, options),
         logPath: join(dir, `${name}-${suite.name}.log`),
         perTestTimeoutMs: options.testTimeoutMs,
+        signal,
         onResult: (r) =>
           say(`${name} ${suite.name}/${r.test}: ${r.status}${r.failure ? ` — ${r.failure}` : ''}`),
       });
@@ -192,10 +195,19 @@ async function main(): Promise<void> {
   const started = new Date().toISOString();
   say(`results in ${dir}`);
   const env = await startConformanceEnvironment(newRunDir('conformance'), argo, true);
+  const abort = new AbortController();
+  const stopOnSignal = () => {
+    say('stopping (signal): the running test is killed, what finished is kept');
+    abort.abort();
+  };
+  process.once('SIGINT', stopOnSignal);
+  process.once('SIGTERM', stopOnSignal);
   const runs: SuiteRun[] = [];
   try {
-    for (const name of options.controllers)
-      runs.push(...(await runController(name, env, argo, dir, options)));
+    for (const name of options.controllers) {
+      if (abort.signal.aborted) break;
+      runs.push(...(await runController(name, env, argo, dir, options, abort.signal)));
+    }
   } finally {
     await env.stop();
   }
@@ -215,6 +227,7 @@ async function main(): Promise<void> {
   writeFileSync(join(dir, 'results.json'), JSON.stringify(results, null, 2));
   copyFileSync(join(dir, 'results.json'), join(resultsRoot, 'latest.json'));
   writeFileSync(join(dir, 'table.md'), printReport(runs));
+  if (abort.signal.aborted) process.exitCode = 130;
 }
 
 main().catch((err: unknown) => {

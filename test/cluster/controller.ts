@@ -19,6 +19,8 @@ export interface ControllerProcessOptions {
   args?: string[];
   /** Extra environment variables. */
   env?: Record<string, string>;
+  /** Port of /metrics (default a free one). */
+  metricsPort?: number;
 }
 
 /** A controller running as a separate OS process, with its health and metrics ports. */
@@ -100,7 +102,7 @@ export async function serviceAccountKubeconfig(admin: KubeConfig, outPath: strin
 /** Starts `src/main.ts` as its own process (several may run at once) and waits for /readyz. */
 export async function startControllerProcess(options: ControllerProcessOptions): Promise<ControllerProcess> {
   const healthPort = await freePort();
-  const metricsPort = await freePort();
+  const metricsPort = options.metricsPort ?? (await freePort());
   const proc = new ManagedProcess(
     'vireo-controller',
     process.execPath,

@@ -132,6 +132,8 @@ export interface ArgoControllerOptions {
   instanceId?: string;
   /** Extra flags. */
   args?: string[];
+  /** Port of /metrics (default a free one). */
+  metricsPort?: number;
 }
 
 /** Argo's controller as a process, with its health and metrics ports. */
@@ -151,7 +153,7 @@ export async function startArgoController(
   options: ArgoControllerOptions,
 ): Promise<ArgoController> {
   const healthPort = await freePort();
-  const metricsPort = await freePort();
+  const metricsPort = options.metricsPort ?? (await freePort());
   const args = [
     `--kubeconfig=${options.kubeconfigPath}`,
     '--leader-elect=false',

@@ -18,10 +18,10 @@ export interface RunSuiteOptions {
   logPath: string;
   /** A test still running after this long is stopped and recorded as `timeout`. */
   perTestTimeoutMs: number;
-  /** Called after the binary was stopped or crashed, before the remaining tests run again. */
-  afterInterruption?: (test: string) => Promise<void>;
   /** Progress lines (one per finished test). */
   onResult?: (result: TestResult) => void;
+  /** Aborting kills the binary; the tests not finished are recorded `not-run`. */
+  signal?: AbortSignal;
 }
 
 function runPattern(suite: Suite, tests: readonly string[]): string {
@@ -64,15 +64,20 @@ function attempt(options: RunSuiteOptions, tests: readonly string[], parser: GoT
   };
   child.stdout.on('data', onData);
   child.stderr.on('data', onData);
+  const kill = () => {
+    if (child.pid) process.kill(-child.pid, 'SIGKILL');
+  };
+  options.signal?.addEventListener('abort', kill, { once: true });
   const watchdog = setInterval(() => {
     if (parser.current && Date.now() - started > options.perTestTimeoutMs && !timedOut) {
       timedOut = parser.current;
-      if (child.pid) process.kill(-child.pid, 'SIGKILL');
+      kill();
     }
   }, 1000);
   return new Promise((resolve) => {
     child.on('close', (code) => {
       clearInterval(watchdog);
+      options.signal?.removeEventListener('abort', kill);
       parser.end();
       resolve({ exitCode: code, timedOut });
     });
@@ -82,29 +87,23 @@ function attempt(options: RunSuiteOptions, tests: readonly string[], parser: GoT
 /**
  * Runs `tests` of one suite with the e2e binary, one process for as long as it goes well. A test that
  * outlives its deadline is stopped (the process group is killed) and recorded as `timeout`; a test during
- * which the binary exits is recorded as `crash`. Either way the remaining tests run in a new process, after
- * `afterInterruption`. Every test of `tests` appears in the result, `not-run` if it never started.
+ * which the binary exits is recorded as `crash`. Either way the remaining tests run in a new process. Every
+ * test of `tests` appears in the result, `not-run` if it never started (or the run was aborted).
  */
 export async function runSuite(options: RunSuiteOptions): Promise<TestResult[]> {
   const parser = new GoTestOutput(options.suite.goTest);
   let remaining = [...options.tests];
-  while (remaining.length > 0) {
+  while (remaining.length > 0 && !options.signal?.aborted) {
     const outcome = await attempt(options, remaining, parser);
+    if (options.signal?.aborted) break;
     const stopped = outcome.timedOut
       ? parser.interrupt('timeout', `stopped after ${Math.round(options.perTestTimeoutMs / 1000)} s`)
       : parser.interrupt('crash', `the e2e binary exited (code ${outcome.exitCode}) during this test`);
     const finished = new Set(parser.results().map((r) => r.test));
-    const left = remaining.filter((t) => !finished.has(t));
-    if (!stopped || left.length === remaining.length) {
-      remaining = left;
-      break;
-    }
-    if (stopped) {
-      const result = parser.results().find((r) => r.test === stopped);
-      if (result) options.onResult?.(result);
-    }
-    remaining = left;
-    if (remaining.length > 0) await options.afterInterruption?.(stopped);
+    remaining = remaining.filter((t) => !finished.has(t));
+    if (!stopped) break;
+    const result = parser.results().find((r) => r.test === stopped);
+    if (result) options.onResult?.(result);
   }
   const byName = new Map(parser.results().map((r) => [r.test, r]));
   return options.tests.map(

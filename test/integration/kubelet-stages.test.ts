@@ -128,6 +128,25 @@ describe('kwok Stages behave like a kubelet', () => {
     ).toBeGreaterThanOrEqual(2);
   });
 
+  it.each([
+    ['sh -c -x "sleep 1 && exit 3"', ['sh', '-c', '-x', 'sleep 1 && exit 3'], 'Failed', 3, 1],
+    ['sh -c "false && exit 3; exit 4"', ['sh', '-c', 'false && exit 3; exit 4'], 'Failed', 4, 0],
+    ['sh -c "sleep 1; true"', ['/bin/sh', '-c', 'sleep 1; true'], 'Succeeded', 0, 1],
+    ['a command it cannot run', ['nginx', '-g', 'daemon off;'], 'Succeeded', 0, 0],
+  ])('runs %s as a shell would', async (_name, command, phase, exitCode, atLeast) => {
+    const name = `run-${exitCode}-${atLeast}-${phase.toLowerCase()}`;
+    await createPod(name, {
+      restartPolicy: 'Never',
+      containers: [{ name: 'job', image: 'registry.example/tool:1', command }],
+    });
+    const pod = await waitPod(name, `phase ${phase}`, (p) =>
+      ['Succeeded', 'Failed'].includes(p.status?.phase ?? ''),
+    );
+    const terminated = pod.status?.containerStatuses?.[0]?.state?.terminated;
+    expect({ phase: pod.status?.phase, exitCode: terminated?.exitCode }).toEqual({ phase, exitCode });
+    expect(seconds(terminated?.finishedAt) - seconds(pod.status?.startTime)).toBeGreaterThanOrEqual(atLeast);
+  });
+
   it('keeps a deleted pod Terminating for its preStop sleep (within the grace period), others go at once', async () => {
     await createPod('draining', {
       terminationGracePeriodSeconds: 30,

@@ -1,3 +1,4 @@
+import { execFile } from 'node:child_process';
 import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
@@ -90,6 +91,44 @@ function e2eEnv(kubeconfig: string, kubectl: string, options: Options): NodeJS.P
   };
 }
 
+/** What the fixtures delete after each test (e2e_suite.go deleteResources), by kind. */
+const E2E_KINDS = [
+  'rollouts.argoproj.io',
+  'analysisruns.argoproj.io',
+  'analysistemplates.argoproj.io',
+  'clusteranalysistemplates.argoproj.io',
+  'experiments.argoproj.io',
+  'deployments.apps',
+  'services',
+  'ingresses.networking.k8s.io',
+  'virtualservices.networking.istio.io',
+  'destinationrules.networking.istio.io',
+  'jobs.batch',
+].join(',');
+
+/**
+ * Deletes (without waiting) the objects a test left: the fixture's AfterTest does the same, but not when it
+ * fails first (e.g. a typed list of a Rollout it cannot decode), and such an object would then break the
+ * suite's later listings.
+ */
+function deleteLeftovers(kubectl: string, kubeconfig: string, test: string): Promise<void> {
+  return new Promise((resolve) => {
+    execFile(
+      kubectl,
+      [
+        `--kubeconfig=${kubeconfig}`,
+        'delete',
+        E2E_KINDS,
+        '-l',
+        `e2e-test-name=${test}`,
+        '--wait=false',
+        '--ignore-not-found',
+      ],
+      () => resolve(),
+    );
+  });
+}
+
 function say(line: string): void {
   process.stderr.write(`conformance: ${line}\n`);
 }
@@ -125,6 +164,7 @@ async function runController(
         logPath: join(dir, `${name}-${suite.name}.log`),
         perTestTimeoutMs: options.testTimeoutMs,
         signal,
+        afterTest: (test) => deleteLeftovers(env.controlPlane.binaries.kubectl, kubeconfig, test),
         onResult: (r) =>
           say(`${name} ${suite.name}/${r.test}: ${r.status}${r.failure ? ` — ${r.failure}` : ''}`),
       });

@@ -22,6 +22,22 @@ export interface RunSuiteOptions {
   onResult?: (result: TestResult) => void;
   /** Aborting kills the binary; the tests not finished are recorded `not-run`. */
   signal?: AbortSignal;
+  /**
+   * Runs after each test ends (one at a time, the suite going on meanwhile), e.g. to delete what the fixture's
+   * own clean-up left behind.
+   */
+  afterTest?: (test: string) => Promise<void>;
+}
+
+/** Calls `afterTest` for each ended test, one at a time, in order; `settled` waits for all queued. */
+function afterTestQueue(afterTest: RunSuiteOptions['afterTest']) {
+  let chain = Promise.resolve();
+  return {
+    push(test: string): void {
+      if (afterTest) chain = chain.then(() => afterTest(test)).catch(() => undefined);
+    },
+    settled: () => chain,
+  };
 }
 
 function runPattern(suite: Suite, tests: readonly string[]): string {
@@ -33,7 +49,12 @@ interface Attempt {
   timedOut: string | undefined;
 }
 
-function attempt(options: RunSuiteOptions, tests: readonly string[], parser: GoTestOutput): Promise<Attempt> {
+function attempt(
+  options: RunSuiteOptions,
+  tests: readonly string[],
+  parser: GoTestOutput,
+  ended: ReturnType<typeof afterTestQueue>,
+): Promise<Attempt> {
   // test2json framing: with plain -test.v a subtest's `--- PASS` line waits until its parent ends.
   const args = [
     '-test.v=test2json',
@@ -55,6 +76,7 @@ function attempt(options: RunSuiteOptions, tests: readonly string[], parser: GoT
       if (!seen.has(r.test)) {
         seen.add(r.test);
         options.onResult?.(r);
+        ended.push(r.test);
       }
     }
     if (parser.current !== running) {
@@ -92,9 +114,10 @@ function attempt(options: RunSuiteOptions, tests: readonly string[], parser: GoT
  */
 export async function runSuite(options: RunSuiteOptions): Promise<TestResult[]> {
   const parser = new GoTestOutput(options.suite.goTest);
+  const ended = afterTestQueue(options.afterTest);
   let remaining = [...options.tests];
   while (remaining.length > 0 && !options.signal?.aborted) {
-    const outcome = await attempt(options, remaining, parser);
+    const outcome = await attempt(options, remaining, parser, ended);
     if (options.signal?.aborted) break;
     const stopped = outcome.timedOut
       ? parser.interrupt('timeout', `stopped after ${Math.round(options.perTestTimeoutMs / 1000)} s`)
@@ -104,7 +127,10 @@ export async function runSuite(options: RunSuiteOptions): Promise<TestResult[]> 
     if (!stopped) break;
     const result = parser.results().find((r) => r.test === stopped);
     if (result) options.onResult?.(result);
+    ended.push(stopped);
+    await ended.settled();
   }
+  await ended.settled();
   const byName = new Map(parser.results().map((r) => [r.test, r]));
   return options.tests.map(
     (test) =>

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -22,11 +22,12 @@ import {
   comparisonRows,
   markdownCounts,
   markdownTable,
+  reparsedRun,
   type SuiteRun,
   suiteCounts,
 } from '../test/conformance/report.js';
 import { runSuite } from '../test/conformance/run-suite.js';
-import { listSuiteTests, type Suite, selectSuites, selectTests } from '../test/conformance/suites.js';
+import { listSuiteTests, SUITES, type Suite, selectSuites, selectTests } from '../test/conformance/suites.js';
 
 const USAGE = `Usage: npm run conformance -- [options]
 Runs Argo Rollouts' own e2e suites (built from its Go module) against Argo's controller and against Vireo on
@@ -38,6 +39,8 @@ one local control plane, and prints one table. Results and logs go to conformanc
   --wait-timeout <s>      E2E_WAIT_TIMEOUT of the fixtures (default 90, Argo's own default)
   --test-timeout <min>    stop a test that runs longer than this and continue (default 15)
   --report <json>...      print the table of earlier results.json files (later ones win) and exit
+  --reparse               with --report: read each test's verdict and failure again from the suite logs
+                          beside each results.json
   --help`;
 
 /** Parsed command line of the runner. */
@@ -48,6 +51,7 @@ interface Options {
   waitTimeout: string;
   testTimeoutMs: number;
   report: string[];
+  reparse: boolean;
 }
 
 const INSTANCE_ID = 'argo-rollouts-e2e';
@@ -63,6 +67,7 @@ function parseOptions(argv: string[]): Options | undefined {
       'wait-timeout': { type: 'string', default: '90' },
       'test-timeout': { type: 'string', default: '15' },
       report: { type: 'boolean', default: false },
+      reparse: { type: 'boolean', default: false },
       help: { type: 'boolean', default: false },
     },
   });
@@ -78,6 +83,7 @@ function parseOptions(argv: string[]): Options | undefined {
     waitTimeout: values['wait-timeout'],
     testTimeoutMs: Number(values['test-timeout']) * 60_000,
     report: values.report ? positionals : [],
+    reparse: values.reparse,
   };
 }
 
@@ -216,6 +222,17 @@ function printReport(runs: readonly SuiteRun[]): string {
   return text;
 }
 
+/** The runs of a results.json, optionally re-read from the suite logs beside it. */
+function readResults(path: string, reparse: boolean): SuiteRun[] {
+  const runs = (JSON.parse(readFileSync(path, 'utf8')) as ResultsFile).runs;
+  if (!reparse) return runs;
+  return runs.map((run) => {
+    const goTest = SUITES.find((s) => s.name === run.suite)?.goTest ?? run.suite;
+    const log = join(dirname(path), `${run.controller}-${run.suite}.log`);
+    return existsSync(log) ? reparsedRun(run, goTest, readFileSync(log, 'utf8')) : run;
+  });
+}
+
 async function main(): Promise<void> {
   const options = parseOptions(process.argv.slice(2));
   if (!options) {
@@ -223,7 +240,7 @@ async function main(): Promise<void> {
     return;
   }
   if (options.report.length > 0) {
-    const files = options.report.map((f) => (JSON.parse(readFileSync(f, 'utf8')) as ResultsFile).runs);
+    const files = options.report.map((f) => readResults(f, options.reparse));
     printReport(mergeRuns(files));
     return;
   }

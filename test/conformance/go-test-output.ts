@@ -61,6 +61,16 @@ export function firstFailure(lines: readonly string[]): string | undefined {
   return undefined;
 }
 
+/** The `Message:` line of the Rollout the fixture prints after a failure (`kubectl argo rollouts get`). */
+const ROLLOUT_MESSAGE = /^Message:\s+(.+)$/;
+
+/** The first failure line, with the failed Rollout's status message when the fixture printed one. */
+function failureWithStatus(lines: readonly string[]): string {
+  const first = firstFailure(lines) ?? 'failed (no message)';
+  const message = lines.map((l) => l.match(ROLLOUT_MESSAGE)?.[1]).find(Boolean);
+  return message ? oneLine(`${first} [rollout: ${message}]`) : first;
+}
+
 /** Incremental parser of `go test -v` output for the methods of one testify suite (`<goTest>/<method>`). */
 export class GoTestOutput {
   readonly #prefix: string;
@@ -124,7 +134,7 @@ export class GoTestOutput {
   #finish(method: string, verdict: string, seconds: number): void {
     const status = verdict === 'PASS' ? 'pass' : verdict === 'SKIP' ? 'skip' : 'fail';
     const lines = this.#output.get(method) ?? [];
-    const failure = status === 'fail' ? (firstFailure(lines) ?? 'failed (no message)') : undefined;
+    const failure = status === 'fail' ? failureWithStatus(lines) : undefined;
     this.#results.set(method, { test: method, status, seconds, ...(failure ? { failure } : {}) });
     if (this.#current === method) this.#current = undefined;
   }

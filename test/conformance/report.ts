@@ -1,4 +1,4 @@
-import type { TestResult, TestStatus } from './go-test-output.js';
+import { GoTestOutput, type TestResult, type TestStatus } from './go-test-output.js';
 
 /** The two controllers a conformance run compares. */
 export type ControllerName = 'argo' | 'vireo';
@@ -113,4 +113,20 @@ export function markdownCounts(counts: readonly SuiteCounts[]): string {
   }
   lines.push(`| **all** | ${total.tests} | ${total.argoPass} | ${total.vireoPass} | ${total.argoOnly} |`);
   return lines.join('\n');
+}
+
+/**
+ * `run` with its verdicts read again from the suite's log (`goTest`'s output), e.g. after the failure-line
+ * rules improved; results the runner itself decided (timeout, crash, not run) are kept.
+ */
+export function reparsedRun(run: SuiteRun, goTest: string, log: string): SuiteRun {
+  const parser = new GoTestOutput(goTest);
+  parser.push(log);
+  parser.end();
+  const parsed = new Map(parser.results().map((r) => [r.test, r]));
+  const decidedByBinary = new Set<TestStatus>(['pass', 'fail', 'skip']);
+  return {
+    ...run,
+    results: run.results.map((r) => (decidedByBinary.has(r.status) ? (parsed.get(r.test) ?? r) : r)),
+  };
 }

@@ -71,6 +71,23 @@ describe('GoTestOutput', () => {
     expect(parser.results()).toEqual([{ test: 'TestA', status: 'pass', seconds: 2 }]);
   });
 
+  it('adds the failed Rollout’s status message the fixture printed', () => {
+    const parser = new GoTestOutput('TestCanarySuite');
+    parser.push(
+      [
+        '=== RUN   TestCanarySuite/TestA',
+        '    common.go:167: Could not find ReplicaSet with revision: 1',
+        'Name:            dynamic-stable-scale',
+        'Message:         InvalidSpec: trafficRouting.alb is not supported',
+        '--- FAIL: TestCanarySuite/TestA (2.00s)',
+        '',
+      ].join('\n'),
+    );
+    expect(parser.results()[0]?.failure).toBe(
+      'Could not find ReplicaSet with revision: 1 [rollout: InvalidSpec: trafficRouting.alb is not supported]',
+    );
+  });
+
   it('ignores other suites and the suite line itself', () => {
     const parser = new GoTestOutput('TestIstioSuite');
     parser.push(SAMPLE);

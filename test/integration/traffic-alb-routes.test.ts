@@ -118,4 +118,22 @@ describe('ALB header routes and setCanaryScale, through the controller', () => {
       [NAME]: [ACTION],
     });
   });
+
+  it('cleans up the action and the header route when trafficRouting is removed mid-update', async () => {
+    await env.api.patchSpec(NAME, imagePatch('registry.example/albr:3'));
+    await env.api.waitFor(NAME, 'paused after the header route again', pausedAtRoute);
+    await until('the header route in force again', routeInForce);
+    const basic = {
+      strategy: { canary: { trafficRouting: null, steps: [{ setWeight: 40 }, { pause: {} }] } },
+    };
+    await env.api.patchSpec(NAME, basic);
+    await until('the header route removed', async () => !(await routeInForce()));
+    await until('all traffic to stable', async () => {
+      const action = JSON.parse((await read()).metadata?.annotations?.[ACTION] ?? '{}');
+      const groups = action.ForwardConfig?.TargetGroups ?? [];
+      return groups.length === 2 && groups[0].Weight === 0 && groups[1].Weight === 100;
+    });
+    expect(await pathServices()).toEqual([`${NAME}-root`]);
+    expect((await read()).metadata?.annotations?.team).toBe('web');
+  });
 });

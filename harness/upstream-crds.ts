@@ -18,6 +18,11 @@ export interface UpstreamCrdSource {
   files: string[];
   /** The CRDs to keep, by name (`<plural>.<group>`); each is cached as `<name>.yaml`. */
   crds: string[];
+  /**
+   * The Go toolchain of this one download when the module's go line is newer than the machine's Go (only the
+   * approved `go1.27.3`, fetched by the go command from the module proxy); default the harness's local Go.
+   */
+  toolchain?: 'go1.27.3';
 }
 
 /** Every upstream CRD the test clusters get, and where each comes from. */
@@ -46,6 +51,21 @@ export const UPSTREAM_CRDS: readonly UpstreamCrdSource[] = [
       'referencegrants.gateway.networking.k8s.io',
     ],
   },
+  {
+    // smi-sdk-go's own crds/split.yaml is apiextensions.k8s.io/v1beta1 (gone since Kubernetes 1.22): the v1
+    // copy in Argo Rollouts' e2e CRDs is used instead (it serves TrafficSplit v1alpha4 only).
+    module: 'github.com/argoproj/argo-rollouts',
+    versionKey: 'ARGO_ROLLOUTS_VERSION',
+    files: ['test/e2e/crds/split.yaml'],
+    crds: ['trafficsplits.split.smi-spec.io'],
+    toolchain: 'go1.27.3',
+  },
+  {
+    module: 'github.com/traefik/traefik/v3',
+    versionKey: 'TRAEFIK_VERSION',
+    files: ['docs/content/reference/dynamic-configuration/traefik.io_traefikservices.yaml'],
+    crds: ['traefikservices.traefik.io'],
+  },
 ];
 
 /** `<module>@<version>` of a source at its pinned version; throws when versions.env lacks the key. */
@@ -67,13 +87,18 @@ export function upstreamCrdFiles(): string[] {
   );
 }
 
-/** Runs `go mod download -json` with the harness's Go (go-env.sh) and returns the module's directory. */
-function downloadModule(spec: string): string {
+/**
+ * Runs `go mod download -json` with the harness's Go (go-env.sh), or `toolchain` for this one command, and
+ * returns the module's directory.
+ */
+function downloadModule(spec: string, toolchain?: string): string {
   const scratch = join(cacheDir(), 'crds', '.go-scratch');
   mkdirSync(scratch, { recursive: true });
   writeFileSync(join(scratch, 'go.mod'), 'module local/vireo-crd-fetch\n\ngo 1.26\n');
-  const script = `set -e; source "${clusterDir}/versions.env"; source "${clusterDir}/go-env.sh"; cd "$1"; go mod download -json "$2"`;
-  const result = spawnSync('bash', ['-c', script, 'fetch', scratch, spec], { encoding: 'utf8' });
+  const pick = toolchain === undefined ? '' : `export GOTOOLCHAIN="$3";`;
+  const script = `set -e; source "${clusterDir}/versions.env"; source "${clusterDir}/go-env.sh"; ${pick} cd "$1"; go mod download -json "$2"`;
+  const args = ['-c', script, 'fetch', scratch, spec, toolchain ?? ''];
+  const result = spawnSync('bash', args, { encoding: 'utf8' });
   let info: { Dir?: string; Error?: string } | undefined;
   try {
     info = JSON.parse(result.stdout) as { Dir?: string; Error?: string };
@@ -122,7 +147,7 @@ function writeAtomically(path: string, text: string): void {
 /** Downloads one source's module and caches each CRD it keeps; throws naming what is missing. */
 function fetchSource(source: UpstreamCrdSource): void {
   const spec = moduleVersion(source);
-  const moduleDir = downloadModule(spec);
+  const moduleDir = downloadModule(spec, source.toolchain);
   const outDir = upstreamCrdDir(source);
   mkdirSync(outDir, { recursive: true });
   const wanted = new Set(source.crds);

@@ -13,6 +13,7 @@ export type VersionKey =
   | 'KWOK_VERSION'
   | 'ISTIO_API_VERSION'
   | 'GATEWAY_API_VERSION'
+  | 'TRAEFIK_VERSION'
   | 'ARGO_ROLLOUTS_VERSION';
 
 /** Versions pinned in versions.env ('' for a key the file lacks). */
@@ -24,6 +25,7 @@ const KEYS: VersionKey[] = [
   'KWOK_VERSION',
   'ISTIO_API_VERSION',
   'GATEWAY_API_VERSION',
+  'TRAEFIK_VERSION',
   'ARGO_ROLLOUTS_VERSION',
 ];
 

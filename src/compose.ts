@@ -24,7 +24,7 @@ import { RolloutController } from './rollout/reconcile/controller.js';
 import { startHealthServer } from './server/health.js';
 import type { BoundServer } from './server/listen.js';
 import { ControllerMetrics, startMetricsServer } from './server/metrics.js';
-import { createTrafficRouters } from './traffic/create-routers.js';
+import { createTrafficRouters, routerSettingsOf } from './traffic/create-routers.js';
 import { systemClock } from './util/clock.js';
 
 /**
@@ -81,13 +81,15 @@ function buildControllers(
   setWatchTimeoutSeconds(flags.watchTimeoutSeconds);
   const events = new EventRecorder({ sink: apiEventSink(client), logger });
   const common = { client, clock: systemClock, logger, workers: flags.workers };
+  const settings = routerSettingsOf(flags);
   const rollouts = new RolloutController({
     ...common,
     kc,
     events,
     namespace: flags.namespace,
     instanceId: flags.instanceId,
-    routers: createTrafficRouters,
+    routers: (c, rollout, services) => createTrafficRouters(c, rollout, services, settings),
+    trafficResources: { trafficsplits: settings.trafficSplits, traefikservices: settings.traefikServices },
     queueHooks: metrics.queueHooks('rollouts'),
   });
   const analysis = buildAnalysisController(flags, { ...common, kc, events }, rollouts, metrics);

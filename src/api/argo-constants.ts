@@ -33,6 +33,11 @@ export const EPHEMERAL_METADATA_ANNOTATION = 'rollout.argoproj.io/ephemeral-meta
 /** On a Rollout: the `metadata.generation` of the workload `spec.workloadRef` names. */
 export const WORKLOAD_GENERATION_ANNOTATION = 'rollout.argoproj.io/workload-generation';
 
+/** On an ALB Ingress: JSON map of Rollout name → the `alb.ingress.kubernetes.io/…` annotation keys it manages. */
+export const MANAGED_ALB_ANNOTATIONS_ANNOTATION = 'rollouts.argoproj.io/managed-alb-annotations';
+/** Default `trafficRouting.alb.annotationPrefix` (the AWS Load Balancer Controller's annotation prefix). */
+export const ALB_ANNOTATION_PREFIX = 'alb.ingress.kubernetes.io';
+
 /** `status.pauseConditions[].reason` values. */
 export const PAUSE_REASON = {
   canaryPauseStep: 'CanaryPauseStep',

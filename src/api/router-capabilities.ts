@@ -8,17 +8,22 @@ export interface RouterCapabilities {
 }
 
 /** The traffic routers Vireo implements. */
-export type TrafficRouterType = 'istio' | 'nginx' | 'gatewayAPI';
+export type TrafficRouterType = 'istio' | 'nginx' | 'alb' | 'smi' | 'traefik' | 'gatewayAPI';
 
 /**
  * The one capability table: validation refuses `setHeaderRoute` / `setMirrorRoute` steps no configured
  * router can carry, and each router adapter declares (and enforces) its row. Istio splits, routes by header
  * and mirrors; NGINX splits by weight only (header canaries go through `additionalIngressAnnotations`); the
  * Gateway API plugin splits and routes by header (mirroring, a RequestMirror filter, is not implemented).
+ * ALB splits through the forward action annotation and routes by header (conditions annotations, exact
+ * values only); SMI (TrafficSplit) and Traefik (TraefikService) split by weight only, as in Argo.
  */
 export const ROUTER_CAPABILITIES: Readonly<Record<TrafficRouterType, Readonly<RouterCapabilities>>> = {
   istio: { headerRouting: true, mirroring: true, reportsWeight: true },
   nginx: { headerRouting: false, mirroring: false, reportsWeight: true },
+  alb: { headerRouting: true, mirroring: false, reportsWeight: true },
+  smi: { headerRouting: false, mirroring: false, reportsWeight: true },
+  traefik: { headerRouting: false, mirroring: false, reportsWeight: true },
   gatewayAPI: { headerRouting: true, mirroring: false, reportsWeight: true },
 };
 
@@ -26,15 +31,21 @@ export const ROUTER_CAPABILITIES: Readonly<Record<TrafficRouterType, Readonly<Ro
 export const ROUTER_FIELDS: Readonly<Record<TrafficRouterType, string>> = {
   istio: 'istio',
   nginx: 'nginx',
+  alb: 'alb',
+  smi: 'smi',
+  traefik: 'traefik',
   gatewayAPI: `plugins["${GATEWAY_API_PLUGIN}"]`,
 };
 
-/** The routers Vireo implements that `routing` configures, in a fixed order (Istio, NGINX, Gateway API). */
+/** The routers Vireo implements that `routing` configures, in a fixed order (Istio, NGINX, ALB, SMI, Traefik, Gateway API). */
 export function configuredRouterTypes(routing: TrafficRouting | undefined): TrafficRouterType[] {
   if (routing === undefined) return [];
   const types: TrafficRouterType[] = [];
   if (routing.istio !== undefined) types.push('istio');
   if (routing.nginx !== undefined) types.push('nginx');
+  if (routing.alb !== undefined) types.push('alb');
+  if (routing.smi !== undefined) types.push('smi');
+  if (routing.traefik !== undefined) types.push('traefik');
   if (routing.plugins?.[GATEWAY_API_PLUGIN] !== undefined) types.push('gatewayAPI');
   return types;
 }

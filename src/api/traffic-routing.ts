@@ -45,6 +45,40 @@ export const NginxTrafficRoutingSchema = z.object({
 });
 export type NginxTrafficRouting = z.infer<typeof NginxTrafficRoutingSchema>;
 
+/** ALB `stickinessConfig`: duration-based stickiness of the forward action's target groups. */
+export const AlbStickinessConfigSchema = z.object({
+  enabled: z.boolean(),
+  durationSeconds: z.int(),
+});
+
+/**
+ * AWS Load Balancer Controller traffic routing: `ingress` or `ingresses` (one of them), the `servicePort`
+ * the forward action targets, `rootService` (the backend whose action annotation is written; default
+ * `stableService`), `annotationPrefix` (default `alb.ingress.kubernetes.io`) and `stickinessConfig`.
+ */
+export const AlbTrafficRoutingSchema = z.object({
+  ingress: z.string().optional(),
+  ingresses: z.array(z.string()).optional(),
+  servicePort: z.int32(),
+  rootService: z.string().optional(),
+  annotationPrefix: z.string().optional(),
+  stickinessConfig: AlbStickinessConfigSchema.optional(),
+});
+export type AlbTrafficRouting = z.infer<typeof AlbTrafficRoutingSchema>;
+
+/** SMI traffic routing: the TrafficSplit (default: the Rollout's name) and its root Service (default `stableService`). */
+export const SmiTrafficRoutingSchema = z.object({
+  rootService: z.string().optional(),
+  trafficSplitName: z.string().optional(),
+});
+export type SmiTrafficRouting = z.infer<typeof SmiTrafficRoutingSchema>;
+
+/** Traefik traffic routing: the TraefikService whose `spec.weighted.services` carry the split. */
+export const TraefikTrafficRoutingSchema = z.object({
+  weightedTraefikServiceName: z.string(),
+});
+export type TraefikTrafficRouting = z.infer<typeof TraefikTrafficRoutingSchema>;
+
 /** A route the controller owns (created for setHeaderRoute / setMirrorRoute). Order sets precedence. */
 export const ManagedRouteSchema = z.object({ name: z.string() });
 
@@ -58,11 +92,11 @@ export const TrafficRoutingSchema = z.object({
   plugins: z.record(z.string(), preserveUnknown()).optional(),
   managedRoutes: z.array(ManagedRouteSchema).optional(),
   maxTrafficWeight: z.int32().optional(),
-  alb: preserveUnknown().optional(),
-  smi: preserveUnknown().optional(),
+  alb: AlbTrafficRoutingSchema.optional(),
+  smi: SmiTrafficRoutingSchema.optional(),
   ambassador: preserveUnknown().optional(),
   appMesh: preserveUnknown().optional(),
-  traefik: preserveUnknown().optional(),
+  traefik: TraefikTrafficRoutingSchema.optional(),
   apisix: preserveUnknown().optional(),
 });
 export type TrafficRouting = z.infer<typeof TrafficRoutingSchema>;

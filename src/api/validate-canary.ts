@@ -14,7 +14,8 @@ function serviceIssues(canary: CanaryStrategy, path: FieldPath): Issue[] {
   if (canary.pingPong !== undefined) return validatePingPong(canary, path);
   const { canaryService, stableService } = canary;
   if (requiresCanaryServices(canary.trafficRouting)) {
-    const why = 'is required with this trafficRouting (Istio host-level split, NGINX or Gateway API)';
+    const why =
+      'is required with this trafficRouting (Istio host-level split, NGINX, ALB, SMI, Traefik or Gateway API)';
     const missing: Issue[] = [];
     if (!canaryService) missing.push(invalid([...path, 'canaryService'], why));
     if (!stableService) missing.push(invalid([...path, 'stableService'], why));
@@ -122,6 +123,7 @@ function stepContext(canary: CanaryStrategy): StepContext {
       headerRouting: routingCan(routing, 'headerRouting'),
       mirroring: routingCan(routing, 'mirroring'),
     },
+    exactHeaderValuesOnly: routing?.alb !== undefined,
   };
 }
 

@@ -2,15 +2,22 @@ import type { CanaryStrategy } from './canary.js';
 import { type FieldPath, type Issue, invalid } from './issues.js';
 import { GATEWAY_API_PLUGIN } from './traffic-routing.js';
 
+const ROUTER_NAMES = { nginx: 'NGINX', smi: 'SMI', traefik: 'Traefik' } as const;
+
 function routerIssues(canary: CanaryStrategy, canaryPath: FieldPath): Issue[] {
   const routing = canary.trafficRouting;
   const path = [...canaryPath, 'pingPong'];
   const needs =
-    'pingPong needs trafficRouting with istio (host-level split) or plugins["argoproj-labs/gatewayAPI"]';
+    'pingPong needs trafficRouting with istio (host-level split), alb or plugins["argoproj-labs/gatewayAPI"]';
   if (routing === undefined) return [invalid(path, needs)];
   const gatewayApi = routing.plugins?.[GATEWAY_API_PLUGIN] !== undefined;
-  if (routing.istio === undefined && !gatewayApi) return [invalid(path, needs)];
+  if (routing.istio === undefined && routing.alb === undefined && !gatewayApi) return [invalid(path, needs)];
   const issues: Issue[] = [];
+  if (routing.alb !== undefined && !routing.alb.rootService) {
+    const why =
+      'is required with pingPong: the ALB action is written for this Service, which the ping and pong Services share';
+    issues.push(invalid([...canaryPath, 'trafficRouting', 'alb', 'rootService'], why));
+  }
   if (routing.istio?.destinationRule !== undefined) {
     issues.push(
       invalid(
@@ -19,11 +26,12 @@ function routerIssues(canary: CanaryStrategy, canaryPath: FieldPath): Issue[] {
       ),
     );
   }
-  if (routing.nginx !== undefined) {
+  for (const key of ['nginx', 'smi', 'traefik'] as const) {
+    if (routing[key] === undefined) continue;
     issues.push(
       invalid(
-        [...canaryPath, 'trafficRouting', 'nginx'],
-        'the NGINX router needs canaryService and stableService; it cannot be combined with pingPong',
+        [...canaryPath, 'trafficRouting', key],
+        `the ${ROUTER_NAMES[key]} router needs canaryService and stableService; it cannot be combined with pingPong`,
       ),
     );
   }
@@ -54,8 +62,8 @@ function exclusionIssues(canary: CanaryStrategy, canaryPath: FieldPath): Issue[]
 
 /**
  * Checks `spec.strategy.canary.pingPong` (the canary strategy is at `canaryPath`); `[]` when it is not set.
- * Both Services are named and differ; trafficRouting uses Istio's host-level split or the Gateway API
- * plugin (no DestinationRule, no NGINX); `canaryService`/`stableService` are not set (Argo accepts both and
+ * Both Services are named and differ; trafficRouting uses Istio's host-level split, ALB (with
+ * `rootService`, as Argo requires) or the Gateway API plugin (no DestinationRule, no NGINX, SMI or Traefik); `canaryService`/`stableService` are not set (Argo accepts both and
  * then lets the router pick one pair, #3628; Vireo asks for one). Every issue has the offending field path.
  */
 export function validatePingPong(canary: CanaryStrategy, canaryPath: FieldPath): Issue[] {

@@ -21,6 +21,8 @@ export interface StepContext {
   managedRoutes: ReadonlySet<string>;
   /** Whether some configured router can carry `setHeaderRoute` / `setMirrorRoute` steps (`ROUTER_CAPABILITIES`). */
   routeCapabilities: { headerRouting: boolean; mirroring: boolean };
+  /** ALB conditions match header values exactly: `setHeaderRoute` values must then be `exact` (Argo's rule). */
+  exactHeaderValuesOnly?: boolean;
 }
 
 function weightIssues(weight: number, max: number, path: FieldPath): Issue[] {
@@ -97,6 +99,10 @@ function headerRouteIssues(route: SetHeaderRoute, ctx: StepContext, path: FieldP
     if (m.headerValue === undefined)
       issues.push(invalid([...path, 'match', i, 'headerValue'], 'is required'));
     else issues.push(...stringMatchIssues(m.headerValue, [...path, 'match', i, 'headerValue']));
+    if (ctx.exactHeaderValuesOnly && m.headerValue !== undefined && m.headerValue.exact === undefined) {
+      const message = 'the ALB router matches header values exactly: use exact (not prefix or regex)';
+      issues.push(invalid([...path, 'match', i, 'headerValue'], message));
+    }
   });
   return issues;
 }

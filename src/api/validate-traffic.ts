@@ -1,5 +1,6 @@
 import { type FieldPath, type Issue, invalid, parseObject } from './issues.js';
 import {
+  type AlbTrafficRouting,
   GATEWAY_API_PLUGIN,
   GatewayApiConfigSchema,
   type IstioTrafficRouting,
@@ -18,12 +19,16 @@ export function configuredRouters(routing: TrafficRouting): TrafficRouterKey[] {
   );
 }
 
-/** True when the canary needs `canaryService` and `stableService` (Istio host split, NGINX, Gateway API). */
+/**
+ * True when the canary needs `canaryService` and `stableService` (Istio host split, NGINX, ALB, SMI,
+ * Traefik, Gateway API); with `pingPong` the ping and pong Services take that role instead.
+ */
 export function requiresCanaryServices(routing: TrafficRouting | undefined): boolean {
   if (routing === undefined) return false;
   const istioHostSplit = routing.istio !== undefined && routing.istio.destinationRule === undefined;
   const gatewayApi = routing.plugins?.[GATEWAY_API_PLUGIN] !== undefined;
-  return istioHostSplit || routing.nginx !== undefined || gatewayApi;
+  const byWeight = [routing.alb, routing.smi, routing.traefik].some((r) => r !== undefined);
+  return istioHostSplit || routing.nginx !== undefined || gatewayApi || byWeight;
 }
 
 function istioIssues(istio: IstioTrafficRouting, path: FieldPath): Issue[] {
@@ -57,6 +62,28 @@ function nginxIssues(nginx: NginxTrafficRouting, path: FieldPath): Issue[] {
   return [];
 }
 
+/** AWS's valid range of `TargetGroupStickinessConfig.DurationSeconds` (1 s to 7 days). */
+const MAX_STICKINESS_SECONDS = 604_800;
+
+function albIssues(alb: AlbTrafficRouting, path: FieldPath): Issue[] {
+  const single = alb.ingress !== undefined && alb.ingress !== '';
+  const list = alb.ingresses ?? [];
+  const issues: Issue[] = [];
+  if (single === list.length > 0) {
+    issues.push(invalid(path, 'set exactly one of ingress or ingresses (a non-empty list)'));
+  }
+  list.forEach((name, i) => {
+    if (name === '') issues.push(invalid([...path, 'ingresses', i], 'must name an Ingress'));
+  });
+  if (alb.servicePort <= 0) issues.push(invalid([...path, 'servicePort'], 'must be a port number > 0'));
+  const sticky = alb.stickinessConfig;
+  if (sticky?.enabled && (sticky.durationSeconds < 1 || sticky.durationSeconds > MAX_STICKINESS_SECONDS)) {
+    const message = `must be between 1 and ${MAX_STICKINESS_SECONDS} seconds (7 days), got ${sticky.durationSeconds}`;
+    issues.push(invalid([...path, 'stickinessConfig', 'durationSeconds'], message));
+  }
+  return issues;
+}
+
 function gatewayApiIssues(config: unknown, path: FieldPath): Issue[] {
   const parsed = parseObject(GatewayApiConfigSchema, config, path);
   if (!parsed.ok) return parsed.issues;
@@ -88,7 +115,7 @@ function pluginIssues(plugins: TrafficRouting['plugins'], path: FieldPath): Issu
 
 /**
  * Checks `spec.strategy.canary.trafficRouting`: at least one router; routers Vireo lacks are `unsupported`;
- * Istio, NGINX and Gateway API settings are well-formed; `maxTrafficWeight` only with NGINX or plugins.
+ * Istio, NGINX, ALB, Traefik and Gateway API settings are well-formed; `maxTrafficWeight` only with NGINX or plugins.
  */
 export function validateTrafficRouting(routing: TrafficRouting, path: FieldPath): Issue[] {
   const routers = configuredRouters(routing);
@@ -101,6 +128,10 @@ export function validateTrafficRouting(routing: TrafficRouting, path: FieldPath)
   }
   if (routing.istio) issues.push(...istioIssues(routing.istio, [...path, 'istio']));
   if (routing.nginx) issues.push(...nginxIssues(routing.nginx, [...path, 'nginx']));
+  if (routing.alb) issues.push(...albIssues(routing.alb, [...path, 'alb']));
+  if (routing.traefik?.weightedTraefikServiceName === '') {
+    issues.push(invalid([...path, 'traefik', 'weightedTraefikServiceName'], 'must name a TraefikService'));
+  }
   issues.push(...pluginIssues(routing.plugins, [...path, 'plugins']));
   issues.push(...maxWeightIssues(routing, [...path, 'maxTrafficWeight']));
   const managed = routing.managedRoutes ?? [];

@@ -28,6 +28,11 @@ export interface ControllerFlags {
   allowFileGitRemotes: boolean;
   /** Argo's `--instance-id`: only Rollouts carrying this controller-instance label (none: only unlabelled ones). */
   instanceId?: string;
+  /** Argo's `--traffic-split-api-version`: the SMI TrafficSplit version (default v1alpha1). */
+  trafficSplitApiVersion: string;
+  /** Argo's `--traefik-api-group` and the version part of `--traefik-api-version` (default traefik.io, v1alpha1). */
+  traefikApiGroup: string;
+  traefikApiVersion: string;
 }
 
 /** A configuration error; its message names the flag or environment variable at fault. */
@@ -55,6 +60,11 @@ const duration = z.string().transform((text, ctx) => {
 });
 
 const switchValue = z.enum(['true', 'false', '1', '0']).transform((v) => v === 'true' || v === '1');
+const notSupported = (what: string) =>
+  switchValue.refine(
+    (on) => !on,
+    `${what} is not supported by Vireo (AWS target-group verification stays off)`,
+  );
 const optionalText = z
   .string()
   .optional()
@@ -82,6 +92,14 @@ const schema = z.object({
   'prometheus-address': optionalText,
   'instance-id': optionalText,
   'allow-file-git-remotes': switchValue,
+  'traffic-split-api-version': z.enum(['v1alpha1', 'v1alpha2', 'v1alpha3', 'v1alpha4']),
+  'traefik-api-group': z.string().regex(/^[a-z0-9.-]+$/, 'expected an API group such as traefik.io'),
+  'traefik-api-version': z
+    .string()
+    .regex(/^([a-z0-9.-]+\/)?v[0-9a-z]+$/, 'expected an apiVersion such as traefik.io/v1alpha1')
+    .transform((text) => text.slice(text.lastIndexOf('/') + 1)),
+  'aws-verify-target-group': notSupported('weight verification'),
+  'alb-verify-weight': notSupported('weight verification'),
 });
 
 type RawValues = Record<string, string | undefined>;
@@ -151,6 +169,9 @@ export function parseControllerFlags(argv: string[], env: RawValues): Controller
     prometheusAddress: v['prometheus-address'],
     allowFileGitRemotes: v['allow-file-git-remotes'],
     instanceId: v['instance-id'],
+    trafficSplitApiVersion: v['traffic-split-api-version'],
+    traefikApiGroup: v['traefik-api-group'],
+    traefikApiVersion: v['traefik-api-version'],
   };
 }
 

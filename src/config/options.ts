@@ -67,6 +67,38 @@ export const CONFIG_OPTIONS: readonly ConfigOption[] = [
     help: 'default Prometheus address for metrics without one',
   },
   {
+    flag: 'traffic-split-api-version',
+    env: 'VIREO_TRAFFIC_SPLIT_API_VERSION',
+    default: 'v1alpha1',
+    help: "SMI TrafficSplit version Vireo reads and writes (Argo's flag): v1alpha1, v1alpha2, v1alpha3 or v1alpha4",
+  },
+  {
+    flag: 'traefik-api-group',
+    env: 'VIREO_TRAEFIK_API_GROUP',
+    default: 'traefik.io',
+    help: "API group of TraefikServices (Argo's flag; traefik.containo.us for Traefik v2)",
+  },
+  {
+    flag: 'traefik-api-version',
+    env: 'VIREO_TRAEFIK_API_VERSION',
+    default: 'traefik.io/v1alpha1',
+    help: "apiVersion of TraefikServices (Argo's flag; the part after the last / is the version)",
+  },
+  {
+    flag: 'aws-verify-target-group',
+    env: 'VIREO_AWS_VERIFY_TARGET_GROUP',
+    default: 'false',
+    boolean: true,
+    help: "Argo's ALB target-group verification through the AWS API: not supported, refused when set",
+  },
+  {
+    flag: 'alb-verify-weight',
+    env: 'VIREO_ALB_VERIFY_WEIGHT',
+    default: 'false',
+    boolean: true,
+    help: 'deprecated name of --aws-verify-target-group (Argo); refused when set',
+  },
+  {
     flag: 'allow-file-git-remotes',
     env: 'VIREO_ALLOW_FILE_GIT_REMOTES',
     default: 'false',

@@ -28,6 +28,10 @@ export const Resources = {
   virtualServices: { group: 'networking.istio.io', version: 'v1beta1', plural: 'virtualservices' },
   destinationRules: { group: 'networking.istio.io', version: 'v1beta1', plural: 'destinationrules' },
   httpRoutes: { group: 'gateway.networking.k8s.io', version: 'v1', plural: 'httproutes' },
+  /** Argo's default TrafficSplit version; `--traffic-split-api-version` picks another. */
+  trafficSplits: { group: 'split.smi-spec.io', version: 'v1alpha1', plural: 'trafficsplits' },
+  /** Argo's default Traefik group and version; `--traefik-api-group` / `--traefik-api-version` pick others. */
+  traefikServices: { group: 'traefik.io', version: 'v1alpha1', plural: 'traefikservices' },
 } as const satisfies Record<string, ResourceType>;
 
 /** The collection each `spec.workloadRef` kind is read from. */

@@ -24,7 +24,8 @@ export type RouteIssueReason =
   | 'Unsupported'
   | 'NoHttpRoute'
   | 'ObjectNotFound'
-  | 'NotControlled';
+  | 'NotControlled'
+  | 'MalformedObject';
 
 /**
  * A clear problem a router found in an object it would edit. Invariant: when an edit function returns

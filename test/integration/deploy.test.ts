@@ -57,6 +57,16 @@ const CLUSTER_RULES: PolicyRule[] = [
     resources: ['ingresses'],
     verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
   },
+  {
+    apiGroups: ['split.smi-spec.io'],
+    resources: ['trafficsplits'],
+    verbs: ['get', 'list', 'watch', 'create', 'update'],
+  },
+  {
+    apiGroups: ['traefik.io', 'traefik.containo.us'],
+    resources: ['traefikservices'],
+    verbs: ['get', 'list', 'watch', 'update'],
+  },
   { apiGroups: [''], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['events.k8s.io'], resources: ['events'], verbs: ['create', 'patch'] },
   { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['get', 'create', 'update'] },

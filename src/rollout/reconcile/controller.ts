@@ -14,7 +14,7 @@ import type { RouterFactory } from '../../traffic/router-set.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { reconcileRollout } from './reconciler.js';
-import { TrafficWatch } from './traffic-watch.js';
+import { TrafficWatch, type TrafficWatchOptions } from './traffic-watch.js';
 import { WorkloadWatch } from './workload-watch.js';
 
 /** How the Rollout controller is wired. */
@@ -34,6 +34,8 @@ export interface RolloutControllerOptions {
   routers: RouterFactory;
   /** Argo's `--instance-id`: Rollouts and AnalysisRuns are watched through `instanceSelector`. */
   instanceId?: string;
+  /** Traffic collections read from another API version or group than the default (router flags). */
+  trafficResources?: TrafficWatchOptions['resources'];
 }
 
 function ownerRolloutKey(obj: KubeObject): string | undefined {
@@ -78,7 +80,7 @@ export class RolloutController {
     const enqueue = (key: string) => this.queue.add(key);
     const { routers } = opts;
     const watchOptions = { kc, client, clock, logger, namespace, rollouts: this.rollouts, enqueue, routers };
-    this.traffic = new TrafficWatch(watchOptions);
+    this.traffic = new TrafficWatch({ ...watchOptions, resources: opts.trafficResources });
     this.workloads = new WorkloadWatch(watchOptions);
   }
 

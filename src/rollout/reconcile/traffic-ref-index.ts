@@ -3,7 +3,14 @@ import type { KubeObject } from '../../kube/types.js';
 import { objectKey } from '../../kube/types.js';
 
 /** The collections a Rollout's traffic routing refers to (plural resource names). */
-export type TrafficKind = 'services' | 'virtualservices' | 'destinationrules' | 'ingresses' | 'httproutes';
+export type TrafficKind =
+  | 'services'
+  | 'virtualservices'
+  | 'destinationrules'
+  | 'ingresses'
+  | 'trafficsplits'
+  | 'traefikservices'
+  | 'httproutes';
 
 /** One object a Rollout refers to through its canary strategy. */
 export interface TrafficRef {
@@ -56,6 +63,22 @@ function nginxRefs(nginx: Loose, rollout: string, namespace: string): TrafficRef
   ]);
 }
 
+function albRefs(alb: Loose, namespace: string): TrafficRef[] {
+  const names = [text(alb.ingress), ...texts(alb.ingresses)].filter((n): n is string => n !== undefined);
+  return names.map((name) => ({ kind: 'ingresses', namespace, name }));
+}
+
+/** The TrafficSplit of `smi` (set, even as `{}`): `trafficSplitName`, else the Rollout's name. */
+function smiRefs(smi: unknown, rollout: string, namespace: string): TrafficRef[] {
+  if (typeof smi !== 'object' || smi === null || Array.isArray(smi)) return [];
+  return [{ kind: 'trafficsplits', namespace, name: text(record(smi).trafficSplitName) ?? rollout }];
+}
+
+function traefikRefs(traefik: Loose, namespace: string): TrafficRef[] {
+  const name = text(traefik.weightedTraefikServiceName);
+  return name === undefined ? [] : [{ kind: 'traefikservices', namespace, name }];
+}
+
 function gatewayRefs(config: Loose, namespace: string): TrafficRef[] {
   const ns = text(config.namespace) ?? namespace;
   const many = Array.isArray(config.httpRoutes) ? config.httpRoutes.map((r) => text(record(r).name)) : [];
@@ -67,7 +90,8 @@ function gatewayRefs(config: Loose, namespace: string): TrafficRef[] {
 /**
  * Every object the raw Rollout `obj` refers to for traffic: `canaryService`/`stableService` and the
  * `pingPong` Services, Istio VirtualServices (`name.namespace` honoured) and DestinationRule, NGINX stable
- * Ingresses and the canary Ingresses Vireo derives from them, Gateway API HTTPRoutes. Reads the raw object defensively: a malformed
+ * Ingresses and the canary Ingresses Vireo derives from them, ALB Ingresses, the SMI TrafficSplit, the
+ * Traefik TraefikService, Gateway API HTTPRoutes. Reads the raw object defensively: a malformed
  * field contributes nothing, never an exception.
  */
 export function trafficRefsOf(obj: KubeObject): TrafficRef[] {
@@ -85,6 +109,9 @@ export function trafficRefsOf(obj: KubeObject): TrafficRef[] {
     ...services,
     ...istioRefs(record(routing.istio), namespace),
     ...nginxRefs(record(routing.nginx), rollout, namespace),
+    ...albRefs(record(routing.alb), namespace),
+    ...smiRefs(routing.smi, rollout, namespace),
+    ...traefikRefs(record(routing.traefik), namespace),
     ...gatewayRefs(record(record(routing.plugins)[GATEWAY_API_PLUGIN]), namespace),
   ];
 }

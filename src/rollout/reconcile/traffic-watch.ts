@@ -25,6 +25,11 @@ export interface TrafficWatchOptions {
   enqueue(key: string): void;
   /** Builds the routers whose routing a removed or deleted Rollout leaves behind (clean-up). */
   routers?: RouterFactory;
+  /**
+   * The collection a kind is read from when a flag chose another API version or group than the default
+   * (e.g. `--traffic-split-api-version`); the informer of that kind watches it instead.
+   */
+  resources?: Partial<Record<TrafficKind, ResourceType>>;
 }
 
 const WATCHED: readonly [TrafficKind, ResourceType][] = [
@@ -32,12 +37,14 @@ const WATCHED: readonly [TrafficKind, ResourceType][] = [
   ['ingresses', Resources.ingresses],
   ['virtualservices', Resources.virtualServices],
   ['destinationrules', Resources.destinationRules],
+  ['trafficsplits', Resources.trafficSplits],
+  ['traefikservices', Resources.traefikServices],
   ['httproutes', Resources.httpRoutes],
 ];
 
 /**
  * Watches the objects Rollouts route traffic through (Services, Ingresses, Istio VirtualServices and
- * DestinationRules, Gateway API HTTPRoutes) and maps every change to the Rollouts that refer to it, so a
+ * DestinationRules, SMI TrafficSplits, TraefikServices, Gateway API HTTPRoutes) and maps every change to the Rollouts that refer to it, so a
  * hand edit of a weight or selector is healed by a reconcile within moments, and Services and routes are
  * read from caches instead of the API. Invariants: a collection whose API is not served (CRD not
  * installed: 404) or not readable (403) is skipped at start with a log line, never blocking sync or
@@ -83,12 +90,18 @@ export class TrafficWatch implements CacheSet<TrafficKind> {
 
   /** Probes each collection, starts the informers of those served and waits until they have synced. */
   async start(): Promise<void> {
-    const served = await Promise.all(WATCHED.map(([kind, res]) => this.probe(kind, res)));
-    const started = WATCHED.filter((_, i) => served[i]).map(([kind, res]) => {
-      const informer = this.informer(kind, res);
-      this.informers.set(kind, informer);
-      return informer;
-    });
+    const watched = WATCHED.map(([kind, res]): [TrafficKind, ResourceType] => [
+      kind,
+      this.opts.resources?.[kind] ?? res,
+    ]);
+    const served = await Promise.all(watched.map(([kind, res]) => this.probe(kind, res)));
+    const started = watched
+      .filter((_, i) => served[i])
+      .map(([kind, res]) => {
+        const informer = this.informer(kind, res);
+        this.informers.set(kind, informer);
+        return informer;
+      });
     await Promise.all(started.map((i) => i.start()));
     await Promise.all(started.map((i) => i.waitForSync()));
   }

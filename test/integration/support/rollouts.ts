@@ -227,8 +227,11 @@ export interface EngineEnv {
   stop(): Promise<void>;
 }
 
-/** Creates a namespace and starts the controller watching only it, as the ServiceAccount of deploy/rbac.yaml. */
-export async function startEngine(prefix: string): Promise<EngineEnv> {
+/**
+ * Creates a namespace and starts the controller watching only it, as the ServiceAccount of deploy/rbac.yaml;
+ * `args` are extra controller flags.
+ */
+export async function startEngine(prefix: string, args: string[] = []): Promise<EngineEnv> {
   const kc = adminKubeConfig();
   const namespace = await createNamespace(kc, prefix);
   const dir = mkdtempSync(join(tmpdir(), `vireo-${prefix}-`));
@@ -236,7 +239,7 @@ export async function startEngine(prefix: string): Promise<EngineEnv> {
   const controller = await startControllerProcess({
     kubeconfigPath: kubeconfig,
     logPath: join(dir, 'controller.log'),
-    args: [`--namespace=${namespace}`, '--no-leader-elect', '--log-level=debug'],
+    args: [`--namespace=${namespace}`, '--no-leader-elect', '--log-level=debug', ...args],
   });
   const stop = async () => {
     await controller.process.stop();

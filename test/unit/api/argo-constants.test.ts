@@ -50,6 +50,11 @@ const ARGO: Record<string, [value: string, source: string]> = {
     'rollout.argoproj.io/workload-generation',
     'ar:utils/annotations/annotations.go WorkloadGenerationAnnotation',
   ],
+  MANAGED_ALB_ANNOTATIONS_ANNOTATION: [
+    'rollouts.argoproj.io/managed-alb-annotations',
+    'ar:utils/ingress/ingress.go ManagedAnnotations',
+  ],
+  ALB_ANNOTATION_PREFIX: ['alb.ingress.kubernetes.io', 'ar:utils/ingress/ingress.go ALBIngressAnnotation'],
   'PAUSE_REASON.canaryPauseStep': [
     'CanaryPauseStep',
     'ar:pkg/apis/rollouts/v1alpha1/types.go PauseReasonCanaryPauseStep',

@@ -54,6 +54,9 @@ const pingPong = {
 
 const validRollouts: Record<string, Edits> = {
   'valid baseline': {},
+  ALB: router('alb', { ingress: 'i', servicePort: 80 }),
+  SMI: router('smi', { rootService: 'x' }),
+  Traefik: router('traefik', { weightedTraefikServiceName: 'x' }),
   pingPong,
   'pingPong with the Gateway API plugin': { ...pingPong, ...gateway({ httpRoute: 'h' }) },
   rollbackWindow: { 'spec.rollbackWindow': { revisions: 3 } },
@@ -212,10 +215,7 @@ const malformedRollouts: Record<string, Edits> = {
 
 /** unsupported.test.ts */
 const unsupportedRollouts: Record<string, Edits> = {
-  ALB: router('alb', { ingress: 'i', servicePort: 80 }),
-  SMI: router('smi', { rootService: 'x' }),
   AppMesh: router('appMesh', { virtualService: { name: 'x' } }),
-  Traefik: router('traefik', { weightedTraefikServiceName: 'x' }),
   Ambassador: router('ambassador', { mappings: ['m'] }),
   APISIX: router('apisix', { route: { name: 'r' } }),
   'another router plugin': router('plugins', { 'argoproj-labs/contour': { httpProxy: 'x' } }),

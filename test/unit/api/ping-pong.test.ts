@@ -66,18 +66,30 @@ describe('validating pingPong', () => {
   it('accepts pingPong with Istio host-level routing and with the Gateway API plugin', () => {
     expect(issuesOf({ pingPong: PING_PONG })).toEqual([]);
     expect(issuesOf({ pingPong: PING_PONG, trafficRouting: GATEWAY })).toEqual([]);
+    const alb = { alb: { ingress: 'web', servicePort: 80, rootService: 'web-root' } };
+    expect(issuesOf({ pingPong: PING_PONG, trafficRouting: alb })).toEqual([]);
   });
 
   it.each([
     [
       'no trafficRouting',
       { pingPong: PING_PONG, trafficRouting: undefined },
-      'spec.strategy.canary.pingPong: pingPong needs trafficRouting with istio (host-level split) or plugins["argoproj-labs/gatewayAPI"]',
+      'spec.strategy.canary.pingPong: pingPong needs trafficRouting with istio (host-level split), alb or plugins["argoproj-labs/gatewayAPI"]',
     ],
     [
       'NGINX only',
       { pingPong: PING_PONG, trafficRouting: { nginx: { stableIngress: 'web' } } },
-      'spec.strategy.canary.pingPong: pingPong needs trafficRouting with istio (host-level split) or plugins["argoproj-labs/gatewayAPI"]',
+      'spec.strategy.canary.pingPong: pingPong needs trafficRouting with istio (host-level split), alb or plugins["argoproj-labs/gatewayAPI"]',
+    ],
+    [
+      'ALB without rootService',
+      { pingPong: PING_PONG, trafficRouting: { alb: { ingress: 'web', servicePort: 80 } } },
+      'spec.strategy.canary.trafficRouting.alb.rootService: is required with pingPong: the ALB action is written for this Service, which the ping and pong Services share',
+    ],
+    [
+      'SMI next to Istio',
+      { pingPong: PING_PONG, trafficRouting: { ...ISTIO, smi: {} } },
+      'spec.strategy.canary.trafficRouting.smi: the SMI router needs canaryService and stableService; it cannot be combined with pingPong',
     ],
     [
       'NGINX next to Istio',

@@ -32,6 +32,10 @@ describe('one capability table per router (ROUTER_CAPABILITIES), read by validat
     ['the Gateway API plugin', 'setMirrorRoute', { plugins: GATEWAY }, MIRROR_STEP, 1],
     ['nginx', 'setHeaderRoute', { nginx: { stableIngress: 'demo' } }, aHeaderRouteStep(), 1],
     ['nginx', 'setMirrorRoute', { nginx: { stableIngress: 'demo' } }, MIRROR_STEP, 1],
+    ['alb', 'setHeaderRoute', { alb: { ingress: 'demo', servicePort: 80 } }, aHeaderRouteStep(), 0],
+    ['alb', 'setMirrorRoute', { alb: { ingress: 'demo', servicePort: 80 } }, MIRROR_STEP, 1],
+    ['smi', 'setHeaderRoute', { smi: {} }, aHeaderRouteStep(), 1],
+    ['traefik', 'setHeaderRoute', { traefik: { weightedTraefikServiceName: 'demo' } }, aHeaderRouteStep(), 1],
   ])('with %s, a %s step gets %i issue(s) about the router', (_name, kind, routing, step, count) => {
     const issues = stepIssues(withRouting(routing, step), kind);
     expect(issues).toHaveLength(count as number);

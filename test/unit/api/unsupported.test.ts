@@ -15,35 +15,11 @@ const STEP_KINDS = '(supported: setWeight, pause, analysis, setCanaryScale, setH
 
 const unsupportedCases: Unsupported[] = [
   [
-    'ALB',
-    (r) => {
-      canary(r).trafficRouting.alb = { ingress: 'i', servicePort: 80 };
-    },
-    'spec.strategy.canary.trafficRouting.alb',
-    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
-  ],
-  [
-    'SMI',
-    (r) => {
-      canary(r).trafficRouting.smi = { rootService: 'x' };
-    },
-    'spec.strategy.canary.trafficRouting.smi',
-    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
-  ],
-  [
     'AppMesh',
     (r) => {
       canary(r).trafficRouting.appMesh = { virtualService: { name: 'x' } };
     },
     'spec.strategy.canary.trafficRouting.appMesh',
-    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
-  ],
-  [
-    'Traefik',
-    (r) => {
-      canary(r).trafficRouting.traefik = { weightedTraefikServiceName: 'x' };
-    },
-    'spec.strategy.canary.trafficRouting.traefik',
     'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
   ],
   [

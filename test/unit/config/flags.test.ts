@@ -85,6 +85,29 @@ describe('controller configuration', () => {
     expect(failure(['--leader-election-renew-deadline=20s'])).toMatch(/renew-deadline: must be shorter/);
   });
 
+  it("takes Argo's router flags; refuses AWS target-group verification instead of skipping it", () => {
+    expect(parse([])).toMatchObject({
+      trafficSplitApiVersion: 'v1alpha1',
+      traefikApiGroup: 'traefik.io',
+      traefikApiVersion: 'v1alpha1',
+    });
+    const flags = parse([
+      '--traffic-split-api-version=v1alpha4',
+      '--traefik-api-group=traefik.containo.us',
+      '--traefik-api-version=traefik.containo.us/v1alpha1',
+    ]);
+    expect(flags).toMatchObject({
+      trafficSplitApiVersion: 'v1alpha4',
+      traefikApiGroup: 'traefik.containo.us',
+      traefikApiVersion: 'v1alpha1',
+    });
+    expect(failure(['--traffic-split-api-version=v2'])).toMatch(/^--traffic-split-api-version: /);
+    expect(failure(['--aws-verify-target-group'])).toMatch(/^--aws-verify-target-group: .*not supported/);
+    expect(failure([], { VIREO_ALB_VERIFY_WEIGHT: 'true' })).toMatch(
+      /^VIREO_ALB_VERIFY_WEIGHT \(environment\): /,
+    );
+  });
+
   it("puts the Lease in the flag's namespace, else the kubeconfig context's, else default", () => {
     expect(controllerNamespace({ leaderElectionNamespace: 'le' }, 'ctx').namespace).toBe('le');
     expect(controllerNamespace({}, 'ctx')).toEqual({

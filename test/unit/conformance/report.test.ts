@@ -81,7 +81,7 @@ describe('suite selection', () => {
       'Canary',
       'RollbackWindow',
     ]);
-    expect(selectSuites(undefined)).toHaveLength(9);
+    expect(selectSuites(undefined)).toHaveLength(10);
     expect(() => selectSuites('Nope')).toThrow(/matches no suite/);
   });
 });

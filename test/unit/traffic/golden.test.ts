@@ -1,4 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { AlbEditSpec } from '../../../src/traffic/alb/actions.js';
+import { editAlbIngress } from '../../../src/traffic/alb/ingress.js';
 import { editHTTPRoute, type HttpRouteEditSpec } from '../../../src/traffic/gatewayapi/http-route.js';
 import { editDestinationRule } from '../../../src/traffic/istio/destination-rule.js';
 import type { IstioDestinationRuleRef } from '../../../src/traffic/istio/route-select.js';
@@ -7,7 +9,18 @@ import {
   type VirtualServiceEditSpec,
 } from '../../../src/traffic/istio/virtual-service.js';
 import { buildCanaryIngress, type CanaryIngressInput } from '../../../src/traffic/nginx/canary-ingress.js';
+import type { Ingress } from '../../../src/traffic/nginx/ingress-types.js';
 import type { EditResult } from '../../../src/traffic/router.js';
+import {
+  editTrafficSplit,
+  type TrafficSplit,
+  type TrafficSplitSpec,
+} from '../../../src/traffic/smi/traffic-split.js';
+import {
+  editTraefikService,
+  type TraefikEditSpec,
+  type TraefikService,
+} from '../../../src/traffic/traefik/traefik-service.js';
 import { desired, frozenCopy, type GoldenCase, goldenCases, issueMatchers } from './helpers.js';
 
 type Runner = (c: GoldenCase) => EditResult<unknown>;
@@ -26,6 +39,19 @@ const runners: Record<string, Runner> = {
   },
   gatewayapi: (c) =>
     editHTTPRoute(frozenCopy(c.before), c.spec as unknown as HttpRouteEditSpec, desired(c.desired)),
+  alb: (c) =>
+    editAlbIngress(frozenCopy(c.before) as Ingress, c.spec as unknown as AlbEditSpec, desired(c.desired)),
+  smi: (c) => {
+    const spec = c.spec as unknown as TrafficSplitSpec;
+    const before = frozenCopy(c.before) as TrafficSplit;
+    return { object: editTrafficSplit(before, spec, desired(c.desired), 'shop'), issues: [] };
+  },
+  traefik: (c) =>
+    editTraefikService(
+      frozenCopy(c.before) as TraefikService,
+      c.spec as unknown as TraefikEditSpec,
+      desired(c.desired),
+    ),
 };
 
 describe.each(Object.keys(runners))('golden %s', (folder) => {

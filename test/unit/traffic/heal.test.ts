@@ -86,12 +86,15 @@ describe('route problems as InvalidSpec', () => {
   });
 
   it('maps route issues to the router field and the object path', () => {
-    const mapped = routeIssueAsReference({
-      reason: 'UnexpectedDestination',
-      object: { kind: 'HTTPRoute', name: 'web', namespace: 'shop' },
-      path: 'spec.rules[0].backendRefs[2].weight',
-      message: 'backend "other" has weight 10',
-    });
+    const mapped = routeIssueAsReference(
+      {
+        reason: 'UnexpectedDestination',
+        object: { kind: 'HTTPRoute', name: 'web', namespace: 'shop' },
+        path: 'spec.rules[0].backendRefs[2].weight',
+        message: 'backend "other" has weight 10',
+      },
+      'gatewayAPI',
+    );
     expect(mapped).toEqual({
       path: 'spec.strategy.canary.trafficRouting.plugins["argoproj-labs/gatewayAPI"]',
       message: 'HTTPRoute "shop/web" spec.rules[0].backendRefs[2].weight: backend "other" has weight 10',

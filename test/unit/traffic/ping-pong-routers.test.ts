@@ -103,3 +103,37 @@ describe('routers with pingPong', () => {
     expect(observed).toMatchObject({ canaryWeight: 40, stableWeight: 60 });
   });
 });
+
+describe('ALB with pingPong', () => {
+  const ALB = { alb: { ingress: 'web', servicePort: 80, rootService: 'web-root' } };
+
+  function seedIngress(client: FakeKubeClient): void {
+    const backend = { service: { name: 'web-root', port: { name: 'use-annotation' } } };
+    client.seed(Resources.ingresses, {
+      apiVersion: 'networking.k8s.io/v1',
+      kind: 'Ingress',
+      metadata: { name: 'web', namespace: NS },
+      spec: { rules: [{ http: { paths: [{ path: '/*', pathType: 'ImplementationSpecific', backend }] } }] },
+    } as KubeObject);
+  }
+
+  async function actionWeights(client: FakeKubeClient): Promise<Record<string, number>> {
+    const ingress = await client.get(Resources.ingresses, NS, 'web');
+    const text = ingress.metadata?.annotations?.['alb.ingress.kubernetes.io/actions.web-root'] ?? '{}';
+    const groups = (
+      JSON.parse(text) as { ForwardConfig: { TargetGroups: { ServiceName: string; Weight: number }[] } }
+    ).ForwardConfig.TargetGroups;
+    return Object.fromEntries(groups.map((g) => [g.ServiceName, g.Weight]));
+  }
+
+  it('the rootService action forwards to ping and pong by their roles, and swaps with them', async () => {
+    const client = new FakeKubeClient();
+    seedIngress(client);
+    const routers = createTrafficRouters(client, pingPongRollout(ALB, 'ping'));
+    expect((await applyTrafficToAll(routers, desiredTrafficOf({ canaryWeight: 25 }))).issues).toEqual([]);
+    expect(await actionWeights(client)).toEqual({ ping: 75, pong: 25 });
+    const swapped = createTrafficRouters(client, pingPongRollout(ALB, 'pong'));
+    expect((await applyTrafficToAll(swapped, desiredTrafficOf({ canaryWeight: 0 }))).issues).toEqual([]);
+    expect(await actionWeights(client)).toEqual({ ping: 0, pong: 100 });
+  });
+});

@@ -68,7 +68,9 @@ describe('createTrafficRouters', () => {
   const client = new FakeKubeClient();
   it.each([
     [undefined, []],
-    [{ alb: { ingress: 'x' } }, []],
+    [{ alb: { ingress: 'x' } }, ['alb']],
+    [{ smi: {} }, ['smi']],
+    [{ traefik: { weightedTraefikServiceName: 't' } }, ['traefik']],
     [{ istio: { virtualService: { name: 'vs' } } }, ['istio']],
     [{ nginx: { stableIngress: 'ing' } }, ['nginx']],
     [{ plugins: { 'argoproj-labs/gatewayAPI': { httpRoute: 'r' } } }, ['gatewayAPI']],

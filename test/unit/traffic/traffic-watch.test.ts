@@ -61,11 +61,13 @@ describe('TrafficWatch', () => {
       'httproutes',
       'ingresses',
       'services',
+      'traefikservices',
+      'trafficsplits',
       'virtualservices',
     ]);
     expect(watch.cache('virtualservices')).toBeUndefined();
     expect(watch.hasSynced()).toBe(true);
-    expect(logger.lines.filter((l) => l.level === 'info')).toHaveLength(5);
+    expect(logger.lines.filter((l) => l.level === 'info')).toHaveLength(7);
     await watch.stop();
   });
 });

@@ -1,7 +1,7 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../../harness/wait.js';
 import { abortPatch, retryPatch } from '../../../src/api/user-commands.js';
-import { pollUntil } from '../../cluster/wait.js';
 import { canaryRollout, imagePatch } from './canary.js';
 import { type EngineEnv, hashOf, type RolloutObject, specReplicas, startEngine } from './rollouts.js';
 import { createServices, type TrafficEnv, trafficEnvOf } from './traffic.js';

@@ -57,7 +57,7 @@ function scripted(name: string, issues: RouteIssue[], log: string[], changed = t
   };
   return {
     type: 'istio',
-    capabilities: { headerRouting: false, mirroring: false, reportsWeight: false },
+    capabilities: { headerRouting: false, mirroring: false, reportsWeight: false, experimentWeights: false },
     observe: async () => observed,
     prepare,
     cleanup: async () => ({ changed: false, issues: [] }),

@@ -5,7 +5,7 @@ import type { KubeObject } from '../../src/kube/types.js';
 import { pollUntil } from '../cluster/wait.js';
 import { experimentHealth } from '../support/argocd/health.js';
 import { createTemplate } from './support/analysis.js';
-import { canaryRollout, imagePatch } from './support/canary.js';
+import { canaryRollout } from './support/canary.js';
 import { jobMetric } from './support/jobs.js';
 import { available, type EngineEnv, hashOf, type RolloutObject, startEngine } from './support/rollouts.js';
 import {
@@ -57,6 +57,17 @@ interface CanaryStatus {
 const canaryStatus = (r: RolloutObject): CanaryStatus =>
   (r.status as { canary?: CanaryStatus } | undefined)?.canary ?? {};
 
+/**
+ * The pod template of `image` with an HTTP port: an Experiment creates a template's Service only when its
+ * pods expose ports (as Argo), and the weights go to those Services. A merge patch replaces the container
+ * list, so every update restates the port.
+ */
+const podTemplate = (image: string) => ({
+  metadata: { labels: { app: 'shop' } },
+  spec: { containers: [{ name: 'app', image, ports: [{ name: 'http', containerPort: 8080 }] }] },
+});
+const imagePatch = (image: string) => ({ template: podTemplate(image) });
+
 /** What one observation saw: the route (read first), then the ReplicaSets and the Rollout. */
 interface Observation {
   weights: Record<string, number>;
@@ -103,20 +114,31 @@ describe('Istio canary with an experiment step (weights to the Experiment Servic
     return { weights, sets, rollout };
   };
 
-  /** Polls `observe` until `done` holds, checking the invariants at every observation. */
+  /** Polls `observe` until `done` holds, checking the invariants at every observation; a timeout says what it saw last. */
   const watch = <T>(
     description: string,
     done: (o: Observation) => T | false,
     seen?: (o: Observation) => void,
-  ) =>
-    pollUntil(
+  ) => {
+    let last: Observation | undefined;
+    return pollUntil(
       async () => {
         const o = await observe();
+        last = o;
         seen?.(o);
         return done(o);
       },
-      { timeoutMs: 150_000, intervalMs: 200, description },
-    );
+      { timeoutMs: 200_000, intervalMs: 250, description },
+    ).catch(async (err: Error) => {
+      const seenExperiments = (await experiments()).map((e) => [
+        e.metadata?.name,
+        e.status?.phase,
+        e.spec.terminate,
+      ]);
+      const detail = { weights: last?.weights, status: last?.rollout.status, experiments: seenExperiments };
+      throw new Error(`${err.message}; last seen: ${JSON.stringify(detail)}`);
+    });
+  };
 
   beforeAll(async () => {
     env = await startEngine('istio-experiment');
@@ -126,7 +148,6 @@ describe('Istio canary with an experiment step (weights to the Experiment Servic
     await t.client.create(Resources.virtualServices, t.namespace, vs);
     await createTemplate(env, 'job-pass', { metrics: [jobMetric('job', 0)] });
     await createTemplate(env, 'job-fail', { metrics: [jobMetric('job', 1)] });
-    await createTemplate(env, 'job-hold', { metrics: [jobMetric('job', undefined)] });
     const canary = {
       canaryService: 'shop-canary',
       stableService: 'shop-stable',
@@ -134,9 +155,13 @@ describe('Istio canary with an experiment step (weights to the Experiment Servic
       trafficRouting: { istio: { virtualService: { name: 'shop', routes: ['primary'] } } },
     };
     const steps = stepsWith('job-pass', '8s');
-    await env.api.create(canaryRollout('shop', 'registry.example/shop:1', { replicas: 4, steps, canary }));
+    const rollout = canaryRollout('shop', 'registry.example/shop:1', { replicas: 4, steps, canary });
+    await env.api.create({
+      ...rollout,
+      spec: { ...(rollout as { spec: object }).spec, ...imagePatch('registry.example/shop:1') },
+    });
     await env.api.waitFor('shop', 'a Healthy first deploy', (r) => r.status?.phase === 'Healthy');
-  });
+  }, 300_000);
   afterAll(async () => {
     await env?.stop();
   });
@@ -184,13 +209,13 @@ describe('Istio canary with an experiment step (weights to the Experiment Servic
     expect(canaryStatus(done.rollout).currentExperiment).toBeUndefined();
     const reasons = (await env.api.events('shop')).map((e) => e.reason);
     expect(reasons).toContain('ExperimentCreated');
-  });
+  }, 300_000);
 
   it('terminates the running Experiment when the Rollout is updated, and aborts when the next one fails', async () => {
     const stable = (await env.api.get('shop')).status?.stableRS ?? '';
     await env.api.patchSpec('shop', {
       ...imagePatch('registry.example/shop:3'),
-      strategy: { canary: { steps: stepsWith('job-hold', '1h') } },
+      strategy: { canary: { steps: stepsWith('job-pass', '1h') } },
     });
     const held = await watch('the v3 Experiment to carry traffic', (o) => {
       const name = canaryStatus(o.rollout).currentExperiment;
@@ -230,5 +255,5 @@ describe('Istio canary with an experiment step (weights to the Experiment Servic
     );
     expect(v4?.status?.phase).toBe('Failed');
     expect(experimentHealth({ status: v4?.status }).status).toBe('Degraded');
-  });
+  }, 400_000);
 });

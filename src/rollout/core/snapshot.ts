@@ -30,21 +30,6 @@ export interface ExperimentTemplateView {
   podTemplateHash?: string;
 }
 
-/**
- * What the planner needs of one Experiment the Rollout owns (created by an `experiment` step); `phase` is
- * absent before the Experiment controller's first pass.
- */
-export interface ExperimentView {
-  name: string;
-  labels: Readonly<Record<string, string>>;
-  phase?: string;
-  message?: string;
-  terminate?: boolean;
-  /** `metadata.creationTimestamp` (RFC 3339): orders the history. */
-  createdAt?: string;
-  templateStatuses: readonly ExperimentTemplateView[];
-}
-
 /** What the planner needs of one AnalysisRun the Rollout owns; `phase` is absent before the first reconcile. */
 export interface AnalysisRunView {
   name: string;
@@ -54,6 +39,14 @@ export interface AnalysisRunView {
   terminate?: boolean;
   /** `metadata.creationTimestamp` (RFC 3339): orders the run history. */
   createdAt?: string;
+}
+
+/**
+ * What the planner needs of one Experiment the Rollout owns (created by an `experiment` step): the fields of
+ * a run (`phase` absent before the Experiment controller's first pass) and where its templates' traffic goes.
+ */
+export interface ExperimentView extends AnalysisRunView {
+  templateStatuses: readonly ExperimentTemplateView[];
 }
 
 /**

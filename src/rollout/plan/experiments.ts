@@ -170,21 +170,18 @@ export function planExperiments(ctx: PlanContext, draft: Draft, roles: Roles): v
 export type ExperimentVerdict =
   | { kind: 'wait' }
   | { kind: 'complete' }
-  | { kind: 'abort'; cause: string }
+  | { kind: 'abort'; cause: string | undefined }
   | { kind: 'inconclusive' };
 
 /**
- * The verdict of step `index`'s Experiment (Argo): Successful → complete; Failed/Error → abort with
- * "Experiment analysis phase is error/failed[: <message>]"; Inconclusive → pause; anything else (or not
- * created yet) → wait.
+ * The verdict of step `index`'s Experiment (Argo): Successful → complete; Failed/Error → abort with the
+ * Experiment's `status.message` as the cause (Argo's `AddAbort(message)`: "Rollout aborted update to
+ * revision N: <message>"); Inconclusive → pause; anything else (or not created yet) → wait.
  */
 export function experimentVerdict(ctx: PlanContext, index: number): ExperimentVerdict {
   const experiment = trackedExperiment(ctx, index);
   const phase = experiment?.phase;
   if (phase === 'Successful') return { kind: 'complete' };
-  if (phase === 'Failed' || phase === 'Error') {
-    const detail = experiment?.message ? `: ${experiment.message}` : '';
-    return { kind: 'abort', cause: `Experiment analysis phase is error/failed${detail}` };
-  }
+  if (phase === 'Failed' || phase === 'Error') return { kind: 'abort', cause: experiment?.message };
   return phase === 'Inconclusive' ? { kind: 'inconclusive' } : { kind: 'wait' };
 }

@@ -103,6 +103,18 @@ describe('applyTrafficToAll', () => {
     expect(await applyTrafficToAll(routers, stableOnlyTraffic())).toEqual({ changed: true, issues: [] });
     expect(log).toEqual(['a', 'b']);
   });
+
+  it('refuses experiment weights a router cannot route, before anything is prepared or written', async () => {
+    const log: string[] = [];
+    const desired = desiredTrafficOf({
+      canaryWeight: 10,
+      experimentWeights: [{ serviceName: 'x', weight: 5 }],
+    });
+    const result = await applyTrafficToAll([scripted('a', [], log)], desired);
+    expect(result.changed).toBe(false);
+    expect(result.issues.map((i) => i.reason)).toEqual(['Unsupported']);
+    expect(log).toEqual([]);
+  });
 });
 
 const vs: VirtualService = {

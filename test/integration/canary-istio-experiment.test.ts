@@ -48,6 +48,13 @@ const stepsWith = (analysisTemplate: string, duration: string) => [
   { setWeight: 100 },
 ];
 
+/** A route of the user's that Vireo must leave alone. */
+const ADMIN_ROUTE = {
+  name: 'admin',
+  match: [{ uri: { prefix: '/admin' } }],
+  route: [{ destination: { host: 'shop-stable' } }],
+};
+
 interface CanaryStatus {
   currentExperiment?: string;
   weights?: { additional?: { serviceName?: string; weight: number }[] };
@@ -144,7 +151,10 @@ describe('Istio canary with an experiment step (weights to the Experiment Servic
     env = await startEngine('istio-experiment');
     t = trafficEnvOf(env);
     await createServices(t.client, t.namespace, 'shop', ['shop-stable', 'shop-canary']);
-    const vs = virtualService('shop', [splitRoute('primary', 'shop-stable', 'shop-canary')]);
+    const vs = virtualService('shop', [
+      ADMIN_ROUTE,
+      { ...splitRoute('primary', 'shop-stable', 'shop-canary'), timeout: '5s' },
+    ]);
     await t.client.create(Resources.virtualServices, t.namespace, vs);
     await createTemplate(env, 'job-pass', { metrics: [jobMetric('job', 0)] });
     await createTemplate(env, 'job-fail', { metrics: [jobMetric('job', 1)] });
@@ -199,7 +209,8 @@ describe('Istio canary with an experiment step (weights to the Experiment Servic
 
     const done = await watch('promotion after the Experiment succeeded', (o) => {
       const s = o.rollout.status;
-      return s?.phase === 'Healthy' && s.stableRS === canaryHash && o;
+      // The pass that promotes records Healthy; the next one moves the weights back to the new stable.
+      return s?.phase === 'Healthy' && s.stableRS === canaryHash && o.weights['shop-stable'] === 100 && o;
     });
     expect(done.weights).toEqual({ 'shop-stable': 100, 'shop-canary': 0 });
     const finished = await experiment(running.name);
@@ -245,6 +256,14 @@ describe('Istio canary with an experiment step (weights to the Experiment Servic
     expect(canaryDownWhileRouted).toBe(false);
     expect(aborted.rollout.status?.stableRS).toBe(stable);
     expect(aborted.weights).toEqual({ 'shop-stable': 100, 'shop-canary': 0 });
+    // What the user wrote outside the managed weights is untouched: the other route, the route's timeout.
+    const vs = await t.client.get<KubeObject & { spec: { http: { timeout?: string }[] } }>(
+      Resources.virtualServices,
+      t.namespace,
+      'shop',
+    );
+    expect(vs.spec.http[0]).toEqual(ADMIN_ROUTE);
+    expect(vs.spec.http[1]?.timeout).toBe('5s');
     expect(aborted.rollout.status?.message).toContain('Metric "job" assessed Failed');
     expect(canaryStatus(aborted.rollout).weights?.additional).toBeUndefined();
 

@@ -95,12 +95,10 @@ function buildControllers(
   const analysis = buildAnalysisController(flags, { ...common, kc, events }, rollouts, metrics);
   const experiments = new ExperimentController({
     ...common,
-    kc,
     events,
     replicaSets: rollouts.replicaSetInformer,
     analysisRuns: rollouts.analysisRunInformer,
-    namespace: flags.namespace,
-    instanceId: flags.instanceId,
+    experiments: rollouts.experimentInformer,
     queueHooks: metrics.queueHooks('experiments'),
   });
   const notifications = new NotificationController({

@@ -62,9 +62,9 @@ export const LAYER_RULES: readonly { pattern: string; layer: LayerName; feature:
   { pattern: 'main.ts', layer: 'entry', feature: 'main' },
 ];
 
-/** Which other features' cores a core may import (the rollout planner uses the analysis and traffic cores). */
+/** Which other features' cores a core may import (the rollout planner uses the analysis, traffic and experiment cores). */
 export const CORE_IMPORTS: Readonly<Record<string, readonly string[]>> = {
-  rollout: ['analysis', 'traffic'],
+  rollout: ['analysis', 'traffic', 'experiment'],
   analysis: [],
   experiment: ['analysis', 'rollout'],
   gitops: [],

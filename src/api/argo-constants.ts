@@ -88,6 +88,7 @@ export const EVENT_REASON = {
   rolloutCompleted: 'RolloutCompleted',
   trafficWeightUpdated: 'TrafficWeightUpdated',
   skipSteps: 'SkipSteps',
+  experimentCreated: 'ExperimentCreated',
 } as const;
 
 /** Reasons of the Events only Vireo records on a Rollout (Argo has no such event). */

@@ -49,7 +49,7 @@ export const SetMirrorRouteSchema = z.object({
 });
 export type SetMirrorRoute = z.infer<typeof SetMirrorRouteSchema>;
 
-/** An Experiment template (schema only; experiment steps are reported as unsupported). */
+/** A template of an `experiment` step: a copy of the stable or canary ReplicaSet (`specRef`). */
 export const RolloutExperimentTemplateSchema = z.object({
   name: z.string(),
   specRef: z.string(),
@@ -60,7 +60,7 @@ export const RolloutExperimentTemplateSchema = z.object({
   service: z.object({ name: z.string().optional() }).optional(),
 });
 
-/** An analysis of an experiment step (schema only). */
+/** An analysis of an `experiment` step; its arguments are resolved on the Rollout side. */
 export const RolloutExperimentAnalysisSchema = z.object({
   name: z.string(),
   templateName: z.string(),
@@ -69,7 +69,7 @@ export const RolloutExperimentAnalysisSchema = z.object({
   requiredForCompletion: z.boolean().optional(),
 });
 
-/** `experiment` step (schema only; reported as unsupported). */
+/** `experiment` step: runs an Experiment (templates from the stable/canary ReplicaSets) and waits for it. */
 export const RolloutExperimentStepSchema = z.object({
   templates: z.array(RolloutExperimentTemplateSchema),
   duration: z.string().optional(),

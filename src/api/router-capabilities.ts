@@ -5,6 +5,11 @@ export interface RouterCapabilities {
   headerRouting: boolean;
   mirroring: boolean;
   reportsWeight: boolean;
+  /**
+   * Routes an `experiment` step's template `weight`s to the Experiment's Services (Argo's additional
+   * destinations, `TrafficRouter.prepare` receives them in `DesiredTraffic.experimentWeights`).
+   */
+  experimentWeights: boolean;
 }
 
 /** The traffic routers Vireo implements. */
@@ -12,19 +17,22 @@ export type TrafficRouterType = 'istio' | 'nginx' | 'alb' | 'smi' | 'traefik' | 
 
 /**
  * The one capability table: validation refuses `setHeaderRoute` / `setMirrorRoute` steps no configured
- * router can carry, and each router adapter declares (and enforces) its row. Istio splits, routes by header
- * and mirrors; NGINX splits by weight only (header canaries go through `additionalIngressAnnotations`); the
- * Gateway API plugin splits and routes by header (mirroring, a RequestMirror filter, is not implemented).
+ * router can carry, and experiment template `weight`s unless every configured router routes them; each
+ * router adapter declares (and enforces) its row. Istio splits, routes by header, mirrors and routes
+ * experiment weights; NGINX splits by weight only (header canaries go through
+ * `additionalIngressAnnotations`; Argo's NGINX router ignores experiment weights); the Gateway API plugin
+ * splits and routes by header (mirroring, a RequestMirror filter, and experiment weights are not implemented).
  * ALB splits through the forward action annotation and routes by header (conditions annotations, exact
- * values only); SMI (TrafficSplit) and Traefik (TraefikService) split by weight only, as in Argo.
+ * values only); SMI (TrafficSplit) and Traefik (TraefikService) split by weight only. Experiment weights
+ * through ALB and SMI (which Argo routes) are not implemented yet: such a step is InvalidSpec.
  */
 export const ROUTER_CAPABILITIES: Readonly<Record<TrafficRouterType, Readonly<RouterCapabilities>>> = {
-  istio: { headerRouting: true, mirroring: true, reportsWeight: true },
-  nginx: { headerRouting: false, mirroring: false, reportsWeight: true },
-  alb: { headerRouting: true, mirroring: false, reportsWeight: true },
-  smi: { headerRouting: false, mirroring: false, reportsWeight: true },
-  traefik: { headerRouting: false, mirroring: false, reportsWeight: true },
-  gatewayAPI: { headerRouting: true, mirroring: false, reportsWeight: true },
+  istio: { headerRouting: true, mirroring: true, reportsWeight: true, experimentWeights: true },
+  nginx: { headerRouting: false, mirroring: false, reportsWeight: true, experimentWeights: false },
+  alb: { headerRouting: true, mirroring: false, reportsWeight: true, experimentWeights: false },
+  smi: { headerRouting: false, mirroring: false, reportsWeight: true, experimentWeights: false },
+  traefik: { headerRouting: false, mirroring: false, reportsWeight: true, experimentWeights: false },
+  gatewayAPI: { headerRouting: true, mirroring: false, reportsWeight: true, experimentWeights: false },
 };
 
 /** Where each router is configured in `trafficRouting`, for messages (`plugins["argoproj-labs/gatewayAPI"]`). */
@@ -56,6 +64,16 @@ export function routingCan(
   capability: keyof RouterCapabilities,
 ): boolean {
   return configuredRouterTypes(routing).some((type) => ROUTER_CAPABILITIES[type][capability]);
+}
+
+/** The routers configured in `routing` that lack `capability`, as configured (e.g. `nginx`); none → []. */
+export function routersWithout(
+  routing: TrafficRouting | undefined,
+  capability: keyof RouterCapabilities,
+): string[] {
+  return configuredRouterTypes(routing)
+    .filter((type) => !ROUTER_CAPABILITIES[type][capability])
+    .map((type) => ROUTER_FIELDS[type]);
 }
 
 /** The routers with `capability`, as configured in `trafficRouting` (e.g. `istio, plugins["…/gatewayAPI"]`). */

@@ -11,7 +11,15 @@ export const SUPPORTED = {
   trafficRouters: ['istio', 'nginx', 'plugins', 'alb', 'smi', 'traefik'],
   trafficRouterPlugins: [GATEWAY_API_PLUGIN],
   gatewayApiConfigKeys: ['httpRoute', 'httpRoutes', 'namespace', 'configMap'],
-  stepKinds: ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'],
+  stepKinds: [
+    'setWeight',
+    'pause',
+    'analysis',
+    'experiment',
+    'setCanaryScale',
+    'setHeaderRoute',
+    'setMirrorRoute',
+  ],
   metricProviders: ['prometheus', 'web', 'job', 'plugin'],
   metricPlugins: ['vireo.dev/judge'],
   /** `provider.prometheus.authentication` modes (`sigv4` is not implemented). */

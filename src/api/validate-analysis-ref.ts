@@ -14,7 +14,8 @@ export function nameIssues(names: readonly string[], path: FieldPath, what: stri
   return issues;
 }
 
-function rolloutArgIssues(arg: RolloutAnalysisArg, path: FieldPath): Issue[] {
+/** Issues of one Rollout-side argument at `path`: `value` or `valueFrom`, and a valid value source. */
+export function rolloutArgIssues(arg: RolloutAnalysisArg, path: FieldPath): Issue[] {
   const from = arg.valueFrom;
   if (arg.value !== undefined && from !== undefined) {
     return [invalid(path, `argument "${arg.name}" sets both value and valueFrom; set only one`)];

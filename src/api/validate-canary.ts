@@ -3,7 +3,7 @@ import { REPLICA_PROGRESS_THRESHOLD_TYPES } from './canary.js';
 import { canarySettings, ROLLOUT_DEFAULTS } from './defaults.js';
 import { isIntOrPercent, scaledIntOrPercent } from './int-or-string.js';
 import { type FieldPath, type Issue, invalid } from './issues.js';
-import { routingCan } from './router-capabilities.js';
+import { routersWithout, routingCan } from './router-capabilities.js';
 import { validateRolloutAnalysis } from './validate-analysis-ref.js';
 import { revisionLimitIssues, validateAntiAffinity } from './validate-anti-affinity.js';
 import { validatePingPong } from './validate-ping-pong.js';
@@ -124,6 +124,7 @@ function stepContext(canary: CanaryStrategy): StepContext {
       mirroring: routingCan(routing, 'mirroring'),
     },
     exactHeaderValuesOnly: routing?.alb !== undefined,
+    routersWithoutExperimentWeights: routersWithout(routing, 'experimentWeights'),
   };
 }
 
@@ -151,8 +152,10 @@ export function validateCanary(
     issues.push(...validateTrafficRouting(canary.trafficRouting, [...path, 'trafficRouting']));
   issues.push(...backgroundIssues(canary, [...path, 'analysis']));
   const ctx = stepContext(canary);
+  let canaryWeight = 0;
   (canary.steps ?? []).forEach((step, i) => {
-    issues.push(...validateStep(step, ctx, [...path, 'steps', i]));
+    canaryWeight = step.setWeight ?? canaryWeight;
+    issues.push(...validateStep(step, ctx, [...path, 'steps', i], canaryWeight));
   });
   return issues;
 }

@@ -13,6 +13,7 @@ import type { IntOrString } from './primitives.js';
 import { routersWith } from './router-capabilities.js';
 import { isSupported, unsupportedIn } from './unsupported.js';
 import { validateRolloutAnalysis } from './validate-analysis-ref.js';
+import { experimentStepIssues } from './validate-experiment-step.js';
 
 /** What step checks need to know about the canary's traffic routing. */
 export interface StepContext {
@@ -23,6 +24,8 @@ export interface StepContext {
   routeCapabilities: { headerRouting: boolean; mirroring: boolean };
   /** ALB conditions match header values exactly: `setHeaderRoute` values must then be `exact` (Argo's rule). */
   exactHeaderValuesOnly?: boolean;
+  /** The configured routers that cannot route experiment template weights. */
+  routersWithoutExperimentWeights: readonly string[];
 }
 
 function weightIssues(weight: number, max: number, path: FieldPath): Issue[] {
@@ -122,7 +125,7 @@ function mirrorRouteIssues(route: SetMirrorRoute, ctx: StepContext, path: FieldP
   return issues;
 }
 
-function kindIssues(step: CanaryStep, ctx: StepContext, path: FieldPath): Issue[] {
+function kindIssues(step: CanaryStep, ctx: StepContext, path: FieldPath, canaryWeight: number): Issue[] {
   if (step.setWeight !== undefined)
     return weightIssues(step.setWeight, ctx.maxTrafficWeight, [...path, 'setWeight']);
   if (step.pause) return pauseIssues(step.pause.duration, [...path, 'pause', 'duration']);
@@ -130,14 +133,26 @@ function kindIssues(step: CanaryStep, ctx: StepContext, path: FieldPath): Issue[
   if (step.setCanaryScale) return canaryScaleIssues(step.setCanaryScale, ctx, [...path, 'setCanaryScale']);
   if (step.setHeaderRoute) return headerRouteIssues(step.setHeaderRoute, ctx, [...path, 'setHeaderRoute']);
   if (step.setMirrorRoute) return mirrorRouteIssues(step.setMirrorRoute, ctx, [...path, 'setMirrorRoute']);
+  if (step.experiment) {
+    const { hasTrafficRouting, maxTrafficWeight, routersWithoutExperimentWeights } = ctx;
+    const experimentCtx = {
+      hasTrafficRouting,
+      maxTrafficWeight,
+      routersWithoutExperimentWeights,
+      canaryWeight,
+    };
+    return experimentStepIssues(step.experiment, experimentCtx, [...path, 'experiment']);
+  }
   return [];
 }
 
 /**
  * Checks one canary step at `path` (e.g. `spec.strategy.canary.steps[2]`): exactly one kind, the kind is
  * supported, and its fields are valid (`setWeight` within 0..maxTrafficWeight, parseable pause duration, …).
+ * `canaryWeight` is the weight of the last `setWeight` at or before the step (an experiment's weights add
+ * to it).
  */
-export function validateStep(step: CanaryStep, ctx: StepContext, path: FieldPath): Issue[] {
+export function validateStep(step: CanaryStep, ctx: StepContext, path: FieldPath, canaryWeight = 0): Issue[] {
   const kinds = stepKinds(step);
   if (kinds.length !== 1) {
     const found = kinds.length === 0 ? 'none' : kinds.join(' and ');
@@ -145,5 +160,5 @@ export function validateStep(step: CanaryStep, ctx: StepContext, path: FieldPath
   }
   const kind = kinds[0] as (typeof kinds)[number];
   if (!isSupported('stepKinds', kind)) return [unsupportedIn('stepKinds', [...path, kind])];
-  return kindIssues(step, ctx, path);
+  return kindIssues(step, ctx, path, canaryWeight);
 }

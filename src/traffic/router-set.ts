@@ -2,7 +2,7 @@ import type { Rollout, ServiceRoles } from '../api/index.js';
 import type { KubeClient } from '../kube/client.js';
 import type { DesiredTraffic } from './desired-traffic.js';
 import { combineObserved } from './object-edits.js';
-import type { ApplyResult, ObservedTraffic, RouteIssue, TrafficRouter } from './router.js';
+import type { ApplyResult, CleanupOptions, ObservedTraffic, RouteIssue, TrafficRouter } from './router.js';
 
 /**
  * Builds the router adapters of a Rollout (`createTrafficRouters` in production, composed in `main.ts`): the
@@ -30,8 +30,22 @@ export function routersOf(
   return factory(client, rollout, services);
 }
 
+/** An `Unsupported` issue for each router handed experiment weights it cannot route (never silently dropped). */
+function experimentWeightIssues(routers: readonly TrafficRouter[], desired: DesiredTraffic): RouteIssue[] {
+  if ((desired.experimentWeights ?? []).length === 0) return [];
+  return routers
+    .filter((router) => !router.capabilities.experimentWeights)
+    .map((router) => ({
+      reason: 'Unsupported' as const,
+      object: { kind: router.type, name: router.type },
+      path: 'experimentWeights',
+      message: `the ${router.type} router cannot route experiment template weights`,
+    }));
+}
+
 /**
- * Applies `desired` to every router, all or nothing at the level of route issues: every router first
+ * Applies `desired` to every router, all or nothing at the level of route issues: a router handed experiment
+ * weights without `capabilities.experimentWeights` is an issue before anything is read; every router first
  * reads and edits its objects (`prepare`, no writes); if any router reports an issue, nothing is written
  * anywhere and all issues are returned (`changed: false`), so a problem in one router never leaves the
  * others at a different weight. Otherwise the routers commit in order. An API failure during commit
@@ -43,6 +57,8 @@ export async function applyTrafficToAll(
   routers: readonly TrafficRouter[],
   desired: DesiredTraffic,
 ): Promise<ApplyResult> {
+  const refused = experimentWeightIssues(routers, desired);
+  if (refused.length > 0) return { changed: false, issues: refused };
   const staged = await Promise.all(routers.map((r) => r.prepare(desired)));
   const issues = staged.flatMap((s) => s.issues);
   if (issues.length > 0) return { changed: false, issues };
@@ -52,14 +68,18 @@ export async function applyTrafficToAll(
 }
 
 /**
- * Clean-up of every router (all traffic to stable, managed routes and hash labels removed, canary Ingresses
- * deleted), best effort: each router restores what it can, and the issues of all are returned.
+ * Clean-up of every router (all traffic to stable, managed routes, hash labels and the experiment
+ * destinations `options` names removed, canary Ingresses deleted), best effort: each router restores what it
+ * can, and the issues of all are returned.
  */
-export async function cleanupAll(routers: readonly TrafficRouter[]): Promise<ApplyResult> {
+export async function cleanupAll(
+  routers: readonly TrafficRouter[],
+  options: CleanupOptions = {},
+): Promise<ApplyResult> {
   let changed = false;
   const issues: RouteIssue[] = [];
   for (const router of routers) {
-    const result = await router.cleanup();
+    const result = await router.cleanup(options);
     changed = result.changed || changed;
     issues.push(...result.issues);
   }

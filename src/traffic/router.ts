@@ -73,20 +73,30 @@ export interface StagedApply {
   commit(): Promise<boolean>;
 }
 
+/** Options of `TrafficRouter.cleanup`. */
+export interface CleanupOptions {
+  /**
+   * Experiment Services whose destinations (and subsets) an earlier apply added (the Rollout's recorded
+   * `status.canary.weights.additional`); a router with `capabilities.experimentWeights` removes them too.
+   */
+  retiredExperimentServices?: readonly string[];
+}
+
 /**
  * The port of one traffic router (adapters: `src/traffic/<router>/router.ts`, built by a `RouterFactory`).
  * `prepare` only reads and edits in memory; its `commit` writes only objects whose edit differs from what was
  * read, so applying the same traffic twice writes nothing (route problems come back as issues, never as
  * exceptions; API failures reject with an `ApiError`). Traffic is applied to all routers of a Rollout at
  * once, or to none, by `applyTrafficToAll`. `cleanup` sends all traffic to stable and removes what Vireo
- * created (managed routes, pod-hash labels, canary Ingresses), object by object: an object with an issue is
- * left untouched and reported, missing objects are skipped. `capabilities` is the router's row of
- * `ROUTER_CAPABILITIES`.
+ * created (managed routes, pod-hash labels, canary Ingresses, experiment destinations), object by object: an
+ * object with an issue is left untouched and reported, missing objects are skipped. `capabilities` is the
+ * router's row of `ROUTER_CAPABILITIES`; a router without `experimentWeights` is never handed a
+ * `DesiredTraffic` with experiment weights (`applyTrafficToAll` reports an `Unsupported` issue instead).
  */
 export interface TrafficRouter {
   readonly type: TrafficRouterType;
   readonly capabilities: RouterCapabilities;
   observe(): Promise<ObservedTraffic>;
   prepare(desired: DesiredTraffic): Promise<StagedApply>;
-  cleanup(): Promise<ApplyResult>;
+  cleanup(options?: CleanupOptions): Promise<ApplyResult>;
 }

@@ -25,7 +25,7 @@ const CLUSTER_RULES: PolicyRule[] = [
     resources: ['rollouts/status', 'analysisruns/status', 'experiments/status'],
     verbs: ['patch'],
   },
-  { apiGroups: ['argoproj.io'], resources: ['experiments'], verbs: ['patch'] },
+  { apiGroups: ['argoproj.io'], resources: ['experiments'], verbs: ['create', 'patch', 'delete'] },
   {
     apiGroups: ['apps'],
     resources: ['replicasets'],

@@ -37,6 +37,7 @@ export {
   substituteArgs,
 } from './resolve-args.js';
 export { type RunHistoryEntry, type RunHistoryLimits, runsBeyondHistory, ttlExpiry } from './retention.js';
+export { type RolloutArgSource, resolveRolloutArgs } from './run-builder.js';
 export {
   checkRun,
   DEFAULT_MEASUREMENT_RETENTION,

@@ -5,7 +5,7 @@ import type {
   RolloutAnalysis,
   RolloutAnalysisArg,
 } from '../../api/index.js';
-import { mergeTemplates } from './index.js';
+import { mergeTemplates } from './merge-templates.js';
 import type { Result } from './types.js';
 
 /** Everything one AnalysisRun is built from; `templates` are already fetched, namespaced ones first. */
@@ -66,7 +66,10 @@ export function fieldPathValue(root: unknown, path: string): string | undefined 
     : undefined;
 }
 
-function resolveRolloutArg(input: RunBuildInput, arg: RolloutAnalysisArg): Result<Argument> {
+/** What Rollout-side arguments are resolved against: the Rollout and its stable and latest pod hashes. */
+export type RolloutArgSource = Pick<RunBuildInput, 'rollout' | 'stableHash' | 'latestHash'>;
+
+function resolveRolloutArg(input: RolloutArgSource, arg: RolloutAnalysisArg): Result<Argument> {
   const from = arg.valueFrom;
   if (!from)
     return { ok: true, value: { name: arg.name, ...(arg.value === undefined ? {} : { value: arg.value }) } };
@@ -84,21 +87,35 @@ function resolveRolloutArg(input: RunBuildInput, arg: RolloutAnalysisArg): Resul
 }
 
 /**
+ * Argo `BuildArgumentsForRolloutAnalysisRun`: each argument's literal value, or its `podTemplateHashValue`
+ * (Stable → `stableHash`, Latest → `latestHash`), or its `fieldRef` read from the Rollout. The first that
+ * cannot be resolved is the error.
+ */
+export function resolveRolloutArgs(
+  source: RolloutArgSource,
+  args: readonly RolloutAnalysisArg[],
+): Result<Argument[]> {
+  const resolved: Argument[] = [];
+  for (const arg of args) {
+    const one = resolveRolloutArg(source, arg);
+    if (!one.ok) return one;
+    resolved.push(one.value);
+  }
+  return { ok: true, value: resolved };
+}
+
+/**
  * Argo's AnalysisRun for a Rollout analysis: templates merged (`mergeTemplates`), Rollout arguments
  * resolved (`podTemplateHashValue` Stable/Latest, `fieldRef` on the Rollout, literal values), the
  * Rollout's `analysisRunMetadata` applied, and the Rollout as controlling owner so deleting it removes
  * the run. Errors are data, never thrown.
  */
 export function buildAnalysisRun(input: RunBuildInput): Result<AnalysisRunObject> {
-  const args: Argument[] = [];
-  for (const arg of input.analysis.args ?? []) {
-    const resolved = resolveRolloutArg(input, arg);
-    if (!resolved.ok) return resolved;
-    args.push(resolved.value);
-  }
+  const args = resolveRolloutArgs(input, input.analysis.args ?? []);
+  if (!args.ok) return args;
   const spec = mergeTemplates({
     templates: input.templates,
-    args,
+    args: args.value,
     dryRun: input.analysis.dryRun,
     measurementRetention: input.analysis.measurementRetention,
   });

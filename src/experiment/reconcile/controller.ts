@@ -1,10 +1,6 @@
-import type { KubeConfig } from '@kubernetes/client-node';
 import type { KubeClient } from '../../kube/client.js';
-import { Resources } from '../../kube/client.js';
 import type { EventRecorder } from '../../kube/events.js';
 import type { ResilientInformer } from '../../kube/informer.js';
-import { createInformer } from '../../kube/informers.js';
-import { instanceSelector } from '../../kube/label-selector.js';
 import type { KubeObject } from '../../kube/types.js';
 import { objectKey } from '../../kube/types.js';
 import { WorkQueue, type WorkQueueHooks } from '../../kube/work-queue.js';
@@ -15,7 +11,6 @@ import { reconcileExperiment } from './reconciler.js';
 
 /** How the Experiment controller is wired. */
 export interface ExperimentControllerOptions {
-  kc: KubeConfig;
   client: KubeClient;
   events: EventRecorder;
   clock: Clock;
@@ -24,10 +19,11 @@ export interface ExperimentControllerOptions {
   replicaSets: ResilientInformer<KubeObject>;
   /** The AnalysisRun cache, shared with and started by the Rollout controller. */
   analysisRuns: ResilientInformer<KubeObject>;
-  /** Watch one namespace only; default all. */
-  namespace?: string;
-  /** Argo's `--instance-id`: Experiments are watched through `instanceSelector`. */
-  instanceId?: string;
+  /**
+   * The Experiment cache (instance-id selected, namespace-scoped as the controller), shared with and started
+   * by the Rollout controller, which also reads it for `experiment` steps.
+   */
+  experiments: ResilientInformer<KubeObject>;
   workers?: number;
   queueHooks?: WorkQueueHooks;
 }
@@ -39,9 +35,9 @@ function ownerExperimentKey(obj: KubeObject): string | undefined {
 }
 
 /**
- * Reconciles Experiments through a de-duplicating work queue. It watches Experiments itself and subscribes
- * to the shared ReplicaSet and AnalysisRun caches, so a change of a template's pods or of an analysis
- * enqueues the Experiment that controls it.
+ * Reconciles Experiments through a de-duplicating work queue. It subscribes to the shared Experiment,
+ * ReplicaSet and AnalysisRun caches (started by the Rollout controller), so a change of an Experiment, of a
+ * template's pods or of an analysis enqueues the Experiment concerned.
  */
 export class ExperimentController {
   readonly queue: WorkQueue;
@@ -55,26 +51,20 @@ export class ExperimentController {
       const key = ownerExperimentKey(obj);
       if (key) this.queue.add(key);
     };
-    this.experiments = createInformer<KubeObject>(opts.kc, opts.client, Resources.experiments, {
-      namespace: opts.namespace,
-      labelSelector: instanceSelector(opts.instanceId),
-      clock: opts.clock,
-      logger: opts.logger,
-      handlers: { onAdd: enqueueSelf, onUpdate: enqueueSelf, onDelete: enqueueSelf, onResync: enqueueSelf },
+    this.experiments = opts.experiments;
+    this.experiments.addHandlers({
+      onAdd: enqueueSelf,
+      onUpdate: enqueueSelf,
+      onDelete: enqueueSelf,
+      onResync: enqueueSelf,
     });
     const owned = { onAdd: enqueueOwner, onUpdate: enqueueOwner, onDelete: enqueueOwner };
     opts.replicaSets.addHandlers(owned);
     opts.analysisRuns.addHandlers(owned);
   }
 
-  /** The Experiment cache this controller starts and stops. */
-  get experimentInformer(): ResilientInformer<KubeObject> {
-    return this.experiments;
-  }
-
-  /** Starts the Experiment informer, waits for it and the shared caches, then starts the workers. */
+  /** Waits for the shared caches, then starts the workers. */
   async start(): Promise<void> {
-    await this.experiments.start();
     const { replicaSets, analysisRuns } = this.opts;
     await Promise.all([
       this.experiments.waitForSync(),
@@ -94,15 +84,14 @@ export class ExperimentController {
     this.running = this.queue.run((key) => reconcileExperiment(deps, key), this.opts.workers ?? 4);
   }
 
-  /** True once the Experiment informer has listed. */
+  /** True once the Experiment cache has listed. */
   hasSynced(): boolean {
     return this.experiments.hasSynced();
   }
 
-  /** Drains the queue and stops the Experiment informer (the shared caches are stopped by their owner). */
+  /** Drains the queue (the shared caches are stopped by their owner). */
   async stop(): Promise<void> {
     await this.queue.shutdown();
     await this.running;
-    await this.experiments.stop();
   }
 }

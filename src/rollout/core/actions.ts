@@ -1,5 +1,11 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { LabelSelector, RolloutAnalysis, RolloutStatus, ServiceRoles } from '../../api/index.js';
+import type {
+  Experiment,
+  LabelSelector,
+  RolloutAnalysis,
+  RolloutStatus,
+  ServiceRoles,
+} from '../../api/index.js';
 import type { DesiredTraffic } from '../../traffic/desired-traffic.js';
 
 /** Create ReplicaSet `<rollout>-<hash>` (owned by the Rollout); AlreadyExists means done. */
@@ -63,9 +69,9 @@ export interface SetServiceSelectorAction {
 
 /**
  * Bring every router of the Rollout to this traffic, all decided by the plan: `canaryWeight` of the total to
- * `canaryHash`, `stableWeight` to `stableHash`, exactly the listed header and mirror routes (experiment weights:
- * placeholder, never set yet); `services` (set with `pingPong`) names the Services in the canary and stable
- * roles. The executor applies it as is.
+ * `canaryHash`, `stableWeight` to `stableHash`, each listed Experiment Service its weight (retired ones
+ * removed), exactly the listed header and mirror routes; `services` (set with `pingPong`) names the Services
+ * in the canary and stable roles. The executor applies it as is.
  */
 export interface ApplyTrafficAction extends DesiredTraffic {
   kind: 'applyTraffic';
@@ -94,6 +100,27 @@ export interface TerminateAnalysisRunAction {
 /** Delete a completed AnalysisRun beyond the Rollout's run history limits (one already gone is done). */
 export interface DeleteAnalysisRunAction {
   kind: 'deleteAnalysisRun';
+  name: string;
+}
+
+/**
+ * Create the Experiment of an `experiment` step (owned by the Rollout, built by the plan); an existing one of
+ * that name controlled by this Rollout counts as created, one controlled by anything else is an error.
+ */
+export interface CreateExperimentAction {
+  kind: 'createExperiment';
+  experiment: Experiment;
+}
+
+/** Set `spec.terminate: true` on a running Experiment the Rollout owns (one already gone is done). */
+export interface TerminateExperimentAction {
+  kind: 'terminateExperiment';
+  name: string;
+}
+
+/** Delete an Experiment the Rollout owns (beyond its history, or its ReplicaSet gone); NotFound is done. */
+export interface DeleteExperimentAction {
+  kind: 'deleteExperiment';
   name: string;
 }
 
@@ -137,6 +164,9 @@ export type RolloutAction =
   | CreateAnalysisRunAction
   | TerminateAnalysisRunAction
   | DeleteAnalysisRunAction
+  | CreateExperimentAction
+  | TerminateExperimentAction
+  | DeleteExperimentAction
   | EmitEventAction
   | ScaleDeploymentAction
   | SetWorkloadGenerationAction;

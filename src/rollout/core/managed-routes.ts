@@ -4,6 +4,7 @@ import {
   type DesiredMirrorRoute,
   type DesiredTraffic,
   desiredTrafficOf,
+  type ExperimentWeight,
 } from '../../traffic/desired-traffic.js';
 
 /** The header and mirror routes that should exist now, in the order of `trafficRouting.managedRoutes`. */
@@ -66,27 +67,59 @@ export function managedRoutesOf(rollout: Rollout): ManagedRouteSet {
   };
 }
 
+/** The Experiment Services of `weights.additional` (entries without a Service name cannot be routed). */
+function experimentWeightsOf(weights: TrafficWeights | undefined): ExperimentWeight[] {
+  return (weights?.additional ?? []).flatMap((w) =>
+    w.serviceName
+      ? [
+          {
+            serviceName: w.serviceName,
+            weight: w.weight,
+            ...(w.podTemplateHash ? { podTemplateHash: w.podTemplateHash } : {}),
+          },
+        ]
+      : [],
+  );
+}
+
+/** True when `experiments` are integers ≥ 0, each Service once, and fit in what `canaryWeight` leaves of `max`. */
+function fits(experiments: readonly ExperimentWeight[], canaryWeight: number, max: number): boolean {
+  const names = new Set(experiments.map((w) => w.serviceName));
+  const total = experiments.reduce((sum, w) => sum + w.weight, 0);
+  const integers = experiments.every((w) => Number.isInteger(w.weight) && w.weight >= 0);
+  return integers && names.size === experiments.length && total <= max - canaryWeight;
+}
+
 /**
  * The traffic the routers should show while they carry `weights`: canary and stable weights and pod hashes
- * from `weights`, out of `trafficRouting.maxTrafficWeight`, with the managed header and mirror routes in
- * force for the Rollout's recorded status (`managedRoutesOf`). No weights, or a canary weight that is not an
- * integer in [0, max] → 0% canary, no hashes, no routes. The one rule for both sides of a pass: the planner
- * builds its `applyTraffic` action from it with the weights it decides, and observe dry-runs it with the
- * recorded `status.canary.weights` to tell hand edits (drift). Pure.
+ * from `weights`, out of `trafficRouting.maxTrafficWeight`, the Experiment Services of `weights.additional`
+ * with their weights, with the managed header and mirror routes in force for the Rollout's recorded status
+ * (`managedRoutesOf`); the Experiment Services the Rollout's recorded `status.canary.weights.additional`
+ * names and `weights` does not are retired. No weights, or a canary weight that is not an integer in
+ * [0, max] → 0% canary, no hashes, no routes, no experiments; experiment weights that do not fit (edited
+ * status) are dropped. The one rule for both sides of a pass: the planner builds its `applyTraffic` action
+ * from it with the weights it decides, and observe dry-runs it with the recorded `status.canary.weights` to
+ * tell hand edits (drift). Pure.
  * Example: weights 20 → abc / 80 → def, no managed routes → {20, 80, canaryHash abc, stableHash def}.
  */
 export function desiredTrafficFor(rollout: Rollout, weights: TrafficWeights | undefined): DesiredTraffic {
   const max = canarySettings(rollout.spec.strategy.canary ?? {}).maxTrafficWeight;
   const canaryWeight = weights?.canary.weight ?? 0;
+  const retiredExperimentServices = experimentWeightsOf(rollout.status?.canary?.weights).map(
+    (w) => w.serviceName,
+  );
   if (weights === undefined || canaryWeight < 0 || canaryWeight > max || !Number.isInteger(canaryWeight))
-    return desiredTrafficOf({ canaryWeight: 0, maxTrafficWeight: max });
+    return desiredTrafficOf({ canaryWeight: 0, maxTrafficWeight: max, retiredExperimentServices });
   const { podTemplateHash: canaryHash } = weights.canary;
   const { podTemplateHash: stableHash } = weights.stable;
+  const experiments = experimentWeightsOf(weights);
   return desiredTrafficOf({
     ...managedRoutesOf(rollout),
     canaryWeight,
     maxTrafficWeight: max,
     ...(canaryHash ? { canaryHash } : {}),
     ...(stableHash ? { stableHash } : {}),
+    ...(fits(experiments, canaryWeight, max) ? { experimentWeights: experiments } : {}),
+    retiredExperimentServices,
   });
 }

@@ -1,5 +1,5 @@
 import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
-import type { Issue, Rollout } from '../../api/index.js';
+import type { Issue, LabelSelector, Rollout } from '../../api/index.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/index.js';
 import type { WorkloadObservation } from './workload-ref.js';
 
@@ -19,6 +19,15 @@ export interface ReplicaSetView {
   minReadySeconds?: number;
   creationTimestamp?: string;
   template?: PodTemplateSpec;
+  /** `spec.selector` (an `experiment` step copies it into the Experiment's templates). */
+  selector?: LabelSelector;
+}
+
+/** One `status.templateStatuses[]` entry of an Experiment: where its template's traffic would go. */
+export interface ExperimentTemplateView {
+  name: string;
+  serviceName?: string;
+  podTemplateHash?: string;
 }
 
 /** What the planner needs of one AnalysisRun the Rollout owns; `phase` is absent before the first reconcile. */
@@ -30,6 +39,14 @@ export interface AnalysisRunView {
   terminate?: boolean;
   /** `metadata.creationTimestamp` (RFC 3339): orders the run history. */
   createdAt?: string;
+}
+
+/**
+ * What the planner needs of one Experiment the Rollout owns (created by an `experiment` step): the fields of
+ * a run (`phase` absent before the Experiment controller's first pass) and where its templates' traffic goes.
+ */
+export interface ExperimentView extends AnalysisRunView {
+  templateStatuses: readonly ExperimentTemplateView[];
 }
 
 /**
@@ -75,6 +92,8 @@ export interface RolloutSnapshot {
   rollout: Rollout;
   replicaSets: readonly ReplicaSetView[];
   analysisRuns: readonly AnalysisRunView[];
+  /** The Experiments the Rollout owns; absent is read as none. */
+  experiments?: readonly ExperimentView[];
   services?: readonly ServiceView[];
   /** The pods of the owned ReplicaSets; present only when `needsPods(rollout)` (restart pending). */
   pods?: readonly PodView[];
@@ -96,7 +115,12 @@ export interface ReplicaSetLike {
     annotations?: Record<string, string>;
     creationTimestamp?: string;
   };
-  spec?: { replicas?: number; minReadySeconds?: number; template?: PodTemplateSpec };
+  spec?: {
+    replicas?: number;
+    minReadySeconds?: number;
+    template?: PodTemplateSpec;
+    selector?: LabelSelector;
+  };
   status?: { replicas?: number; readyReplicas?: number; availableReplicas?: number };
 }
 
@@ -117,5 +141,6 @@ export function replicaSetView(rs: ReplicaSetLike): ReplicaSetView {
     ...(rs.spec?.minReadySeconds ? { minReadySeconds: rs.spec.minReadySeconds } : {}),
     ...(meta.creationTimestamp === undefined ? {} : { creationTimestamp: meta.creationTimestamp }),
     ...(rs.spec?.template === undefined ? {} : { template: rs.spec.template }),
+    ...(rs.spec?.selector === undefined ? {} : { selector: rs.spec.selector }),
   };
 }

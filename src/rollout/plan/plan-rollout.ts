@@ -9,6 +9,7 @@ import type { RolloutSnapshot } from '../core/snapshot.js';
 import { planBackgroundAnalysis } from './background-analysis.js';
 import { type Draft, isAborted, type PlanContext, planContext, rolesOf, startDraft } from './context.js';
 import { planEphemeral } from './ephemeral-metadata.js';
+import { planExperiments } from './experiments.js';
 import { finishPlan } from './finish.js';
 import { planMissingStable } from './missing-stable.js';
 import { recordStablePingPong } from './ping-pong.js';
@@ -82,14 +83,16 @@ export function planValidRollout(snapshot: RolloutSnapshot): RolloutPlan {
 
 /**
  * The canary pass: background analysis (its abort comes before traffic), Service selectors, traffic (where
- * weights and routes are decided: `planTraffic`), canary/stable pod metadata, the pod restarter (a pass that
- * deletes pods scales nothing), ReplicaSet scaling (stable first), history clean-up and step progression.
+ * weights and routes are decided: `planTraffic`), the Experiments of `experiment` steps (after traffic, as
+ * Argo), canary/stable pod metadata, the pod restarter (a pass that deletes pods scales nothing), ReplicaSet
+ * scaling (stable first), history clean-up and step progression.
  */
 function planCanary(ctx: PlanContext, draft: Draft): void {
   planBackgroundAnalysis(ctx, draft);
   const roles = rolesOf(ctx, draft);
   planServices(ctx, draft);
   planTraffic(ctx, draft, roles);
+  planExperiments(ctx, draft, roles);
   planEphemeral(ctx, draft, roles);
   if (planRestart(ctx, draft)) return;
   planScaling(ctx, draft, roles);

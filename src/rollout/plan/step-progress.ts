@@ -2,6 +2,7 @@ import type { CanaryStep } from '../../api/index.js';
 import { EVENT_REASON, PAUSE_REASON } from '../../api/index.js';
 import { describeStep, pauseDecision, stepCursor } from '../core/steps.js';
 import { addPause, type Draft, emit, isAborted, type PlanContext, type Roles } from './context.js';
+import { experimentVerdict } from './experiments.js';
 import { atDesiredCounts, targetCounts } from './replica-targets.js';
 import { analysisVerdict, stopTrackedRun } from './step-analysis.js';
 import { markAborted } from './user-intents.js';
@@ -55,6 +56,8 @@ function planStep(ctx: PlanContext, draft: Draft, roles: Roles, index: number, s
     planPause(ctx, draft, index, step);
   } else if (step.analysis !== undefined) {
     planAnalysis(ctx, draft, index, step);
+  } else if (step.experiment !== undefined) {
+    planExperimentStep(ctx, draft, index, step);
   } else if (step.setHeaderRoute !== undefined || step.setMirrorRoute !== undefined) {
     advance(ctx, draft, index, step);
   }
@@ -66,6 +69,14 @@ function planAnalysis(ctx: PlanContext, draft: Draft, index: number, step: Canar
   if (verdict.kind === 'complete') advance(ctx, draft, index, step);
   else if (verdict.kind === 'abort') markAborted(ctx, draft, verdict.cause);
   else if (verdict.kind === 'inconclusive') addPause(ctx, draft, PAUSE_REASON.inconclusiveAnalysis);
+}
+
+/** An `experiment` step completes when its Experiment succeeds; it aborts on Failed/Error, pauses on Inconclusive. */
+function planExperimentStep(ctx: PlanContext, draft: Draft, index: number, step: CanaryStep): void {
+  const verdict = experimentVerdict(ctx, index);
+  if (verdict.kind === 'complete') advance(ctx, draft, index, step);
+  else if (verdict.kind === 'abort') markAborted(ctx, draft, verdict.cause);
+  else if (verdict.kind === 'inconclusive') addPause(ctx, draft, PAUSE_REASON.inconclusiveExperiment);
 }
 
 function planPause(ctx: PlanContext, draft: Draft, index: number, step: CanaryStep): void {

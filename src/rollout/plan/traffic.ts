@@ -1,11 +1,13 @@
 import type { TrafficWeights } from '../../api/index.js';
 import { EVENT_REASON, VIREO_EVENT_REASON } from '../../api/index.js';
+import type { ExperimentWeight } from '../../traffic/desired-traffic.js';
 import type { ApplyTrafficAction } from '../core/actions.js';
 import { desiredTrafficFor } from '../core/managed-routes.js';
 import { trafficWeightToReplicas } from '../core/replica-counts.js';
 import { setWeightAt } from '../core/steps.js';
 import { type Draft, emit, isAborted, type PlanContext, type Roles } from './context.js';
 import { abortedTrafficWeight, promoteFullWeight, scalesStableDynamically } from './dynamic-stable.js';
+import { experimentWeightsNow } from './experiments.js';
 import { pingPongServicesSelect, serviceRoles } from './ping-pong.js';
 import { atDesiredCounts, targetCounts } from './replica-targets.js';
 
@@ -32,24 +34,47 @@ export function desiredTrafficWeight(ctx: PlanContext, draft: Draft, roles: Role
   return midStepWeight(ctx, draft, roles);
 }
 
+function sameAdditional(a: TrafficWeights['additional'], b: TrafficWeights['additional']): boolean {
+  const key = (list: TrafficWeights['additional']) =>
+    JSON.stringify((list ?? []).map((w) => [w.serviceName, w.podTemplateHash, w.weight]));
+  return key(a) === key(b);
+}
+
 function sameWeights(a: TrafficWeights | undefined, b: TrafficWeights): boolean {
   return (
     a !== undefined &&
     a.canary.weight === b.canary.weight &&
     a.stable.weight === b.stable.weight &&
     a.canary.podTemplateHash === b.canary.podTemplateHash &&
-    a.stable.podTemplateHash === b.stable.podTemplateHash
+    a.stable.podTemplateHash === b.stable.podTemplateHash &&
+    sameAdditional(a.additional, b.additional)
   );
 }
 
-function weightsFor(ctx: PlanContext, draft: Draft, canaryWeight: number): TrafficWeights {
+/**
+ * `status.canary.weights` as Argo's `calculateWeightStatus` writes them: the canary weight, the stable
+ * weight `max − canary − Σ experiments`, and the Experiment Services under `additional` (absent when none).
+ */
+function weightsFor(
+  ctx: PlanContext,
+  draft: Draft,
+  canaryWeight: number,
+  experiments: readonly ExperimentWeight[],
+): TrafficWeights {
   const stableHash = draft.status.stableRS ?? ctx.sets.currentHash;
+  const experimentTotal = experiments.reduce((sum, w) => sum + w.weight, 0);
   const canary = { weight: canaryWeight, podTemplateHash: ctx.sets.currentHash };
-  const stable = { weight: ctx.maxWeight - canaryWeight, podTemplateHash: stableHash };
+  const stable = { weight: ctx.maxWeight - canaryWeight - experimentTotal, podTemplateHash: stableHash };
   const { canaryService, stableService } = serviceRoles(ctx, draft);
+  const additional = experiments.map((w) => ({
+    weight: w.weight,
+    serviceName: w.serviceName,
+    ...(w.podTemplateHash === undefined ? {} : { podTemplateHash: w.podTemplateHash }),
+  }));
   return {
     canary: canaryService ? { ...canary, serviceName: canaryService } : canary,
     stable: stableService ? { ...stable, serviceName: stableService } : stable,
+    ...(additional.length > 0 ? { additional } : {}),
   };
 }
 
@@ -58,10 +83,17 @@ function drifted(ctx: PlanContext): boolean {
   return ctx.snapshot.traffic?.drifted === true;
 }
 
-function emitTrafficEvent(ctx: PlanContext, draft: Draft, weight: number, recorded: boolean): void {
-  const stableWeight = ctx.maxWeight - weight;
+function experimentsText(weights: TrafficWeights): string {
+  const additional = weights.additional ?? [];
+  if (additional.length === 0) return '';
+  return `, experiments ${additional.map((w) => `${w.serviceName} ${w.weight}`).join(', ')}`;
+}
+
+function emitTrafficEvent(ctx: PlanContext, draft: Draft, next: TrafficWeights, recorded: boolean): void {
+  const weight = next.canary.weight;
+  const stableWeight = next.stable.weight;
   if (!recorded) {
-    const message = `Traffic weight updated to ${weight} (canary ${ctx.sets.currentHash})`;
+    const message = `Traffic weight updated to ${weight} (canary ${ctx.sets.currentHash})${experimentsText(next)}`;
     emit(draft, 'Normal', EVENT_REASON.trafficWeightUpdated, message);
     return;
   }
@@ -99,8 +131,9 @@ function trafficAction(ctx: PlanContext, draft: Draft, weights: TrafficWeights):
 }
 
 /**
- * With traffic routing, moves the router to `desiredTrafficWeight` and records it in
- * `status.canary.weights`. The move is planned when the record differs, or when the routers observed in
+ * With traffic routing, moves the router to `desiredTrafficWeight` (plus, while an `experiment` step's
+ * Experiment runs, its Services' weights: `experimentWeightsNow`, taken from the stable share) and records it
+ * in `status.canary.weights`. The move is planned when the record differs, or when the routers observed in
  * the snapshot show other weights (self-healing: the same absolute weights are written back, with a
  * `TrafficWeightRestored` event). Skipped while the stable ReplicaSet lacks the available pods for its
  * share, so stable never receives more traffic than it can serve, and (ping-pong) while a Service that
@@ -110,7 +143,7 @@ function trafficAction(ctx: PlanContext, draft: Draft, weights: TrafficWeights):
 export function planTraffic(ctx: PlanContext, draft: Draft, roles: Roles): void {
   if (!ctx.routed) return;
   const weight = desiredTrafficWeight(ctx, draft, roles);
-  const next = weightsFor(ctx, draft, weight);
+  const next = weightsFor(ctx, draft, weight, experimentWeightsNow(ctx, draft, roles));
   const recorded = sameWeights(ctx.old.canary?.weights, next);
   if (recorded && !drifted(ctx)) return;
   const aborted = isAborted(ctx, draft);
@@ -119,5 +152,5 @@ export function planTraffic(ctx: PlanContext, draft: Draft, roles: Roles): void 
   if (!aborted && !pingPongServicesSelect(ctx, draft, next)) return;
   draft.actions.push(trafficAction(ctx, draft, next));
   draft.status.canary = { ...draft.status.canary, weights: next };
-  emitTrafficEvent(ctx, draft, weight, recorded);
+  emitTrafficEvent(ctx, draft, next, recorded);
 }

@@ -45,7 +45,8 @@ function ownerRolloutKey(obj: KubeObject): string | undefined {
 }
 
 /**
- * Watches Rollouts and what they own (ReplicaSets carrying the pod-template-hash label, AnalysisRuns)
+ * Watches Rollouts and what they own (ReplicaSets carrying the pod-template-hash label, AnalysisRuns,
+ * Experiments)
  * and what they route through (Services, Ingresses, VirtualServices, DestinationRules, HTTPRoutes:
  * `TrafficWatch`) and take their pod template from (Deployments, PodTemplates: `WorkloadWatch`), and
  * reconciles each Rollout key through one de-duplicating work queue. Owned objects
@@ -60,6 +61,7 @@ export class RolloutController {
   private readonly rollouts: ResilientInformer<KubeObject>;
   private readonly replicaSets: ResilientInformer<KubeObject>;
   private readonly analysisRuns: ResilientInformer<KubeObject>;
+  private readonly experiments: ResilientInformer<KubeObject>;
   private readonly traffic: TrafficWatch;
   private readonly workloads: WorkloadWatch;
   private running: Promise<void> | undefined;
@@ -75,7 +77,8 @@ export class RolloutController {
     this.rollouts = this.informer(Resources.rollouts, enqueueSelf, instance);
     this.replicaSets = this.informer(Resources.replicaSets, enqueueOwner, POD_TEMPLATE_HASH_LABEL);
     this.analysisRuns = this.informer(Resources.analysisRuns, enqueueOwner, instance);
-    this.informers = [this.rollouts, this.replicaSets, this.analysisRuns];
+    this.experiments = this.informer(Resources.experiments, enqueueOwner, instance);
+    this.informers = [this.rollouts, this.replicaSets, this.analysisRuns, this.experiments];
     const { kc, client, clock, logger, namespace } = opts;
     const enqueue = (key: string) => this.queue.add(key);
     const { routers } = opts;
@@ -114,6 +117,11 @@ export class RolloutController {
     return this.analysisRuns;
   }
 
+  /** The Experiment cache this controller starts and stops; the Experiment controller subscribes to it. */
+  get experimentInformer(): ResilientInformer<KubeObject> {
+    return this.experiments;
+  }
+
   /** Starts the informers, waits until they have synced, then starts the workers. */
   async start(): Promise<void> {
     await Promise.all(this.informers.map((i) => i.start()));
@@ -127,6 +135,7 @@ export class RolloutController {
       rollouts: this.rollouts,
       replicaSets: this.replicaSets,
       analysisRuns: this.analysisRuns,
+      experiments: this.experiments,
       expectations: new WriteExpectations({ clock: this.opts.clock }),
       routeCaches: this.traffic,
       routers: this.opts.routers,

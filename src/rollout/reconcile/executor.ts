@@ -21,6 +21,7 @@ import type {
 } from '../core/actions.js';
 import { startAnalysisRun, stopAnalysisRun } from './analysis-run-actions.js';
 import { applyTraffic } from './apply-traffic.js';
+import { createExperiment, deleteExperiment, terminateExperiment } from './experiment-actions.js';
 import { executeWorkloadAction } from './workload-actions.js';
 
 /** The ports the executor acts through. */
@@ -202,14 +203,17 @@ const HANDLERS: { [K in Kind]: Handler<K> } = {
   createAnalysisRun: (ports, rollout, a) => none(startAnalysisRun(ports.client, rollout, a)),
   terminateAnalysisRun: (ports, rollout, a) => none(stopAnalysisRun(ports.client, rollout, a.name)),
   deleteAnalysisRun: (ports, rollout, a) => none(deleteAnalysisRun(ports.client, ns(rollout) ?? '', a.name)),
+  createExperiment: (ports, rollout, a) => createExperiment(ports.client, rollout, a),
+  terminateExperiment: (ports, rollout, a) => terminateExperiment(ports.client, rollout, a),
+  deleteExperiment: (ports, rollout, a) => deleteExperiment(ports.client, rollout, a),
   scaleDeployment: (ports, rollout, a) => none(executeWorkloadAction(ports.client, rollout, a)),
   setWorkloadGeneration: (ports, rollout, a) => none(executeWorkloadAction(ports.client, rollout, a)),
 };
 
 /**
  * Performs one action; idempotent (AlreadyExists/NotFound count as done, a pod delete whose uid no longer
- * matches is done, patches state absolute targets). Returns the ReplicaSet write it made, if it wrote one
- * (the last write, for an action that writes the same ReplicaSet twice).
+ * matches is done, patches state absolute targets). Returns the ReplicaSet or Experiment write it made, if
+ * it wrote one (the last write, for an action that writes the same ReplicaSet twice).
  */
 export async function executeAction(
   ports: ExecutorPorts,

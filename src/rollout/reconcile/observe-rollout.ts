@@ -9,6 +9,7 @@ import type { RouterFactory } from '../../traffic/router-set.js';
 import type { Clock } from '../../util/clock.js';
 import type {
   AnalysisRunView,
+  ExperimentView,
   PodView,
   ReplicaSetLike,
   RolloutSnapshot,
@@ -25,6 +26,8 @@ export interface ObserveDeps {
   clock: Clock;
   replicaSets: ObjectCache<KubeObject>;
   analysisRuns?: ObjectCache<KubeObject>;
+  /** The Experiment cache (the Experiments `experiment` steps create); absent → none are seen. */
+  experiments?: ObjectCache<KubeObject>;
   /** Caches of Services and routed objects, by resource plural; absent → they are read from the API. */
   routeCaches?: CacheSet<string>;
   /** Builds the traffic routers of a Rollout (injected: the reconciler imports no concrete router). */
@@ -57,6 +60,33 @@ function analysisRunView(run: KubeObject): AnalysisRunView {
     ...(r.status?.message ? { message: r.status.message } : {}),
     ...(r.spec?.terminate ? { terminate: true } : {}),
     ...(created === undefined ? {} : { createdAt: created }),
+  };
+}
+
+type ExperimentLike = KubeObject & {
+  spec?: { terminate?: boolean };
+  status?: {
+    phase?: string;
+    message?: string;
+    templateStatuses?: { name: string; serviceName?: string; podTemplateHash?: string }[];
+  };
+};
+
+function experimentView(obj: KubeObject): ExperimentView {
+  const e = obj as ExperimentLike;
+  const created = timestampText(e.metadata?.creationTimestamp);
+  return {
+    name: e.metadata?.name ?? '',
+    labels: e.metadata?.labels ?? {},
+    ...(e.status?.phase ? { phase: e.status.phase } : {}),
+    ...(e.status?.message ? { message: e.status.message } : {}),
+    ...(e.spec?.terminate ? { terminate: true } : {}),
+    ...(created === undefined ? {} : { createdAt: created }),
+    templateStatuses: (e.status?.templateStatuses ?? []).map((t) => ({
+      name: t.name,
+      ...(t.serviceName ? { serviceName: t.serviceName } : {}),
+      ...(t.podTemplateHash ? { podTemplateHash: t.podTemplateHash } : {}),
+    })),
   };
 }
 
@@ -107,7 +137,8 @@ async function podViews(client: KubeClient, namespace: string | undefined, owner
 }
 
 /**
- * Gathers the snapshot of one parsed Rollout from the caches: its ReplicaSets and AnalysisRuns, its
+ * Gathers the snapshot of one parsed Rollout from the caches: its ReplicaSets, AnalysisRuns and Experiments
+ * (those being deleted left out), its
  * Services and (with traffic routing) what its routers show, from the route caches when given (else the
  * API), and while a restart is pending the pods of its ReplicaSets, from the API. With `spec.workloadRef`
  * the snapshot holds the effective Rollout (template from the referenced workload) and the observation.
@@ -123,6 +154,9 @@ export async function observeRollout(deps: ObserveDeps, parsed: Rollout): Promis
   const analysisRuns = (deps.analysisRuns?.list(ns) ?? [])
     .filter((r) => ownedBy(r, uid))
     .map(analysisRunView);
+  const experiments = (deps.experiments?.list(ns) ?? [])
+    .filter((e) => ownedBy(e, uid) && !e.metadata?.deletionTimestamp)
+    .map(experimentView);
   const reader = deps.routeCaches ? cachedReadClient(deps.client, deps.routeCaches) : deps.client;
   const services = await serviceViews(reader, rollout);
   const traffic = await observeTraffic(reader, rollout, deps.routers);
@@ -132,6 +166,7 @@ export async function observeRollout(deps: ObserveDeps, parsed: Rollout): Promis
     rollout,
     replicaSets,
     analysisRuns,
+    experiments,
     services,
     ...pods,
     ...(workload === undefined ? {} : { workload }),

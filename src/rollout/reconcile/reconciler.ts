@@ -52,14 +52,13 @@ function invalidSpecPlan(
 }
 
 /**
- * False (after logging) while the caches still lack a write of an earlier pass of `key` (a ReplicaSet, or
- * the Rollout's status): a plan made from them would repeat that pass's decisions. Expired expectations
+ * False (after logging) while the caches still lack a write of an earlier pass of `key` (a ReplicaSet, an
+ * Experiment, or the Rollout's status): a plan made from them would repeat that pass's decisions. Expired expectations
  * no longer hold the key back.
  */
 function cacheCaughtUp(deps: RolloutReconcilerDeps, key: string, namespace: string | undefined): boolean {
-  const check = deps.expectations.check(key, (kind, name) =>
-    (kind === 'Rollout' ? deps.rollouts : deps.replicaSets).get(namespace, name),
-  );
+  const caches = { Rollout: deps.rollouts, ReplicaSet: deps.replicaSets, Experiment: deps.experiments };
+  const check = deps.expectations.check(key, (kind, name) => caches[kind]?.get(namespace, name));
   if (check.state === 'satisfied') return true;
   const detail = { rollout: key, objects: check.waitingFor };
   if (check.state === 'expired') {

@@ -69,8 +69,9 @@ export async function releaseServices(client: KubeClient, logger: Logger, rollou
 
 /**
  * Best-effort clean-up of a Rollout that stopped routing traffic: every router sends all traffic to the
- * stable Service, managed routes and DestinationRule hash labels are removed and canary Ingresses deleted
- * (`cleanupAll`). Objects with route issues are left untouched and logged; failures are logged, never thrown.
+ * stable Service, managed routes, DestinationRule hash labels and the Experiment destinations its status
+ * records (`status.canary.weights.additional`) are removed and canary Ingresses deleted (`cleanupAll`).
+ * Objects with route issues are left untouched and logged; failures are logged, never thrown.
  */
 export async function cleanUpRouting(
   client: KubeClient,
@@ -80,7 +81,9 @@ export async function cleanUpRouting(
 ): Promise<void> {
   const key = `${rollout.metadata.namespace}/${rollout.metadata.name}`;
   try {
-    const result = await cleanupAll(routersOf(routers, client, rollout));
+    const additional = rollout.status?.canary?.weights?.additional ?? [];
+    const retiredExperimentServices = additional.flatMap((w) => (w.serviceName ? [w.serviceName] : []));
+    const result = await cleanupAll(routersOf(routers, client, rollout), { retiredExperimentServices });
     if (result.issues.length > 0)
       logger.warn(
         { rollout: key, issues: routeIssuesMessage(result.issues) },

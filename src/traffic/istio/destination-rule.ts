@@ -36,11 +36,34 @@ function missingSubsets(dr: DestinationRule, spec: IstioDestinationRuleRef): Rou
 }
 
 /**
+ * The subsets after the Experiment Services of `desired`: a subset named after each routed Service carries
+ * its ReplicaSet's hash (appended when missing, as Argo's `UpdateHash` does), and the subsets of retired
+ * Experiment Services are removed. Other subsets are kept as they are.
+ */
+function withExperimentSubsets(subsets: readonly DrSubset[], desired: DesiredTraffic): DrSubset[] {
+  const retired = listOf(desired.retiredExperimentServices);
+  const hashes = new Map(listOf(desired.experimentWeights).map((w) => [w.serviceName, w.podTemplateHash]));
+  const kept = subsets.flatMap((subset): DrSubset[] => {
+    const name = subset.name ?? '';
+    if (hashes.has(name)) {
+      const hash = hashes.get(name);
+      hashes.delete(name);
+      return [withHash(subset, hash)];
+    }
+    return retired.includes(name) ? [] : [subset];
+  });
+  for (const [name, hash] of hashes) kept.push(withHash({ name }, hash));
+  return kept;
+}
+
+/**
  * Pure edit of the DestinationRule of a subset-level split: the canary subset's
  * `rollouts-pod-template-hash` label becomes `desired.canaryHash` and the stable subset's
- * `desired.stableHash` (an undefined hash removes the label, and an emptied `labels` map, as in clean-up). Invariants: other subsets,
- * labels and fields stay deep-equal; the input is not mutated; a missing canary or stable subset is an
- * issue and the input is returned unchanged.
+ * `desired.stableHash` (an undefined hash removes the label, and an emptied `labels` map, as in clean-up);
+ * each Experiment Service of `desired.experimentWeights` has a subset of its name labelled with its hash,
+ * and those of `desired.retiredExperimentServices` are removed. Invariants: other subsets, labels and
+ * fields stay deep-equal; the input is not mutated; a missing canary or stable subset is an issue and the
+ * input is returned unchanged.
  */
 export function editDestinationRule(
   dr: DestinationRule,
@@ -50,11 +73,12 @@ export function editDestinationRule(
 ): EditResult<DestinationRule> {
   const issues = missingSubsets(dr, spec);
   if (issues.length > 0) return { object: dr, issues };
-  const subsets = listOf(dr.spec?.subsets).map((subset) => {
+  const split = listOf(dr.spec?.subsets).map((subset) => {
     if (subset.name === spec.canarySubsetName) return withHash(subset, desired.canaryHash);
     if (subset.name === spec.stableSubsetName) return withHash(subset, desired.stableHash);
     return subset;
   });
+  const subsets = withExperimentSubsets(split, desired);
   const next: DestinationRule = { ...dr, spec: { ...dr.spec, subsets } };
   if (options.managedBy !== undefined) {
     const annotations = { ...dr.metadata?.annotations, [MANAGED_BY_ANNOTATION]: options.managedBy };

@@ -50,7 +50,27 @@ export interface ReweightInput {
   desired: DesiredTraffic;
 }
 
-function roleIssues(input: ReweightInput, roles: readonly DestinationRole[]): RouteIssue[] {
+/** A destination's part in a re-weight: its split role, or an Experiment Service routed now or retired. */
+type ReweightRole = DestinationRole | 'experiment' | 'retired';
+
+/**
+ * Role of `dest` in a re-weight for `desired`: canary, stable and additional subsets as `destinationRole`;
+ * otherwise a destination whose host (before its first dot) is an Experiment Service of
+ * `desired.experimentWeights` is `experiment`, one of `desired.retiredExperimentServices` `retired`.
+ */
+function reweightRole(
+  dest: RouteDestination,
+  spec: VirtualServiceEditSpec,
+  desired: DesiredTraffic,
+): ReweightRole {
+  const role = destinationRole(dest, spec);
+  if (role !== 'other') return role;
+  const host = shortHost(dest.destination?.host);
+  if (listOf(desired.experimentWeights).some((w) => w.serviceName === host)) return 'experiment';
+  return listOf(desired.retiredExperimentServices).includes(host) ? 'retired' : 'other';
+}
+
+function splitRoleIssues(input: ReweightInput, roles: readonly ReweightRole[]): RouteIssue[] {
   const { path, object, spec } = input;
   const issues: RouteIssue[] = [];
   for (const role of ['canary', 'stable'] as const) {
@@ -67,28 +87,69 @@ function roleIssues(input: ReweightInput, roles: readonly DestinationRole[]): Ro
       issues.push({ reason: 'DuplicateDestination', object, path: `${path}.route`, message });
     }
   }
-  listOf(input.route).forEach((dest, i) => {
+  return issues;
+}
+
+function roleIssues(input: ReweightInput, roles: readonly ReweightRole[]): RouteIssue[] {
+  const { path, object } = input;
+  const issues = splitRoleIssues(input, roles);
+  const route = listOf(input.route);
+  for (const { serviceName } of listOf(input.desired.experimentWeights)) {
+    const count = route.filter(
+      (d, i) => roles[i] === 'experiment' && shortHost(d.destination?.host) === serviceName,
+    ).length;
+    if (count > 1) {
+      const message = `Experiment Service "${serviceName}" appears ${count} times in route; it needs one destination`;
+      issues.push({ reason: 'DuplicateDestination', object, path: `${path}.route`, message });
+    }
+  }
+  route.forEach((dest, i) => {
     if (roles[i] !== 'other' || weightOf(dest) === 0) return;
-    const message = `destination "${dest.destination?.host ?? ''}" has weight ${weightOf(dest)}; a route Vireo splits may only send traffic to the stable and canary destinations (set its weight to 0 or move it to another route)`;
+    const message = `destination "${dest.destination?.host ?? ''}" has weight ${weightOf(dest)}; a route Vireo splits may only send traffic to the stable, canary and experiment destinations (set its weight to 0 or move it to another route)`;
     issues.push({ reason: 'UnexpectedDestination', object, path: `${path}.route[${i}].weight`, message });
   });
   return issues;
 }
 
+/** The route with every weight set for `desired`, retired Experiment destinations dropped, new ones appended. */
+function reweighted(
+  route: readonly RouteDestination[],
+  roles: readonly ReweightRole[],
+  desired: DesiredTraffic,
+  stableWeight: number,
+): RouteDestination[] {
+  const experiments = new Map(listOf(desired.experimentWeights).map((w) => [w.serviceName, w.weight]));
+  const edited = route.flatMap((dest, i): RouteDestination[] => {
+    if (roles[i] === 'canary') return [{ ...dest, weight: desired.canaryWeight }];
+    if (roles[i] === 'stable') return [{ ...dest, weight: stableWeight }];
+    if (roles[i] === 'retired') return [];
+    if (roles[i] !== 'experiment') return [dest];
+    const host = shortHost(dest.destination?.host);
+    const weight = experiments.get(host) ?? 0;
+    experiments.delete(host);
+    return [{ ...dest, weight }];
+  });
+  for (const [host, weight] of experiments) edited.push({ destination: { host }, weight });
+  return edited;
+}
+
 /**
  * Re-weights one split route: canary gets `desired.canaryWeight`, stable gets
- * `desired.stableWeight − Σ additional-subset weights`; additional subsets and zero-weight extra
- * destinations keep their entries. Invariant: on success the weights sum to `canaryWeight + stableWeight`
- * (e.g. 20 → canary 20, stable 80; with an additional subset at 10 → canary 20, stable 70, extra 10).
- * A missing or duplicated canary/stable, an extra destination with non-zero weight, or additional weights
- * above the stable share give issues and the route unchanged.
+ * `desired.stableWeight − Σ additional-subset weights`, each Experiment Service of `desired.experimentWeights`
+ * its weight (a destination `{host: <service>}` is appended when the route has none, as Argo does, also with
+ * subset-level splits); destinations of `desired.retiredExperimentServices` are removed; additional subsets
+ * and zero-weight extra destinations keep their entries. Invariant: on success the weights sum to
+ * `totalWeight(desired)` (e.g. 20 → canary 20, stable 80; with an additional subset at 10 → canary 20,
+ * stable 70, extra 10; with an experiment at 10 → canary 20, stable 70, experiment 10). A missing or
+ * duplicated canary/stable, a repeated Experiment Service, an extra destination with non-zero weight, or
+ * additional weights above the stable share give issues and the route unchanged.
  */
 export function reweightDestinations(input: ReweightInput): {
   route: RouteDestination[];
   issues: RouteIssue[];
 } {
   const route = listOf(input.route);
-  const roles = route.map((d) => destinationRole(d, input.spec));
+  const roles = route.map((d) => reweightRole(d, input.spec, input.desired));
   const issues = roleIssues(input, roles);
   const additional = route.reduce((sum, d, i) => sum + (roles[i] === 'additional' ? weightOf(d) : 0), 0);
   const stableWeight = input.desired.stableWeight - additional;
@@ -97,10 +158,5 @@ export function reweightDestinations(input: ReweightInput): {
     issues.push({ reason: 'WeightOverflow', object: input.object, path: `${input.path}.route`, message });
   }
   if (issues.length > 0) return { route: [...route], issues };
-  const edited = route.map((dest, i) => {
-    if (roles[i] === 'canary') return { ...dest, weight: input.desired.canaryWeight };
-    if (roles[i] === 'stable') return { ...dest, weight: stableWeight };
-    return dest;
-  });
-  return { route: edited, issues };
+  return { route: reweighted(route, roles, input.desired, stableWeight), issues };
 }

@@ -11,7 +11,7 @@ import {
   stagedApply,
   stageEdits,
 } from '../object-edits.js';
-import type { ApplyResult, ObservedTraffic, StagedApply, TrafficRouter } from '../router.js';
+import type { ApplyResult, CleanupOptions, ObservedTraffic, StagedApply, TrafficRouter } from '../router.js';
 import { editDestinationRule } from './destination-rule.js';
 import type { DestinationRule, VirtualService } from './types.js';
 import {
@@ -78,9 +78,13 @@ export class IstioTrafficRouter implements TrafficRouter {
     return stagedApply(await stageEdits(this.options.client, this.targets('apply'), desired, 'issue'));
   }
 
-  /** 100% stable, managed routes removed, pod-hash labels removed from the subsets; missing objects skipped. */
-  async cleanup(): Promise<ApplyResult> {
-    const edits = await stageEdits(this.options.client, this.targets('cleanup'), stableOnlyTraffic(), 'skip');
+  /**
+   * 100% stable, managed routes removed, pod-hash labels removed from the subsets, the destinations and
+   * subsets of the retired Experiment Services removed; missing objects skipped.
+   */
+  async cleanup(options: CleanupOptions = {}): Promise<ApplyResult> {
+    const desired = stableOnlyTraffic(undefined, options.retiredExperimentServices);
+    const edits = await stageEdits(this.options.client, this.targets('cleanup'), desired, 'skip');
     return commitBestEffort(edits);
   }
 

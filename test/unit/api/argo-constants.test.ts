@@ -130,6 +130,10 @@ const ARGO: Record<string, [value: string, source: string]> = {
     'ar:rollout/trafficrouting.go conditions.TrafficWeightUpdatedReason',
   ],
   'EVENT_REASON.skipSteps': ['SkipSteps', 'ar:rollout/canary.go EventReason "SkipSteps"'],
+  'EVENT_REASON.experimentCreated': [
+    'ExperimentCreated',
+    'ar:rollout/experiment.go EventReason "ExperimentCreated"',
+  ],
 };
 
 /** Every string value of the table module, by dotted name (`REASON.aborted`, `POD_TEMPLATE_HASH_LABEL`). */

@@ -78,6 +78,18 @@ const validRollouts: Record<string, Edits> = {
   },
   'setHeaderRoute step': { [c('steps.4')]: headerStep },
   'setMirrorRoute step': { [c('steps.4')]: { setMirrorRoute: { name: 'header', percentage: 10 } } },
+  'experiment step': {
+    [c('steps.4')]: {
+      experiment: {
+        duration: '1m',
+        templates: [
+          { name: 'baseline', specRef: 'stable', weight: 5 },
+          { name: 'canary', specRef: 'canary', weight: 5, replicas: 1 },
+        ],
+        analyses: [{ name: 'check', templateName: 'error-rate', args: [{ name: 'a', value: 'b' }] }],
+      },
+    },
+  },
   'blueGreen previewMetadata and activeMetadata': {
     'spec.strategy': {
       blueGreen: {
@@ -220,7 +232,6 @@ const unsupportedRollouts: Record<string, Edits> = {
   APISIX: router('apisix', { route: { name: 'r' } }),
   'another router plugin': router('plugins', { 'argoproj-labs/contour': { httpProxy: 'x' } }),
   'gatewayAPI grpcRoute': gateway({ httpRoute: 'h', grpcRoute: 'g' }),
-  'experiment step': { [c('steps.4')]: { experiment: { templates: [{ name: 'c', specRef: 'canary' }] } } },
   'plugin step': { [c('steps.4')]: { plugin: { name: 'argoproj-labs/step-exec', config: {} } } },
 };
 

@@ -11,7 +11,8 @@ function check(raw: Json) {
 type Unsupported = [feature: string, edit: (r: Json) => void, path: string, supported: string];
 
 /** The step kinds Vireo drives, as listed in "(supported: …)". */
-const STEP_KINDS = '(supported: setWeight, pause, analysis, setCanaryScale, setHeaderRoute, setMirrorRoute)';
+const STEP_KINDS =
+  '(supported: setWeight, pause, analysis, experiment, setCanaryScale, setHeaderRoute, setMirrorRoute)';
 
 const unsupportedCases: Unsupported[] = [
   [
@@ -56,14 +57,6 @@ const unsupportedCases: Unsupported[] = [
     },
     'spec.strategy.canary.trafficRouting.plugins["argoproj-labs/gatewayAPI"].grpcRoute',
     'httpRoute, httpRoutes, namespace, configMap',
-  ],
-  [
-    'experiment step',
-    (r) => {
-      canary(r).steps.push({ experiment: { templates: [{ name: 'c', specRef: 'canary' }] } });
-    },
-    'spec.strategy.canary.steps[4].experiment',
-    STEP_KINDS,
   ],
   [
     'plugin step',
@@ -140,6 +133,37 @@ describe('validateRollout: unsupported Argo features', () => {
         canary(r).steps.push({ setMirrorRoute: { name: 'header', percentage: 150 } });
       },
       'setMirrorRoute',
+    ],
+    [
+      'experiment template with an unknown specRef',
+      (r) => {
+        canary(r).steps.push({ experiment: { templates: [{ name: 'c', specRef: 'newest' }] } });
+      },
+      'experiment',
+    ],
+    [
+      'experiment weight with nginx',
+      (r) => {
+        canary(r).trafficRouting = { nginx: { stableIngress: 'demo' } };
+        canary(r).steps.push({ experiment: { templates: [{ name: 'c', specRef: 'canary', weight: 5 }] } });
+      },
+      'experiment',
+    ],
+    [
+      'experiment weights leaving stable a negative share',
+      (r) => {
+        canary(r).steps.push({ experiment: { templates: [{ name: 'c', specRef: 'canary', weight: 95 }] } });
+      },
+      'experiment',
+    ],
+    [
+      'experiment with a bad duration',
+      (r) => {
+        canary(r).steps.push({
+          experiment: { duration: 'soon', templates: [{ name: 'c', specRef: 'stable' }] },
+        });
+      },
+      'experiment',
     ],
   ])('%s: invalid issues under the step only', (_name, edit, kind) => {
     const path = `spec.strategy.canary.steps[4].${kind}`;

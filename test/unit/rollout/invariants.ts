@@ -132,10 +132,29 @@ function redundant(world: World, action: RolloutAction): boolean {
       return JSON.stringify(world.traffic) === JSON.stringify({ ...action });
     case 'setServiceSelector':
       return world.services.get(action.service) === action.podTemplateHash;
+    case 'createExperiment':
+      return world.experiments.has(action.experiment.metadata.name ?? '');
+    case 'terminateExperiment':
+      return world.experiments.get(action.name)?.terminate === true;
     default:
       return false;
   }
 }
+
+/**
+ * Routed weights always sum to the router's total (canary + stable + every Experiment Service), none is
+ * negative, and an aborted Rollout routes nothing to Experiment Services.
+ */
+export const weightsSumToTotal: Invariant = (_before, plan) => {
+  for (const action of plan.actions) {
+    if (action.kind !== 'applyTraffic') continue;
+    const experiments = action.experimentWeights ?? [];
+    const weights = [action.canaryWeight, action.stableWeight, ...experiments.map((w) => w.weight)];
+    expect(weights.every((w) => w >= 0)).toBe(true);
+    expect(weights.reduce((sum, w) => sum + w, 0)).toBe(100);
+    if (plan.status.abort) expect(experiments).toEqual([]);
+  }
+};
 
 /** Every action changes something: a pass never re-issues work the world already reflects. */
 export function noRedundantActions(world: World): Invariant {
@@ -151,6 +170,7 @@ export function allInvariants(world: World): Invariant[] {
     availabilityFloor,
     abortRestoresStableFirst(world),
     trafficWithinStableCapacity,
+    weightsSumToTotal,
     noRedundantActions(world),
   ];
 }

@@ -9,12 +9,15 @@ import type {
 import { canonicalJson } from '../../../src/rollout/core/pod-template-hash.js';
 import type {
   AnalysisRunView,
+  ExperimentView,
   PodView,
   ReplicaSetView,
   RolloutSnapshot,
 } from '../../../src/rollout/core/snapshot.js';
 import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
 import { needsPods } from '../../../src/rollout/plan/pod-restart.js';
+import type { ExperimentWeight } from '../../../src/traffic/desired-traffic.js';
+import { applyExperimentAction, isExperimentAction } from './world-experiments.js';
 import { withEphemeral } from './world-metadata.js';
 
 /** One fake ReplicaSet: pods exist as soon as they are asked for and become available at `readyAtMs`. */
@@ -37,6 +40,7 @@ export interface FakeTraffic {
   stableWeight: number;
   canaryHash: string;
   stableHash: string;
+  experimentWeights?: readonly ExperimentWeight[];
 }
 
 /**
@@ -51,6 +55,7 @@ export class World {
   readonly neverReady = new Set<string>();
   replicaSets = new Map<string, FakeReplicaSet>();
   analysisRuns = new Map<string, AnalysisRunView>();
+  experiments = new Map<string, ExperimentView>();
   services = new Map<string, string | undefined>();
   traffic: FakeTraffic | undefined;
   events: string[] = [];
@@ -130,6 +135,7 @@ export class World {
       rollout: structuredClone(this.rollout),
       replicaSets,
       analysisRuns: [...this.analysisRuns.values()],
+      experiments: [...this.experiments.values()],
       services,
       ...(needsPods(this.rollout) ? { pods: this.podViews() } : {}),
       now: new Date(this.nowMs),
@@ -170,6 +176,7 @@ export class World {
         availableReplicas: 0,
         annotations: action.annotations,
         template: action.template,
+        selector: action.selector,
         creationTimestamp: new Date(this.nowMs).toISOString().replace(/\.\d{3}Z$/, 'Z'),
         ...(action.minReadySeconds ? { minReadySeconds: action.minReadySeconds } : {}),
       },
@@ -178,6 +185,10 @@ export class World {
 
   /** Applies one action; every branch is idempotent. */
   applyAction(action: RolloutAction): void {
+    if (isExperimentAction(action)) {
+      applyExperimentAction(this.experiments, action, this.nowMs);
+      return;
+    }
     switch (action.kind) {
       case 'createReplicaSet':
         this.create(action);
@@ -247,6 +258,7 @@ export class World {
         rs.view.template?.metadata,
       ]),
       ar: [...this.analysisRuns.entries()],
+      ex: [...this.experiments.entries()],
       svc: [...this.services.entries()],
       traffic: this.traffic,
       pods: [...this.pods.entries()].map(([name, pods]) => [name, pods.map((pod) => pod.uid)]),
@@ -262,6 +274,7 @@ export class World {
     for (const hash of this.neverReady) copy.neverReady.add(hash);
     copy.replicaSets = new Map([...this.replicaSets].map(([k, v]) => [k, structuredClone(v)]));
     copy.analysisRuns = new Map([...this.analysisRuns].map(([k, v]) => [k, structuredClone(v)]));
+    copy.experiments = new Map([...this.experiments].map(([k, v]) => [k, structuredClone(v)]));
     copy.services = new Map(this.services);
     copy.traffic = this.traffic && { ...this.traffic };
     copy.pods = new Map([...this.pods].map(([k, v]) => [k, structuredClone(v)]));

@@ -57,7 +57,7 @@ function scripted(name: string, issues: RouteIssue[], log: string[], changed = t
   };
   return {
     type: 'istio',
-    capabilities: { headerRouting: false, mirroring: false, reportsWeight: false },
+    capabilities: { headerRouting: false, mirroring: false, reportsWeight: false, experimentWeights: false },
     observe: async () => observed,
     prepare,
     cleanup: async () => ({ changed: false, issues: [] }),
@@ -104,6 +104,18 @@ describe('applyTrafficToAll', () => {
     const routers = [scripted('a', [], log, false), scripted('b', [], log, true)];
     expect(await applyTrafficToAll(routers, stableOnlyTraffic())).toEqual({ changed: true, issues: [] });
     expect(log).toEqual(['a', 'b']);
+  });
+
+  it('refuses experiment weights a router cannot route, before anything is prepared or written', async () => {
+    const log: string[] = [];
+    const desired = desiredTrafficOf({
+      canaryWeight: 10,
+      experimentWeights: [{ serviceName: 'x', weight: 5 }],
+    });
+    const result = await applyTrafficToAll([scripted('a', [], log)], desired);
+    expect(result.changed).toBe(false);
+    expect(result.issues.map((i) => i.reason)).toEqual(['Unsupported']);
+    expect(log).toEqual([]);
   });
 });
 

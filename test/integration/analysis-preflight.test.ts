@@ -136,7 +136,7 @@ const UPDATE_CASES: [scenario: string, bad: Spec | undefined, message: (t: strin
     undefined,
     (t) =>
       new RegExp(
-        `^spec\\.strategy\\.canary\\.steps\\[1\\]\\.analysis\\.templates\\[0\\]\\.templateName: AnalysisTemplate '${t}' not found$`,
+        `^spec\\.strategy\\.canary\\.steps\\[1\\]\\.analysis\\.templates: Invalid value: "${t}": AnalysisTemplate '${t}' not found$`,
       ),
   ],
   [
@@ -188,7 +188,7 @@ describe('analysis pre-flight on the real control plane', () => {
     await env.api.create(canaryRollout(name, 'shop:v1', { replicas: 2, canary: { analysis: background } }));
     const { sets } = await heldInvalid(
       name,
-      /^spec\.strategy\.canary\.analysis\.templates\[0\]\.templateName: AnalysisTemplate 'created-later' not found$/,
+      /^spec\.strategy\.canary\.analysis\.templates: Invalid value: "created-later": AnalysisTemplate 'created-later' not found$/,
     );
     expect(sets).toEqual([]);
     await proceedsAfter('template created after the Rollout (first deploy)', name, undefined, () =>
@@ -203,7 +203,7 @@ describe('analysis pre-flight on the real control plane', () => {
     await env.api.create(canaryRollout(name, 'shop:v1', { replicas: 2, steps: steps(cat, true) }));
     await heldInvalid(
       name,
-      new RegExp(`templates\\[0\\]\\.templateName: ClusterAnalysisTemplate '${cat}' not found$`),
+      new RegExp(`templates: Invalid value: "${cat}": ClusterAnalysisTemplate '${cat}' not found$`),
     );
     await proceedsAfter('ClusterAnalysisTemplate created after the Rollout', name, undefined, async () => {
       await custom.createClusterCustomObject({

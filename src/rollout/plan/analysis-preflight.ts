@@ -97,9 +97,19 @@ function visit(state: SiteWalk, ref: AnalysisTemplateRef, at: FieldPath, via: st
     return;
   }
   state.complete = false;
-  if (scope !== undefined) {
-    report(state.walk, key, [reference([...at, 'templateName'], `${kind} '${name}' not found${via}`)]);
+  if (scope !== undefined) report(state.walk, key, [missingTemplate(at, kind, name, via)]);
+}
+
+/**
+ * A template that does not exist. Named directly by an analysis's `templates[i]`: Argo's `field.Invalid` on
+ * that `templates` list (`…templates: Invalid value: "x": AnalysisTemplate 'x' not found`); named by an
+ * experiment step or composed by another template (`via`), at the reference's own `templateName`.
+ */
+function missingTemplate(at: FieldPath, kind: string, name: string, via: string): Issue {
+  if (via === '' && at.at(-2) === 'templates') {
+    return reference(at.slice(0, -1), `Invalid value: ${JSON.stringify(name)}: ${kind} '${name}' not found`);
   }
+  return reference([...at, 'templateName'], `${kind} '${name}' not found${via}`);
 }
 
 /**

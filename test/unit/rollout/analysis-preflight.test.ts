@@ -48,7 +48,14 @@ describe('analysis pre-flight', () => {
 
   it("reports a missing template at its reference, in Argo's words", () => {
     expect(summary(canary([{ setWeight: 10 }, stepAnalysis('nope')]), observed([]))).toEqual([
-      "reference spec.strategy.canary.steps[1].analysis.templates[0].templateName: AnalysisTemplate 'nope' not found",
+      'reference spec.strategy.canary.steps[1].analysis.templates: Invalid value: "nope": AnalysisTemplate \'nope\' not found',
+    ]);
+  });
+
+  it("reports a missing background template in Argo's words (its e2e TestFixInvalidSpec)", () => {
+    const background = { templates: [{ templateName: 'doesnt-exist-yet' }] };
+    expect(summary(canary([], background), observed([]))).toEqual([
+      'reference spec.strategy.canary.analysis.templates: Invalid value: "doesnt-exist-yet": AnalysisTemplate \'doesnt-exist-yet\' not found',
     ]);
   });
 
@@ -56,7 +63,7 @@ describe('analysis pre-flight', () => {
     const rollout = canary([{ analysis: { templates: [{ templateName: 'c', clusterScope: true }] } }]);
     expect(summary(rollout, observed([]))).toEqual([]);
     expect(summary(rollout, observed([], []))).toEqual([
-      "reference spec.strategy.canary.steps[0].analysis.templates[0].templateName: ClusterAnalysisTemplate 'c' not found",
+      'reference spec.strategy.canary.steps[0].analysis.templates: Invalid value: "c": ClusterAnalysisTemplate \'c\' not found',
     ]);
     expect(analysisPreflightIssues(rollout, undefined)).toEqual([]);
   });
@@ -163,7 +170,7 @@ describe('analysis pre-flight', () => {
       },
     };
     expect(summary(blueGreen, observed([good()]))).toEqual([
-      "reference spec.strategy.blueGreen.prePromotionAnalysis.templates[0].templateName: AnalysisTemplate 'pre' not found",
+      'reference spec.strategy.blueGreen.prePromotionAnalysis.templates: Invalid value: "pre": AnalysisTemplate \'pre\' not found',
     ]);
     const experiment: CanaryStep = {
       experiment: {
@@ -196,7 +203,7 @@ describe('pre-flight in the plan', () => {
     expect(held.requeueAfterMs).toBe(REFERENCE_RECHECK_MS);
     expect(held.status.phase).toBe('Degraded');
     expect(held.status.message).toBe(
-      "InvalidSpec: spec.strategy.canary.steps[1].analysis.templates[0].templateName: AnalysisTemplate 't' not found",
+      'InvalidSpec: spec.strategy.canary.steps[1].analysis.templates: Invalid value: "t": AnalysisTemplate \'t\' not found',
     );
     const fixed = planWithReferences(
       withTemplates({ ...snapshot, rollout: { ...snapshot.rollout, status: held.status } }, [good('t')]),

@@ -175,8 +175,8 @@ describe('blue-green references and status', () => {
     const issues = analysisPreflightIssues(rollout, { namespaced: new Map() });
     expect(issues.map((i) => [i.path, i.message])).toEqual([
       [
-        'spec.strategy.blueGreen.postPromotionAnalysis.templates[0].templateName',
-        "AnalysisTemplate 'smoke' not found",
+        'spec.strategy.blueGreen.postPromotionAnalysis.templates',
+        `Invalid value: "smoke": AnalysisTemplate 'smoke' not found`,
       ],
     ]);
   });

@@ -15,6 +15,9 @@ import type { ObservedAnalysisTemplates } from '../core/snapshot.js';
 /** A template a site reaches, with the Rollout path of the reference that led to it. */
 interface Reached {
   key: string;
+  name: string;
+  /** Named by the analysis's own `templates[i]` (not composed through another template's `spec.templates`). */
+  direct: boolean;
   label: string;
   cluster: boolean;
   at: FieldPath;
@@ -76,7 +79,7 @@ function checkFound(
   if (issues.length > 0) state.complete = false;
   if (template === undefined) return;
   const cluster = kind === 'ClusterAnalysisTemplate';
-  state.reached.push({ key, label, cluster, at, spec: template.spec });
+  state.reached.push({ key, name, direct: via === '', label, cluster, at, spec: template.spec });
   (template.spec.templates ?? []).forEach((inner, j) => {
     visit(state, inner, at, ` (spec.templates[${j}] of ${kind} '${name}')`);
   });
@@ -134,8 +137,9 @@ function siteArgs(site: AnalysisSite): Argument[] {
 
 /**
  * Argo's `NewAnalysisRunFromTemplates` over the reached templates and the site's arguments, dry-run and
- * retention rules: a metric name used twice, an argument with conflicting values, or one nothing supplies
- * (`args.x was not resolved`, reported at the site's `args`).
+ * retention rules: a metric name used twice, an argument with conflicting values, or one nothing supplies.
+ * Worded as Argo's `field.Invalid` on the analysis's `templates` (`Invalid value: "templateNames: [a b]":
+ * args.x was not resolved`); an experiment step's analysis at its own path.
  */
 function mergeIssues(site: AnalysisSite, reached: readonly Reached[]): Issue[] {
   const merged = mergeTemplates({
@@ -145,9 +149,10 @@ function mergeIssues(site: AnalysisSite, reached: readonly Reached[]): Issue[] {
     measurementRetention: site.measurementRetention,
   });
   if (merged.ok) return [];
-  const field = /^args\.|^Argument/.test(merged.error) ? 'args' : 'templates';
-  const at = site.kind === 'experiment' ? site.path : [...site.path, field];
-  return [reference(at, merged.error)];
+  if (site.kind === 'experiment') return [reference(site.path, merged.error)];
+  const names = reached.filter((t) => t.direct).map((t) => t.name);
+  const value = `Invalid value: ${JSON.stringify(`templateNames: [${names.join(' ')}]`)}`;
+  return [reference([...site.path, 'templates'], `${value}: ${merged.error}`)];
 }
 
 /**
@@ -168,12 +173,12 @@ function runsIndefinitely(metric: Metric, spec: AnalysisTemplateSpec): boolean {
 function countIssues(walk: Walk, reached: readonly Reached[]): void {
   for (const t of reached) {
     const endless = (t.spec.metrics ?? []).filter((m) => runsIndefinitely(m, t.spec));
-    const issues = endless.map((m) =>
-      reference(
-        t.at,
-        `${t.label} has metric '${m.name}' which runs indefinitely. Invalid value for count: ${m.count ?? '(none)'}`,
-      ),
-    );
+    const issues = endless.map((m) => {
+      const says = `has metric ${m.name} which runs indefinitely. Invalid value for count: ${m.count ?? '<nil>'}`;
+      if (!t.direct || t.at.at(-2) !== 'templates') return reference(t.at, `${t.label} ${says}`);
+      const value = `Invalid value: ${JSON.stringify(t.name)}`;
+      return reference(t.at.slice(0, -1), `${value}: AnalysisTemplate ${t.name} ${says}`);
+    });
     report(walk, `${t.key}#count`, issues);
   }
 }

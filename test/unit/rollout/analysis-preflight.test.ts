@@ -105,11 +105,11 @@ describe('analysis pre-flight', () => {
     ]);
   });
 
-  it('reports an argument nothing supplies at the analysis args; a Rollout value or valueFrom supplies it', () => {
+  it("reports an argument nothing supplies in Argo's words; a Rollout value or valueFrom supplies it", () => {
     const t = template('t', { args: [{ name: 'svc' }], metrics: [metric()] });
     const seen = observed([t]);
     expect(summary(canary([stepAnalysis('t')]), seen)).toEqual([
-      'reference spec.strategy.canary.steps[0].analysis.args: args.svc was not resolved',
+      'reference spec.strategy.canary.steps[0].analysis.templates: Invalid value: "templateNames: [t]": args.svc was not resolved',
     ]);
     const value = stepAnalysis('t', { args: [{ name: 'svc', value: 'web' }] });
     const hash = stepAnalysis('t', {
@@ -121,7 +121,7 @@ describe('analysis pre-flight', () => {
   it('reports metrics named twice across the templates of one analysis', () => {
     const rollout = canary([{ analysis: { templates: [{ templateName: 'a' }, { templateName: 'b' }] } }]);
     expect(summary(rollout, observed([good('a'), good('b')]))).toEqual([
-      "reference spec.strategy.canary.steps[0].analysis.templates: two metrics have the same name 'm'",
+      `reference spec.strategy.canary.steps[0].analysis.templates: Invalid value: "templateNames: [a b]": two metrics have the same name 'm'`,
     ]);
   });
 
@@ -151,7 +151,7 @@ describe('analysis pre-flight', () => {
     const seen = observed([endless]);
     expect(summary(canary([], { templates: [{ templateName: 'endless' }] }), seen)).toEqual([]);
     expect(summary(canary([stepAnalysis('endless')]), seen)).toEqual([
-      "reference spec.strategy.canary.steps[0].analysis.templates[0]: AnalysisTemplate 'endless' has metric 'm' which runs indefinitely. Invalid value for count: (none)",
+      'reference spec.strategy.canary.steps[0].analysis.templates: Invalid value: "endless": AnalysisTemplate endless has metric m which runs indefinitely. Invalid value for count: <nil>',
     ]);
     const counted = template('endless', {
       metrics: [metric({ interval: '5s', count: '{{args.n}}' })],

@@ -74,6 +74,105 @@ spec:
 
 const servicesOf = (name: string) => [service(`${name}-active`, name), service(`${name}-preview`, name)];
 
+/** A canary Rollout routed through Istio VirtualService `name` (route `primary`), Services `name-stable/-canary`. */
+function istioRollout(name: string): string {
+  return `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: ${name}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      containers:
+      - name: app
+        image: registry.example/${name}:1
+  strategy:
+    canary:
+      canaryService: ${name}-canary
+      stableService: ${name}-stable
+      trafficRouting:
+        istio:
+          virtualService:
+            name: ${name}
+            routes:
+            - primary
+      steps:
+      - setWeight: 20
+      - pause: {}
+`;
+}
+
+function virtualService(name: string): string {
+  return `apiVersion: networking.istio.io/v1beta1
+kind: VirtualService
+metadata:
+  name: ${name}
+spec:
+  hosts:
+  - ${name}
+  http:
+  - name: primary
+    route:
+    - destination:
+        host: ${name}-stable
+      weight: 100
+    - destination:
+        host: ${name}-canary
+      weight: 0
+`;
+}
+
+/** A Rollout taking its pod template from Deployment `name` (`workloadRef`). */
+function workloadRefRollout(name: string): string {
+  return `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata:
+  name: ${name}
+spec:
+  replicas: 2
+  selector:
+    matchLabels:
+      app: ${name}
+  workloadRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: ${name}
+  strategy:
+    canary:
+      steps:
+      - setWeight: 50
+      - pause: {}
+`;
+}
+
+function deployment(name: string): string {
+  return `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: ${name}
+spec:
+  replicas: 0
+  selector:
+    matchLabels:
+      app: ${name}
+  template:
+    metadata:
+      labels:
+        app: ${name}
+    spec:
+      containers:
+      - name: app
+        image: registry.example/${name}:1
+`;
+}
+
 function analysisTemplate(name: string): string {
   return `apiVersion: argoproj.io/v1alpha1
 kind: AnalysisTemplate
@@ -124,13 +223,14 @@ async function clearsAfterApplying(scenario: string, name: string, documents: st
   );
 }
 
-/** Waits until `name` is Healthy and its active Service selects the stable ReplicaSet's pods. */
-async function healthyBehindItsService(name: string): Promise<void> {
+/** Waits until `name` is Healthy and its Service `service` (if any) selects the stable ReplicaSet's pods. */
+async function healthyBehindItsService(name: string, service = `${name}-active`): Promise<void> {
   const r = await env.api.waitFor(name, 'Healthy', (ro) => ro.status?.phase === 'Healthy');
   expect(r.status?.conditions?.some((c) => c.type === 'InvalidSpec')).toBe(false);
+  if (service === '') return;
   const core = env.kc.makeApiClient(CoreV1Api);
-  const active = await core.readNamespacedService({ namespace: env.namespace, name: `${name}-active` });
-  expect(active.spec?.selector?.['rollouts-pod-template-hash']).toBe(r.status?.stableRS);
+  const selected = await core.readNamespacedService({ namespace: env.namespace, name: service });
+  expect(selected.spec?.selector?.['rollouts-pod-template-hash']).toBe(r.status?.stableRS);
 }
 
 beforeAll(async () => {
@@ -174,5 +274,22 @@ describe('a Rollout applied before the objects it names', () => {
       analysisTemplate(template),
     ]);
     await healthyBehindItsService(name);
+  });
+
+  it('its Services and Istio VirtualService applied after the Rollout: the Rollout leaves InvalidSpec', async () => {
+    const name = 'istio-late';
+    await apply('istio-rollout.yaml', [istioRollout(name)]);
+    await heldInvalid(name, /^spec\.strategy\.canary\.(canaryService|stableService|trafficRouting)/);
+    const routed = [service(`${name}-stable`, name), service(`${name}-canary`, name), virtualService(name)];
+    await clearsAfterApplying('canary Services and VirtualService applied later', name, routed);
+    await healthyBehindItsService(name, `${name}-stable`);
+  });
+
+  it('its workloadRef Deployment applied after the Rollout: the Rollout leaves InvalidSpec', async () => {
+    const name = 'workload-late';
+    await apply('workload-rollout.yaml', [workloadRefRollout(name)]);
+    await heldInvalid(name, /^spec\.workloadRef\.name: /);
+    await clearsAfterApplying('workloadRef Deployment applied later', name, [deployment(name)]);
+    await healthyBehindItsService(name, '');
   });
 });

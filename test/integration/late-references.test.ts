@@ -21,22 +21,20 @@ let env: EngineEnv;
 let dir: string;
 const timings: { scenario: string; clearedMs: number }[] = [];
 
-/** The shape of Argo's blue-green example (written here as YAML a user would), with a name of our own. */
-function blueGreenRollout(name: string, preAnalysis?: string): string {
-  const pre = preAnalysis
-    ? `
-      prePromotionAnalysis:
-        templates:
-        - templateName: ${preAnalysis}`
-    : '';
-  return `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
+/** The head of a manifest of `kind` `name` with `spec.replicas`, as a user writes it. */
+function manifest(apiVersion: string, kind: string, name: string, replicas: number, rest: string): string {
+  return `apiVersion: ${apiVersion}
+kind: ${kind}
 metadata:
   name: ${name}
 spec:
-  replicas: 2
-  revisionHistoryLimit: 2
-  selector:
+  replicas: ${replicas}
+${rest}`;
+}
+
+/** `spec.selector` and `spec.template` of app `name` (one container `app`), indented under `spec:`. */
+function podTemplate(name: string, tag: string): string {
+  return `  selector:
     matchLabels:
       app: ${name}
   template:
@@ -46,15 +44,31 @@ spec:
     spec:
       containers:
       - name: app
-        image: registry.example/${name}:blue
-        ports:
-        - containerPort: 8080
-  strategy:
+        image: registry.example/${name}:${tag}
+`;
+}
+
+/** The shape of Argo's blue-green example (written here as YAML a user would), with a name of our own. */
+function blueGreenRollout(name: string, preAnalysis?: string): string {
+  const pre = preAnalysis
+    ? `
+      prePromotionAnalysis:
+        templates:
+        - templateName: ${preAnalysis}`
+    : '';
+  return manifest(
+    'argoproj.io/v1alpha1',
+    'Rollout',
+    name,
+    2,
+    `  revisionHistoryLimit: 2
+${podTemplate(name, 'blue')}  strategy:
     blueGreen:
       activeService: ${name}-active
       previewService: ${name}-preview
       autoPromotionEnabled: false${pre}
-`;
+`,
+  );
 }
 
 function service(name: string, app: string): string {
@@ -76,24 +90,12 @@ const servicesOf = (name: string) => [service(`${name}-active`, name), service(`
 
 /** A canary Rollout routed through Istio VirtualService `name` (route `primary`), Services `name-stable/-canary`. */
 function istioRollout(name: string): string {
-  return `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: ${name}
-spec:
-  replicas: 2
-  selector:
-    matchLabels:
-      app: ${name}
-  template:
-    metadata:
-      labels:
-        app: ${name}
-    spec:
-      containers:
-      - name: app
-        image: registry.example/${name}:1
-  strategy:
+  return manifest(
+    'argoproj.io/v1alpha1',
+    'Rollout',
+    name,
+    2,
+    `${podTemplate(name, '1')}  strategy:
     canary:
       canaryService: ${name}-canary
       stableService: ${name}-stable
@@ -106,7 +108,8 @@ spec:
       steps:
       - setWeight: 20
       - pause: {}
-`;
+`,
+  );
 }
 
 function virtualService(name: string): string {
@@ -131,13 +134,12 @@ spec:
 
 /** A Rollout taking its pod template from Deployment `name` (`workloadRef`). */
 function workloadRefRollout(name: string): string {
-  return `apiVersion: argoproj.io/v1alpha1
-kind: Rollout
-metadata:
-  name: ${name}
-spec:
-  replicas: 2
-  selector:
+  return manifest(
+    'argoproj.io/v1alpha1',
+    'Rollout',
+    name,
+    2,
+    `  selector:
     matchLabels:
       app: ${name}
   workloadRef:
@@ -149,29 +151,11 @@ spec:
       steps:
       - setWeight: 50
       - pause: {}
-`;
+`,
+  );
 }
 
-function deployment(name: string): string {
-  return `apiVersion: apps/v1
-kind: Deployment
-metadata:
-  name: ${name}
-spec:
-  replicas: 0
-  selector:
-    matchLabels:
-      app: ${name}
-  template:
-    metadata:
-      labels:
-        app: ${name}
-    spec:
-      containers:
-      - name: app
-        image: registry.example/${name}:1
-`;
-}
+const deployment = (name: string) => manifest('apps/v1', 'Deployment', name, 0, podTemplate(name, '1'));
 
 function analysisTemplate(name: string): string {
   return `apiVersion: argoproj.io/v1alpha1

@@ -26,15 +26,20 @@ function check(
   return [reference(path, `${kind} "${name}" does not exist`)];
 }
 
-/** A missing Service, or one another Rollout manages (Argo's "Service %q is managed by another Rollout"). */
+/**
+ * A missing Service, in Argo's words (`Invalid value: "x": service "x" not found`, its lister's NotFound
+ * under `field.Invalid`), or one another Rollout manages.
+ */
 function checkService(
   known: KnownObjects,
   name: string | undefined,
   path: FieldPath,
   rollout: string,
 ): Issue[] {
-  const missing = check(known.services, name, path, 'Service');
-  if (missing.length > 0 || name === undefined) return missing;
+  if (known.services === undefined || name === undefined || name === '') return [];
+  const quoted = JSON.stringify(name);
+  if (!known.services.has(name))
+    return [reference(path, `Invalid value: ${quoted}: service ${quoted} not found`)];
   const manager = known.serviceManagers?.get(name);
   if (manager === undefined || manager === rollout) return [];
   return [reference(path, `Service "${name}" is managed by another Rollout ("${manager}")`)];

@@ -166,7 +166,7 @@ describe('validateRolloutReferences', () => {
     expect(issues).toEqual([
       {
         path: 'spec.strategy.canary.canaryService',
-        message: 'Service "demo-canary" does not exist',
+        message: 'Invalid value: "demo-canary": service "demo-canary" not found',
         kind: 'reference',
       },
     ]);

@@ -122,7 +122,7 @@ describe('validating pingPong', () => {
     expect(issues).toEqual([
       {
         path: 'spec.strategy.canary.pingPong.pongService',
-        message: 'Service "web-pong" does not exist',
+        message: 'Invalid value: "web-pong": service "web-pong" not found',
         kind: 'reference',
       },
     ]);

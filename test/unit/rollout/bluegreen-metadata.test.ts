@@ -166,7 +166,7 @@ describe('blue-green references and status', () => {
     expect(plan.actions).toEqual([]);
     expect(plan.status.phase).toBe('Degraded');
     expect(plan.status.message).toContain(
-      'spec.strategy.blueGreen.previewService: Service "preview" does not exist',
+      'spec.strategy.blueGreen.previewService: Invalid value: "preview": service "preview" not found',
     );
   });
 

@@ -78,7 +78,7 @@ describe('route problems as InvalidSpec', () => {
     expect(referenceIssues(snapshot)).toEqual([
       {
         path: 'spec.strategy.canary.canaryService',
-        message: 'Service "demo-canary" does not exist',
+        message: 'Invalid value: "demo-canary": service "demo-canary" not found',
         kind: 'reference',
       },
     ]);

@@ -2,7 +2,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Two projects: `unit` (pure logic, no processes, runs in parallel) and `integration`
- * (one real control plane per run, started by test/cluster/global-setup.ts; each file
+ * (one real control plane per run, started by harness/global-setup.ts; each file
  * works in its own namespace).
  */
 export default defineConfig({
@@ -21,7 +21,7 @@ export default defineConfig({
           name: 'integration',
           include: ['test/integration/**/*.test.ts'],
           environment: 'node',
-          globalSetup: ['test/cluster/global-setup.ts'],
+          globalSetup: ['harness/global-setup.ts'],
           testTimeout: 120_000,
           hookTimeout: 300_000,
           fileParallelism: false,

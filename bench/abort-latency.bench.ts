@@ -1,5 +1,5 @@
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
-import { pollUntil } from '../test/cluster/wait.js';
+import { pollUntil } from '../harness/wait.js';
 import {
   createRoutedApp,
   createTemplate,

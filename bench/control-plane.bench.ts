@@ -1,4 +1,4 @@
-import { startEnvironment } from '../test/cluster/environment.js';
+import { startEnvironment } from '../harness/environment.js';
 import { type BenchOptions, type BenchResult, isQuick, percentile } from './run.js';
 
 const RUNS = Number(process.env.VIREO_BENCH_CONTROL_PLANE_RUNS ?? 3);

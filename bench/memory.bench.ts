@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { pollUntil } from '../test/cluster/wait.js';
+import { pollUntil } from '../harness/wait.js';
 import { type BenchOptions, type BenchResult, isQuick } from './run.js';
 import { type BenchEnv, startBenchEnv } from './support/bench-env.js';
 import {

@@ -1,7 +1,7 @@
 import { type KubeConfig, Watch } from '@kubernetes/client-node';
+import { pollUntil } from '../harness/wait.js';
 import { ClientNodeKubeClient, Resources } from '../src/kube/client.js';
 import type { KubeObject } from '../src/kube/types.js';
-import { pollUntil } from '../test/cluster/wait.js';
 import { canaryRollout, imagePatch } from '../test/integration/support/canary.js';
 import { createServices, splitRoute, virtualService } from '../test/integration/support/traffic.js';
 import { type BenchOptions, type BenchResult, isQuick, percentile } from './run.js';

@@ -3,10 +3,10 @@ import { copyFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from
 import { cpus, loadavg } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { ensureBinaries } from '../test/cluster/binaries.js';
-import { repoRoot } from '../test/cluster/crds.js';
-import { newRunDir } from '../test/cluster/environment.js';
-import { pinnedVersions } from '../test/cluster/versions.js';
+import { ensureBinaries } from '../harness/binaries.js';
+import { repoRoot } from '../harness/crds.js';
+import { newRunDir } from '../harness/environment.js';
+import { pinnedVersions } from '../harness/versions.js';
 import { type ArgoRollouts, ensureArgoRollouts } from '../test/conformance/argo-rollouts.js';
 import { type RunningController, startController } from '../test/conformance/controllers.js';
 import {

@@ -2,11 +2,11 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { applyObjects } from '../harness/apply.js';
+import { ensureBinaries } from '../harness/binaries.js';
+import { serviceAccountKubeconfig, startControllerProcess } from '../harness/controller.js';
+import { envDir } from '../harness/env-state.js';
 import { CONTROLLER_INSTANCE_LABEL } from '../src/api/argo-constants.js';
-import { applyObjects } from '../test/cluster/apply.js';
-import { ensureBinaries } from '../test/cluster/binaries.js';
-import { serviceAccountKubeconfig, startControllerProcess } from '../test/cluster/controller.js';
-import { envDir } from '../test/cluster/env-state.js';
 import {
   checkOwnership,
   deleteDemoNamespace,

@@ -1,7 +1,7 @@
 import { spawn } from 'node:child_process';
 import { closeSync, openSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { assertCrdFilesPresent, repoRoot } from '../test/cluster/crd-files.js';
+import { assertCrdFilesPresent, repoRoot } from '../harness/crd-files.js';
 import {
   clearEnvState,
   type EnvState,
@@ -10,9 +10,9 @@ import {
   isAlive,
   readEnvState,
   writeEnvState,
-} from '../test/cluster/env-state.js';
-import { reapStaleRuns } from '../test/cluster/stale-runs.js';
-import { pollUntil } from '../test/cluster/wait.js';
+} from '../harness/env-state.js';
+import { reapStaleRuns } from '../harness/stale-runs.js';
+import { pollUntil } from '../harness/wait.js';
 
 function logTail(path: string, lines = 30): string {
   try {
@@ -73,7 +73,7 @@ export async function envUp(): Promise<EnvState> {
   assertCrdFilesPresent();
   const logPath = join(envDir(), 'daemon.log');
   const fd = openSync(logPath, 'w');
-  const daemon = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'test/cluster/env-daemon.ts')], {
+  const daemon = spawn(process.execPath, ['--import', 'tsx', join(repoRoot, 'harness/env-daemon.ts')], {
     cwd: repoRoot,
     detached: true,
     stdio: ['ignore', fd, fd],

@@ -28,7 +28,7 @@ import { createTrafficRouters } from './traffic/create-routers.js';
 import { systemClock } from './util/clock.js';
 
 /**
- * Hooks a wrapping entry point may pass in (tests only: `test/cluster/test-controller-main.ts`); the shipped
+ * Hooks a wrapping entry point may pass in (tests only: `harness/test-controller-main.ts`); the shipped
  * entry `src/main.ts` passes none.
  */
 export interface ControllerHooks {

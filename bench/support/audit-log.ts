@@ -1,6 +1,6 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { CONTROLLER_USER } from '../../test/cluster/component-args.js';
-import { pollUntil } from '../../test/cluster/wait.js';
+import { CONTROLLER_USER } from '../../harness/component-args.js';
+import { pollUntil } from '../../harness/wait.js';
 
 /** One write request as the kube-apiserver audit log records it (level Metadata, ResponseComplete). */
 export interface AuditWrite {

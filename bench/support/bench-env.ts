@@ -6,9 +6,9 @@ import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../../test/cluster/controller.js';
-import { type Environment, newRunDir, startEnvironment } from '../../test/cluster/environment.js';
-import { pollUntil } from '../../test/cluster/wait.js';
+} from '../../harness/controller.js';
+import { type Environment, newRunDir, startEnvironment } from '../../harness/environment.js';
+import { pollUntil } from '../../harness/wait.js';
 import { createNamespace } from '../../test/integration/support/objects.js';
 import { RolloutApi, type RolloutObject } from '../../test/integration/support/rollouts.js';
 import { AuditLog } from './audit-log.js';

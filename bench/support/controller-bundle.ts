@@ -1,12 +1,12 @@
 import { join } from 'node:path';
 import { build } from 'esbuild';
+import type { ControllerProcess, ControllerProcessOptions } from '../../harness/controller.js';
+import { repoRoot } from '../../harness/crds.js';
+import { freePort } from '../../harness/ports.js';
+import { getHttp } from '../../harness/probes.js';
+import { ComponentStartError, ManagedProcess } from '../../harness/processes.js';
+import { pollUntil } from '../../harness/wait.js';
 import { CONTROLLER_NODE_FLAGS, controllerBuildOptions } from '../../scripts/controller-bundle.js';
-import type { ControllerProcess, ControllerProcessOptions } from '../../test/cluster/controller.js';
-import { repoRoot } from '../../test/cluster/crds.js';
-import { freePort } from '../../test/cluster/ports.js';
-import { getHttp } from '../../test/cluster/probes.js';
-import { ComponentStartError, ManagedProcess } from '../../test/cluster/processes.js';
-import { pollUntil } from '../../test/cluster/wait.js';
 
 /**
  * Where the bench bundles go: under node_modules/.cache so that their bare imports (left external) resolve to

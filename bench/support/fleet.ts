@@ -5,7 +5,7 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { pollUntil } from '../../test/cluster/wait.js';
+import { pollUntil } from '../../harness/wait.js';
 import type { RolloutObject } from '../../test/integration/support/rollouts.js';
 import { isSettledHealthy } from './bench-env.js';
 

@@ -1,5 +1,5 @@
 import { CoordinationV1Api } from '@kubernetes/client-node';
-import { pollUntil } from '../../test/cluster/wait.js';
+import { pollUntil } from '../../harness/wait.js';
 import { formatTally } from './audit-log.js';
 import type { BenchEnv, BenchReplica } from './bench-env.js';
 import { readProcStats } from './proc-stats.js';

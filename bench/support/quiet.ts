@@ -1,4 +1,4 @@
-import { pollUntil } from '../../test/cluster/wait.js';
+import { pollUntil } from '../../harness/wait.js';
 import { readRequestCounts, totalRequests } from './request-kinds.js';
 
 /** Total requests other than leader election's Lease reads and renewals (every 2 s with replicas). */

@@ -2,14 +2,14 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { KubeConfig, type KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { applyObjects } from '../../test/cluster/apply.js';
-import { type ControllerProcess, startControllerProcess } from '../../test/cluster/controller.js';
-import { assertCrdFilesPresent, ownCrdFiles } from '../../test/cluster/crd-files.js';
-import { envDir, isAlive, readEnvState } from '../../test/cluster/env-state.js';
-import { KubeHttpError, kubeRequest } from '../../test/cluster/kube-http.js';
-import { startPrometheus } from '../../test/cluster/prometheus.js';
-import { upstreamCrdFiles } from '../../test/cluster/upstream-crds.js';
-import { pollUntil } from '../../test/cluster/wait.js';
+import { applyObjects } from '../../harness/apply.js';
+import { type ControllerProcess, startControllerProcess } from '../../harness/controller.js';
+import { assertCrdFilesPresent, ownCrdFiles } from '../../harness/crd-files.js';
+import { envDir, isAlive, readEnvState } from '../../harness/env-state.js';
+import { KubeHttpError, kubeRequest } from '../../harness/kube-http.js';
+import { startPrometheus } from '../../harness/prometheus.js';
+import { upstreamCrdFiles } from '../../harness/upstream-crds.js';
+import { pollUntil } from '../../harness/wait.js';
 import {
   type ClusterEvidence,
   DEMO_NAMESPACE_LABEL,

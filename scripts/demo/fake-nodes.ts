@@ -1,10 +1,10 @@
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
-import { ensureSomeBinaries } from '../../test/cluster/binaries.js';
-import { KubeHttpError, kubeRequest } from '../../test/cluster/kube-http.js';
-import { ComponentStartError, ManagedProcess } from '../../test/cluster/processes.js';
-import { clusterDir } from '../../test/cluster/versions.js';
-import { pollUntil } from '../../test/cluster/wait.js';
+import { ensureSomeBinaries } from '../../harness/binaries.js';
+import { KubeHttpError, kubeRequest } from '../../harness/kube-http.js';
+import { ComponentStartError, ManagedProcess } from '../../harness/processes.js';
+import { clusterDir } from '../../harness/versions.js';
+import { pollUntil } from '../../harness/wait.js';
 
 /** Label (and taint key) of the demo's fake Nodes; its value is the demo namespace. */
 export const DEMO_NODE_LABEL = 'vireo.dev/demo-node';

@@ -1,9 +1,9 @@
 import { join } from 'node:path';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
-import { applyObjects } from '../../test/cluster/apply.js';
-import { repoRoot } from '../../test/cluster/crds.js';
-import { writeScrapeTargets } from '../../test/cluster/prometheus.js';
-import { pollUntil } from '../../test/cluster/wait.js';
+import { applyObjects } from '../../harness/apply.js';
+import { repoRoot } from '../../harness/crds.js';
+import { writeScrapeTargets } from '../../harness/prometheus.js';
+import { pollUntil } from '../../harness/wait.js';
 import { startVersionServer, type VersionServer } from './app.js';
 import {
   type CommitSummary,

@@ -1,6 +1,6 @@
 import { join } from 'node:path';
-import { repoRoot } from '../../test/cluster/crds.js';
-import type { EnvironmentInfo } from '../../test/cluster/environment.js';
+import { repoRoot } from '../../harness/crds.js';
+import type { EnvironmentInfo } from '../../harness/environment.js';
 import type { DemoResult, ScenarioName } from './scenario.js';
 
 /** What the summary needs. */

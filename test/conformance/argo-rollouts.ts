@@ -3,13 +3,13 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { KubeConfig, KubernetesObject } from '@kubernetes/client-node';
 import { parseAllDocuments } from 'yaml';
-import { applyObjects } from '../cluster/apply.js';
-import { tokenKubeconfig } from '../cluster/controller.js';
-import { freePort } from '../cluster/ports.js';
-import { getHttp } from '../cluster/probes.js';
-import { ComponentStartError, ManagedProcess } from '../cluster/processes.js';
-import { cacheDir, clusterDir, pinnedVersions } from '../cluster/versions.js';
-import { pollUntil } from '../cluster/wait.js';
+import { applyObjects } from '../../harness/apply.js';
+import { tokenKubeconfig } from '../../harness/controller.js';
+import { freePort } from '../../harness/ports.js';
+import { getHttp } from '../../harness/probes.js';
+import { ComponentStartError, ManagedProcess } from '../../harness/processes.js';
+import { cacheDir, clusterDir, pinnedVersions } from '../../harness/versions.js';
+import { pollUntil } from '../../harness/wait.js';
 
 /** Argo Rollouts as built from its Go module: the two binaries and the module's source directory. */
 export interface ArgoRollouts {

@@ -1,6 +1,6 @@
 import { createServer } from 'node:net';
 import { join } from 'node:path';
-import { serviceAccountKubeconfig, startControllerProcess } from '../cluster/controller.js';
+import { serviceAccountKubeconfig, startControllerProcess } from '../../harness/controller.js';
 import { type ArgoRollouts, argoServiceAccountKubeconfig, startArgoController } from './argo-rollouts.js';
 import type { ConformanceEnvironment } from './environment.js';
 import type { ControllerName } from './report.js';

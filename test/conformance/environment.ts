@@ -1,10 +1,10 @@
 import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import { type ControlPlane, startControlPlane } from '../cluster/control-plane.js';
-import { installCrds, repoRoot } from '../cluster/crds.js';
-import { reapStaleRuns, recordRun } from '../cluster/stale-runs.js';
-import { pollUntil } from '../cluster/wait.js';
+import { type ControlPlane, startControlPlane } from '../../harness/control-plane.js';
+import { installCrds, repoRoot } from '../../harness/crds.js';
+import { reapStaleRuns, recordRun } from '../../harness/stale-runs.js';
+import { pollUntil } from '../../harness/wait.js';
 import { type ArgoRollouts, argoCrdFiles, installE2eIstioCrds } from './argo-rollouts.js';
 import type { ControllerName } from './report.js';
 
@@ -16,7 +16,7 @@ export interface ConformanceEnvironment {
 }
 
 /**
- * Starts a private control plane (kwok pods, see test/cluster/kwok-stages.yaml) in `dir` and installs the
+ * Starts a private control plane (kwok pods, see harness/kwok-stages.yaml) in `dir` and installs the
  * Istio CRDs Argo's e2e suite expects (its module's `test/e2e/crds/istio.yaml`, which includes the Gateway).
  */
 export async function startConformanceEnvironment(

@@ -10,8 +10,8 @@ import {
   type V1Job,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControllerProcess } from '../cluster/controller.js';
-import { pollUntil } from '../cluster/wait.js';
+import type { ControllerProcess } from '../../harness/controller.js';
+import { pollUntil } from '../../harness/wait.js';
 import { startNamespaceController } from './support/cli.js';
 import { adminKubeConfig } from './support/cluster.js';
 import { jobMetric } from './support/jobs.js';

@@ -8,8 +8,8 @@ import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../cluster/controller.js';
-import { pollUntil } from '../cluster/wait.js';
+} from '../../harness/controller.js';
+import { pollUntil } from '../../harness/wait.js';
 import { adminKubeConfig } from './support/cluster.js';
 import { errorRateMetric, scrapeExporter, startExporter, waitForErrorRate } from './support/exporter.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';

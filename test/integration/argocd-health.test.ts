@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollUntil } from '../cluster/wait.js';
+import { pollUntil } from '../../harness/wait.js';
 import {
   type AnalysisRunLike,
   analysisRunHealth,

@@ -1,6 +1,6 @@
 import { CoreV1Api, CustomObjectsApi, type V1Pod, type V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollUntil } from '../cluster/wait.js';
+import { pollUntil } from '../../harness/wait.js';
 import { type HealthVerdict, rolloutHealth } from '../support/argocd/health.js';
 import { createTemplate, runsOf } from './support/analysis.js';
 import { imagePatch } from './support/canary.js';

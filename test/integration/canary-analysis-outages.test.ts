@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type PrometheusServer, startPrometheus } from '../cluster/prometheus.js';
-import { pollUntil } from '../cluster/wait.js';
+import { type PrometheusServer, startPrometheus } from '../../harness/prometheus.js';
+import { pollUntil } from '../../harness/wait.js';
 import {
   createRoutedApp,
   createTemplate,

@@ -12,7 +12,7 @@ import {
 
 const STEPS = [{ setWeight: 25 }, { pause: {} }];
 const FENCE = { steps: STEPS, maxSurge: 1, maxUnavailable: 1 };
-/** Pods of a template with this label run but never become Ready (test/cluster/kwok-stages.yaml). */
+/** Pods of a template with this label run but never become Ready (harness/kwok-stages.yaml). */
 const NEVER_READY = { 'vireo.test/ready': 'false' };
 
 describe('canary engine: progress deadline and minReadySeconds', () => {

@@ -1,6 +1,6 @@
 import type { V1Pod } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollUntil } from '../cluster/wait.js';
+import { pollUntil } from '../../harness/wait.js';
 import { canaryRollout, imagePatch, safety } from './support/canary.js';
 import { type EngineEnv, hashOf, type RolloutApi, startEngine } from './support/rollouts.js';
 

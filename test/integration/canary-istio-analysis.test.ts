@@ -1,7 +1,7 @@
 import type { Server } from 'node:http';
 import { CoreV1Api, CustomObjectsApi, type V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollUntil } from '../cluster/wait.js';
+import { pollUntil } from '../../harness/wait.js';
 import { createTemplate } from './support/analysis.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { errorRateMetric, scrapeExporter, startExporter } from './support/exporter.js';

@@ -1,7 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../harness/wait.js';
 import { Resources } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { type EngineEnv, startEngine } from './support/rollouts.js';
 import {

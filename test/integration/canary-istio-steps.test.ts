@@ -1,8 +1,8 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../harness/wait.js';
 import { Resources } from '../../src/kube/client.js';
 import type { KubeObject } from '../../src/kube/types.js';
-import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { available, type EngineEnv, hashOf, type RolloutObject, startEngine } from './support/rollouts.js';
 import {

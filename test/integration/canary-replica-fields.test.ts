@@ -1,7 +1,7 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../harness/wait.js';
 import { Resources } from '../../src/kube/client.js';
-import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import {
   available,
@@ -21,7 +21,7 @@ import {
   vsWeights,
 } from './support/traffic.js';
 
-/** Pods of a template with this label run but never become Ready (test/cluster/kwok-stages.yaml). */
+/** Pods of a template with this label run but never become Ready (harness/kwok-stages.yaml). */
 const NEVER_READY = { 'vireo.test/ready': 'false' };
 
 describe('canary replica fields on the real control plane', () => {

@@ -4,8 +4,8 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeScrapeTargets } from '../cluster/prometheus.js';
-import { pollUntil } from '../cluster/wait.js';
+import { writeScrapeTargets } from '../../harness/prometheus.js';
+import { pollUntil } from '../../harness/wait.js';
 import { ensurePluginBuilt, runKubectl } from './support/cli.js';
 import { clusterInfo } from './support/cluster.js';
 

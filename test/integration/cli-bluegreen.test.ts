@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CoreV1Api, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControllerProcess } from '../cluster/controller.js';
+import type { ControllerProcess } from '../../harness/controller.js';
 import { imagePatch } from './support/canary.js';
 import { ensurePluginBuilt, runKubectl, startNamespaceController } from './support/cli.js';
 import { adminKubeConfig } from './support/cluster.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControllerProcess } from '../cluster/controller.js';
+import type { ControllerProcess } from '../../harness/controller.js';
 import {
   ensurePluginBuilt,
   readOnlyKubeconfig,

@@ -5,9 +5,9 @@ import { tmpdir } from 'node:os';
 import { delimiter, join } from 'node:path';
 import { CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControllerProcess } from '../cluster/controller.js';
-import { repoRoot } from '../cluster/crds.js';
-import { pollUntil } from '../cluster/wait.js';
+import type { ControllerProcess } from '../../harness/controller.js';
+import { repoRoot } from '../../harness/crds.js';
+import { pollUntil } from '../../harness/wait.js';
 import {
   ensurePluginBuilt,
   readOnlyKubeconfig,

@@ -7,7 +7,7 @@ import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../cluster/controller.js';
+} from '../../harness/controller.js';
 import { type ArgoRollouts, ensureArgoRollouts } from '../conformance/argo-rollouts.js';
 import { namespacedKubeconfig } from '../conformance/environment.js';
 import { runSuite } from '../conformance/run-suite.js';

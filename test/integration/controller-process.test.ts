@@ -7,11 +7,11 @@ import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../cluster/controller.js';
-import { repoRoot } from '../cluster/crds.js';
-import { getHttp } from '../cluster/probes.js';
-import { ManagedProcess } from '../cluster/processes.js';
-import { pollUntil } from '../cluster/wait.js';
+} from '../../harness/controller.js';
+import { repoRoot } from '../../harness/crds.js';
+import { getHttp } from '../../harness/probes.js';
+import { ManagedProcess } from '../../harness/processes.js';
+import { pollUntil } from '../../harness/wait.js';
 import { adminKubeConfig, clusterInfo } from './support/cluster.js';
 
 function canI(kubeconfig: string, verb: string, resource: string): boolean {

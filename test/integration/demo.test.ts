@@ -2,15 +2,15 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { recentCommits, remoteImageTag } from '../../scripts/demo/config-repo.js';
-import { demoAnnotations, notificationConfig, payloadSummary } from '../../scripts/demo/integrations.js';
-import { type Receiver, startReceiver } from '../../scripts/demo/receiver.js';
-import { type DemoResult, playDemo, type ScenarioName } from '../../scripts/demo/scenario.js';
 import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../cluster/controller.js';
+} from '../../harness/controller.js';
+import { recentCommits, remoteImageTag } from '../../scripts/demo/config-repo.js';
+import { demoAnnotations, notificationConfig, payloadSummary } from '../../scripts/demo/integrations.js';
+import { type Receiver, startReceiver } from '../../scripts/demo/receiver.js';
+import { type DemoResult, playDemo, type ScenarioName } from '../../scripts/demo/scenario.js';
 import { adminKubeConfig, clusterInfo } from './support/cluster.js';
 import { applyServerSide, createNamespace, deleteNamespace } from './support/objects.js';
 

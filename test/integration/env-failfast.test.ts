@@ -1,7 +1,7 @@
 import { chmodSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
-import { upstreamCrdFiles } from '../cluster/upstream-crds.js';
+import { upstreamCrdFiles } from '../../harness/upstream-crds.js';
 import { type PrivateCache, privateCache, processesMentioning, run } from './support/private-cache.js';
 
 /** `npm run env:up` after its bootstrap step (which would fetch a missing CRD again). */

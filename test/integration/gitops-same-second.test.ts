@@ -9,6 +9,7 @@ import {
   setHeaderOptions,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { serviceAccountKubeconfig } from '../../harness/controller.js';
 import { GitWriteBackController } from '../../src/gitops/controller.js';
 import { ClientNodeKubeClient, Resources, type ResourceType } from '../../src/kube/client.js';
 import { apiEventSink, EventRecorder } from '../../src/kube/events.js';
@@ -17,7 +18,6 @@ import type { KubeObject } from '../../src/kube/types.js';
 import { MESSAGE } from '../../src/rollout/core/conditions.js';
 import { systemClock } from '../../src/util/clock.js';
 import { silentLogger } from '../../src/util/logger.js';
-import { serviceAccountKubeconfig } from '../cluster/controller.js';
 import { canaryRollout } from './support/canary.js';
 import { adminKubeConfig } from './support/cluster.js';
 import { annotationsOf, BareRepo, kustomization, vireoCommits } from './support/git.js';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollUntil } from '../cluster/wait.js';
+import { pollUntil } from '../../harness/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { adminKubeConfig, clusterInfo } from './support/cluster.js';
 import {

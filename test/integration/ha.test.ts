@@ -7,9 +7,9 @@ import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../cluster/controller.js';
-import { getHttp } from '../cluster/probes.js';
-import { pollUntil } from '../cluster/wait.js';
+} from '../../harness/controller.js';
+import { getHttp } from '../../harness/probes.js';
+import { pollUntil } from '../../harness/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { adminKubeConfig } from './support/cluster.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';

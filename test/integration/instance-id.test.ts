@@ -6,7 +6,7 @@ import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../cluster/controller.js';
+} from '../../harness/controller.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { adminKubeConfig } from './support/cluster.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';

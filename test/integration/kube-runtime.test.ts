@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../harness/wait.js';
 import { ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
 import { apiEventSink, EventRecorder } from '../../src/kube/events.js';
 import type { ResilientInformer } from '../../src/kube/informer.js';
@@ -8,7 +9,6 @@ import { LeaderElector } from '../../src/kube/leader-election.js';
 import { clientLeaseApi } from '../../src/kube/lease-api.js';
 import type { KubeObject } from '../../src/kube/types.js';
 import { MemoryLogger } from '../../src/util/logger.js';
-import { pollUntil } from '../cluster/wait.js';
 import { adminKubeConfig } from './support/cluster.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';
 

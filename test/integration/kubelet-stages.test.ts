@@ -1,10 +1,10 @@
 import { BatchV1Api, CoreV1Api, type KubeConfig, type V1Pod, type V1PodSpec } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollUntil } from '../cluster/wait.js';
+import { pollUntil } from '../../harness/wait.js';
 import { adminKubeConfig } from './support/cluster.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';
 
-// The harness's kwok Stages (test/cluster/kwok-stages.yaml) act like a kubelet where the pod spec says
+// The harness's kwok Stages (harness/kwok-stages.yaml) act like a kubelet where the pod spec says
 // enough: these tests pin each rule. Times are whole seconds (the API server's precision).
 
 let kc: KubeConfig;

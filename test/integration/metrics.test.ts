@@ -1,7 +1,7 @@
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getHttp } from '../cluster/probes.js';
-import { pollUntil } from '../cluster/wait.js';
+import { getHttp } from '../../harness/probes.js';
+import { pollUntil } from '../../harness/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { errorRateMetric } from './support/exporter.js';
 import { type EngineEnv, startEngine } from './support/rollouts.js';

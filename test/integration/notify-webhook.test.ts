@@ -8,8 +8,8 @@ import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../cluster/controller.js';
-import { pollUntil } from '../cluster/wait.js';
+} from '../../harness/controller.js';
+import { pollUntil } from '../../harness/wait.js';
 import { createTemplate } from './support/analysis.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { adminKubeConfig } from './support/cluster.js';

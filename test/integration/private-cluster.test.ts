@@ -2,11 +2,11 @@ import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ControlPlane, startControlPlane } from '../cluster/control-plane.js';
-import { newRunDir } from '../cluster/environment.js';
-import { type PrometheusServer, startPrometheus } from '../cluster/prometheus.js';
-import { startTcpProxy, type TcpProxy } from '../cluster/tcp-proxy.js';
-import { pollUntil } from '../cluster/wait.js';
+import { type ControlPlane, startControlPlane } from '../../harness/control-plane.js';
+import { newRunDir } from '../../harness/environment.js';
+import { type PrometheusServer, startPrometheus } from '../../harness/prometheus.js';
+import { startTcpProxy, type TcpProxy } from '../../harness/tcp-proxy.js';
+import { pollUntil } from '../../harness/wait.js';
 
 /** A test group's own control plane (apiserver + etcd), reached through a TCP proxy it may cut. */
 describe('a private control plane behind a TCP proxy', () => {

@@ -3,10 +3,10 @@ import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoordinationV1Api, CoreV1Api, CustomObjectsApi, KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { applyObjects } from '../cluster/apply.js';
-import { freePort } from '../cluster/ports.js';
-import { getHttp } from '../cluster/probes.js';
-import { pollUntil } from '../cluster/wait.js';
+import { applyObjects } from '../../harness/apply.js';
+import { freePort } from '../../harness/ports.js';
+import { getHttp } from '../../harness/probes.js';
+import { pollUntil } from '../../harness/wait.js';
 import {
   type PrivateCache,
   privateCache,

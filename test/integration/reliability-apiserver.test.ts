@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { deletionsIn } from '../cluster/audit.js';
-import type { ControlPlane } from '../cluster/control-plane.js';
-import type { ControllerProcess } from '../cluster/controller.js';
-import type { TcpProxy } from '../cluster/tcp-proxy.js';
+import { deletionsIn } from '../../harness/audit.js';
+import type { ControlPlane } from '../../harness/control-plane.js';
+import type { ControllerProcess } from '../../harness/controller.js';
+import type { TcpProxy } from '../../harness/tcp-proxy.js';
 import type { AvailabilityRecorder } from './support/availability.js';
 import { scenarioFence } from './support/availability-fence.js';
 import { canaryRollout, imagePatch } from './support/canary.js';

@@ -1,6 +1,6 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { pollUntil } from '../cluster/wait.js';
+import { pollUntil } from '../../harness/wait.js';
 import { createTemplate, runsOf } from './support/analysis.js';
 import { type AvailabilityRecorder, recordAvailability } from './support/availability.js';
 import { scenarioFence } from './support/availability-fence.js';

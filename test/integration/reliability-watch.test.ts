@@ -1,9 +1,9 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ControlPlane } from '../cluster/control-plane.js';
-import type { ControllerProcess } from '../cluster/controller.js';
-import type { TcpProxy } from '../cluster/tcp-proxy.js';
-import { pollUntil } from '../cluster/wait.js';
+import type { ControlPlane } from '../../harness/control-plane.js';
+import type { ControllerProcess } from '../../harness/controller.js';
+import type { TcpProxy } from '../../harness/tcp-proxy.js';
+import { pollUntil } from '../../harness/wait.js';
 import type { AvailabilityRecorder } from './support/availability.js';
 import { scenarioFence } from './support/availability-fence.js';
 import { canaryRollout, imagePatch } from './support/canary.js';

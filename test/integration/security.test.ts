@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, CustomObjectsApi } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { getHttp } from '../cluster/probes.js';
+import { getHttp } from '../../harness/probes.js';
 import { createTemplate } from './support/analysis.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import {

@@ -1,8 +1,8 @@
 import type { V1Service } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../harness/wait.js';
 import { MANAGED_BY_ANNOTATION, POD_TEMPLATE_HASH_LABEL } from '../../src/api/index.js';
 import { Resources } from '../../src/kube/client.js';
-import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout } from './support/canary.js';
 import { type EngineEnv, startEngine } from './support/rollouts.js';
 import { type TrafficEnv, trafficEnvOf } from './support/traffic.js';

@@ -2,8 +2,8 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { AppsV1Api, CustomObjectsApi, type KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { writeScrapeTargets } from '../cluster/prometheus.js';
-import { pollUntil } from '../cluster/wait.js';
+import { writeScrapeTargets } from '../../harness/prometheus.js';
+import { pollUntil } from '../../harness/wait.js';
 import { adminKubeConfig, clusterInfo } from './support/cluster.js';
 import { createNamespace, deleteNamespace } from './support/objects.js';
 

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../harness/wait.js';
 import { Resources } from '../../src/kube/client.js';
-import { pollUntil } from '../cluster/wait.js';
 import { canaryRollout, imagePatch } from './support/canary.js';
 import { type EngineEnv, type RolloutObject, startEngine } from './support/rollouts.js';
 import {

@@ -1,5 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../harness/wait.js';
 import { type ClientNodeKubeClient, Resources } from '../../src/kube/client.js';
 import { isApiError } from '../../src/kube/errors.js';
 import type { KubeObject } from '../../src/kube/types.js';
@@ -7,7 +8,6 @@ import { desiredTrafficOf } from '../../src/traffic/desired-traffic.js';
 import type { Ingress } from '../../src/traffic/nginx/canary-ingress.js';
 import type { TrafficRouter } from '../../src/traffic/router.js';
 import { applyTrafficToAll } from '../../src/traffic/router-set.js';
-import { pollUntil } from '../cluster/wait.js';
 import { deleteNamespace } from './support/objects.js';
 import { openTrafficEnv, routersOf, trafficRollout, withoutServerFields } from './support/traffic.js';
 

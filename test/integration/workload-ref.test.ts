@@ -6,8 +6,8 @@ import {
   type V1Deployment,
 } from '@kubernetes/client-node';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { pollUntil } from '../../harness/wait.js';
 import { runCli } from '../../src/cli/program.js';
-import { pollUntil } from '../cluster/wait.js';
 import { clusterInfo } from './support/cluster.js';
 import {
   available,

@@ -1,6 +1,6 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { expect } from 'vitest';
-import { pollUntil } from '../../cluster/wait.js';
+import { pollUntil } from '../../../harness/wait.js';
 import { type AvailabilityRecorder, newest, type PodState, rv } from './availability.js';
 import { type Fence, safety } from './canary.js';
 import type { Check } from './rollouts.js';

@@ -6,7 +6,7 @@ import {
   type V1ReplicaSet,
   Watch,
 } from '@kubernetes/client-node';
-import { kubeRequest } from '../../cluster/kube-http.js';
+import { kubeRequest } from '../../../harness/kube-http.js';
 
 /** One observed state of a pod: readiness, and who wrote the pod last (managedFields). */
 export interface PodState {

@@ -6,8 +6,8 @@ import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../../cluster/controller.js';
-import { repoRoot } from '../../cluster/crds.js';
+} from '../../../harness/controller.js';
+import { repoRoot } from '../../../harness/crds.js';
 import { clusterInfo } from './cluster.js';
 
 /** What a finished command printed, and its exit code. */

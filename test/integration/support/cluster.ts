@@ -16,7 +16,7 @@ declare module 'vitest' {
   }
 }
 
-/** The shared control plane started by test/cluster/global-setup.ts for this run. */
+/** The shared control plane started by harness/global-setup.ts for this run. */
 export function clusterInfo(): ClusterInfo {
   return inject('vireoCluster');
 }

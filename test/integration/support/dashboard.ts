@@ -8,9 +8,9 @@ import {
   type V1PolicyRule,
 } from '@kubernetes/client-node';
 import { type BrowserContext, chromium, type Page } from 'playwright-core';
-import { applyObjects } from '../../cluster/apply.js';
-import { repoRoot } from '../../cluster/crds.js';
-import { pollUntil } from '../../cluster/wait.js';
+import { applyObjects } from '../../../harness/apply.js';
+import { repoRoot } from '../../../harness/crds.js';
+import { pollUntil } from '../../../harness/wait.js';
 import { ensurePluginBuilt, type Running, runKubectl } from './cli.js';
 import { parseManifests } from './objects.js';
 

@@ -1,7 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { writeScrapeTargets } from '../../cluster/prometheus.js';
-import { pollUntil } from '../../cluster/wait.js';
+import { writeScrapeTargets } from '../../../harness/prometheus.js';
+import { pollUntil } from '../../../harness/wait.js';
 import { clusterInfo } from './cluster.js';
 
 /** The query of the `error-rate` metric, with the app as the AnalysisTemplate/Run argument `app`. */

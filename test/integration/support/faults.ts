@@ -9,9 +9,9 @@ import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../../cluster/controller.js';
-import { getHttp } from '../../cluster/probes.js';
-import { pollUntil } from '../../cluster/wait.js';
+} from '../../../harness/controller.js';
+import { getHttp } from '../../../harness/probes.js';
+import { pollUntil } from '../../../harness/wait.js';
 import { adminKubeConfig } from './cluster.js';
 import { createNamespace, deleteNamespace } from './objects.js';
 import { type EngineEnv, RolloutApi, type RolloutObject } from './rollouts.js';

@@ -13,7 +13,7 @@ import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../../cluster/controller.js';
+} from '../../../harness/controller.js';
 import { createTemplate } from './analysis.js';
 import { RolloutApi } from './rollouts.js';
 

@@ -8,17 +8,17 @@ import {
   PatchStrategy,
   setHeaderOptions,
 } from '@kubernetes/client-node';
-import { type ControlPlane, startControlPlane } from '../../cluster/control-plane.js';
+import { type ControlPlane, startControlPlane } from '../../../harness/control-plane.js';
 import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../../cluster/controller.js';
-import { installCrds } from '../../cluster/crds.js';
-import { newRunDir } from '../../cluster/environment.js';
-import { getHttp } from '../../cluster/probes.js';
-import { recordRun } from '../../cluster/stale-runs.js';
-import { pollUntil } from '../../cluster/wait.js';
+} from '../../../harness/controller.js';
+import { installCrds } from '../../../harness/crds.js';
+import { newRunDir } from '../../../harness/environment.js';
+import { getHttp } from '../../../harness/probes.js';
+import { recordRun } from '../../../harness/stale-runs.js';
+import { pollUntil } from '../../../harness/wait.js';
 import {
   type ArgoController,
   type ArgoRollouts,

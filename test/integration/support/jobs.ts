@@ -1,6 +1,6 @@
 /**
  * A `job` metric whose Job runs one pod that kwok finishes with `exitCode` (label vireo.test/exit-code, see
- * test/cluster/kwok-stages.yaml and docs/testing.md); without an exit code the pod runs until stopped.
+ * harness/kwok-stages.yaml and docs/testing.md); without an exit code the pod runs until stopped.
  */
 export function jobMetric(name: string, exitCode: number | undefined, extra: object = {}): object {
   const labels = exitCode === undefined ? {} : { 'vireo.test/exit-code': String(exitCode) };

@@ -1,7 +1,7 @@
 import { Agent, get } from 'node:http';
+import { writeScrapeTargets } from '../../../harness/prometheus.js';
+import { pollUntil } from '../../../harness/wait.js';
 import { startVersionServer, type VersionServer } from '../../../scripts/demo/app.js';
-import { writeScrapeTargets } from '../../cluster/prometheus.js';
-import { pollUntil } from '../../cluster/wait.js';
 import { clusterInfo } from './cluster.js';
 
 /**

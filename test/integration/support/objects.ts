@@ -25,4 +25,4 @@ export function parseManifests(text: string): KubernetesObject[] {
 }
 
 /** Server-side applies each object in order with the given field manager (force on conflicts). */
-export { applyObjects as applyServerSide } from '../../cluster/apply.js';
+export { applyObjects as applyServerSide } from '../../../harness/apply.js';

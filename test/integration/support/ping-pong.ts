@@ -1,6 +1,6 @@
 import type { V1ReplicaSet } from '@kubernetes/client-node';
 import { expect } from 'vitest';
-import { pollUntil } from '../../cluster/wait.js';
+import { pollUntil } from '../../../harness/wait.js';
 import { available, type EngineEnv, hashOf, type RolloutObject } from './rollouts.js';
 import { selectedHash, type TrafficEnv } from './traffic.js';
 

@@ -2,8 +2,8 @@ import { type ChildProcess, spawn } from 'node:child_process';
 import { cpSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { repoRoot } from '../../cluster/crd-files.js';
-import { cacheDir } from '../../cluster/versions.js';
+import { repoRoot } from '../../../harness/crd-files.js';
+import { cacheDir } from '../../../harness/versions.js';
 
 /**
  * A Vireo cache folder of its own (so `env:up` state and runs never meet anyone else's): the built binaries

@@ -1,16 +1,16 @@
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
-import type { AuditedResource } from '../../cluster/component-args.js';
-import { type ControlPlane, startControlPlane } from '../../cluster/control-plane.js';
+import type { AuditedResource } from '../../../harness/component-args.js';
+import { type ControlPlane, startControlPlane } from '../../../harness/control-plane.js';
 import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../../cluster/controller.js';
-import { installCrds } from '../../cluster/crds.js';
-import { newRunDir } from '../../cluster/environment.js';
-import { startTcpProxy, type TcpProxy } from '../../cluster/tcp-proxy.js';
+} from '../../../harness/controller.js';
+import { installCrds } from '../../../harness/crds.js';
+import { newRunDir } from '../../../harness/environment.js';
+import { startTcpProxy, type TcpProxy } from '../../../harness/tcp-proxy.js';
 import { type AvailabilityRecorder, recordAvailability } from './availability.js';
 import { RolloutApi, type RolloutObject } from './rollouts.js';
 

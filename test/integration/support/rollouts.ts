@@ -18,8 +18,8 @@ import {
   type ControllerProcess,
   serviceAccountKubeconfig,
   startControllerProcess,
-} from '../../cluster/controller.js';
-import { pollUntil } from '../../cluster/wait.js';
+} from '../../../harness/controller.js';
+import { pollUntil } from '../../../harness/wait.js';
 import { adminKubeConfig, clusterInfo } from './cluster.js';
 import { createNamespace, deleteNamespace } from './objects.js';
 

@@ -1,5 +1,6 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { repoRoot } from '../../../harness/crds.js';
 import { failsAt, metricsText } from '../../../scripts/demo/app.js';
 import {
   applyImages,
@@ -9,7 +10,6 @@ import {
 } from '../../../scripts/demo/kustomize.js';
 import { routeWeights, WeightedPicker } from '../../../scripts/demo/mesh.js';
 import { measurementLine, percent, stepLabel, weightsLabel } from '../../../scripts/demo/timeline.js';
-import { repoRoot } from '../../cluster/crds.js';
 
 describe('demo kustomize subset', () => {
   it('splits image names from tags and digests, keeping registry ports', () => {

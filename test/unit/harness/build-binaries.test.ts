@@ -3,10 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { testAssetVariable } from '../../cluster/binaries.js';
-import { pinnedVersions } from '../../cluster/versions.js';
+import { testAssetVariable } from '../../../harness/binaries.js';
+import { pinnedVersions } from '../../../harness/versions.js';
 
-const script = join(import.meta.dirname, '..', '..', 'cluster', 'build-binaries.sh');
+const script = join(import.meta.dirname, '..', '..', '..', 'harness', 'build-binaries.sh');
 const cache = mkdtempSync(join(tmpdir(), 'vireo-build-test-'));
 
 afterAll(() => rmSync(cache, { recursive: true, force: true }));

@@ -8,8 +8,8 @@ import {
   moduleVersion,
   UPSTREAM_CRDS,
   upstreamCrdFiles,
-} from '../../cluster/upstream-crds.js';
-import { cacheDir, pinnedVersions } from '../../cluster/versions.js';
+} from '../../../harness/upstream-crds.js';
+import { cacheDir, pinnedVersions } from '../../../harness/versions.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'vireo-crd-test-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

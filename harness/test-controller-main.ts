@@ -1,4 +1,4 @@
-import { runControllerProcess } from '../../src/compose.js';
+import { runControllerProcess } from '../src/compose.js';
 
 /**
  * The controller as the integration tests start it (`startControllerProcess`): `src/main.ts`'s composition

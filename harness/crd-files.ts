@@ -5,8 +5,8 @@ import { clusterDir } from './versions.js';
 
 // Kept free of the Kubernetes client so that commands can check their files in milliseconds.
 
-/** The repository root (two levels above test/cluster). */
-export const repoRoot = join(clusterDir, '..', '..');
+/** The repository root (the folder above harness/). */
+export const repoRoot = join(clusterDir, '..');
 
 /** Vireo's own CRD files (crds/*.yaml), sorted. */
 export function ownCrdFiles(): string[] {
@@ -19,7 +19,7 @@ export function ownCrdFiles(): string[] {
 
 /**
  * The CRD files every test cluster gets: Vireo's own crds/*.yaml, then the pinned upstream CRDs (Istio,
- * Gateway API) from the cache, which `bash scripts/bootstrap.sh` fills (test/cluster/upstream-crds.ts).
+ * Gateway API) from the cache, which `bash scripts/bootstrap.sh` fills (harness/upstream-crds.ts).
  */
 export function crdFiles(): string[] {
   return [...ownCrdFiles(), ...upstreamCrdFiles()];

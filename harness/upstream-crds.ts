@@ -51,8 +51,7 @@ export const UPSTREAM_CRDS: readonly UpstreamCrdSource[] = [
 /** `<module>@<version>` of a source at its pinned version; throws when versions.env lacks the key. */
 export function moduleVersion(source: UpstreamCrdSource): string {
   const version = pinnedVersions()[source.versionKey];
-  if (!version)
-    throw new Error(`test/cluster/versions.env has no ${source.versionKey} (for ${source.module})`);
+  if (!version) throw new Error(`harness/versions.env has no ${source.versionKey} (for ${source.module})`);
   return `${source.module}@${version}`;
 }
 
@@ -133,7 +132,7 @@ function fetchSource(source: UpstreamCrdSource): void {
     for (const file of files) {
       for (const [name, doc] of crdDocuments(readFileSync(file, 'utf8'))) {
         if (!wanted.delete(name)) continue;
-        const origin = `# From ${spec}, ${file.slice(moduleDir.length + 1)} (go mod download); cached by test/cluster/upstream-crds.ts.\n`;
+        const origin = `# From ${spec}, ${file.slice(moduleDir.length + 1)} (go mod download); cached by harness/upstream-crds.ts.\n`;
         writeAtomically(join(outDir, `${name}.yaml`), `${origin}${doc}\n`);
       }
     }

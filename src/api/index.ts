@@ -6,6 +6,7 @@
 export * from './analysis.js';
 export * from './analysis-ref.js';
 export * from './analysis-run.js';
+export * from './analysis-sites.js';
 export * from './argo-constants.js';
 export * from './blue-green.js';
 export * from './canary.js';

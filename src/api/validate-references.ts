@@ -1,4 +1,3 @@
-import type { RolloutAnalysis } from './analysis-ref.js';
 import { type FieldPath, type Issue, reference } from './issues.js';
 import type { Rollout } from './rollout.js';
 import type { TrafficRouting } from './traffic-routing.js';
@@ -12,8 +11,6 @@ export interface KnownObjects {
   services?: ReadonlySet<string>;
   /** Service name → the Rollout named in its `argo-rollouts.argoproj.io/managed-by-rollouts` annotation. */
   serviceManagers?: ReadonlyMap<string, string>;
-  analysisTemplates?: ReadonlySet<string>;
-  clusterAnalysisTemplates?: ReadonlySet<string>;
   virtualServices?: ReadonlySet<string>;
   destinationRules?: ReadonlySet<string>;
   ingresses?: ReadonlySet<string>;
@@ -29,27 +26,23 @@ function check(
   return [reference(path, `${kind} "${name}" does not exist`)];
 }
 
-/** A missing Service, or one another Rollout manages (Argo's "Service %q is managed by another Rollout"). */
+/**
+ * A missing Service, in Argo's words (`Invalid value: "x": service "x" not found`, its lister's NotFound
+ * under `field.Invalid`), or one another Rollout manages.
+ */
 function checkService(
   known: KnownObjects,
   name: string | undefined,
   path: FieldPath,
   rollout: string,
 ): Issue[] {
-  const missing = check(known.services, name, path, 'Service');
-  if (missing.length > 0 || name === undefined) return missing;
+  if (known.services === undefined || name === undefined || name === '') return [];
+  const quoted = JSON.stringify(name);
+  if (!known.services.has(name))
+    return [reference(path, `Invalid value: ${quoted}: service ${quoted} not found`)];
   const manager = known.serviceManagers?.get(name);
   if (manager === undefined || manager === rollout) return [];
   return [reference(path, `Service "${name}" is managed by another Rollout ("${manager}")`)];
-}
-
-function analysisRefs(analysis: RolloutAnalysis | undefined, known: KnownObjects, path: FieldPath): Issue[] {
-  return (analysis?.templates ?? []).flatMap((t, i) => {
-    const cluster = t.clusterScope === true;
-    const set = cluster ? known.clusterAnalysisTemplates : known.analysisTemplates;
-    const kind = cluster ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate';
-    return check(set, t.templateName, [...path, 'templates', i, 'templateName'], kind);
-  });
 }
 
 function istioRefs(istio: TrafficRouting['istio'], known: KnownObjects, path: FieldPath): Issue[] {
@@ -88,16 +81,14 @@ function blueGreenRefs(rollout: Rollout, known: KnownObjects): Issue[] {
   return [
     ...checkService(known, bg.activeService, [...path, 'activeService'], name),
     ...checkService(known, bg.previewService, [...path, 'previewService'], name),
-    ...analysisRefs(bg.prePromotionAnalysis, known, [...path, 'prePromotionAnalysis']),
-    ...analysisRefs(bg.postPromotionAnalysis, known, [...path, 'postPromotionAnalysis']),
   ];
 }
 
 /**
  * `reference` issues for objects a (valid) Rollout names that do not exist: Services (canary/stable or
- * active/preview; also one whose `managed-by-rollouts` annotation names another Rollout), AnalysisTemplates,
- * ClusterAnalysisTemplates, VirtualServices, DestinationRules and Ingresses. These are not terminal: the
- * controller re-checks when the referenced objects appear.
+ * active/preview; also one whose `managed-by-rollouts` annotation names another Rollout), VirtualServices,
+ * DestinationRules and Ingresses. These are not terminal: the controller re-checks when the referenced
+ * objects appear. Analysis templates are checked, with their contents, by the Rollout's analysis pre-flight.
  */
 export function validateRolloutReferences(rollout: Rollout, known: KnownObjects): Issue[] {
   const canary = rollout.spec.strategy.canary;
@@ -105,16 +96,11 @@ export function validateRolloutReferences(rollout: Rollout, known: KnownObjects)
   const path: FieldPath = ['spec', 'strategy', 'canary'];
   const name = rollout.metadata.name ?? '';
   const pingPong = [...path, 'pingPong'];
-  const issues = [
+  return [
     ...checkService(known, canary.canaryService, [...path, 'canaryService'], name),
     ...checkService(known, canary.stableService, [...path, 'stableService'], name),
     ...checkService(known, canary.pingPong?.pingService, [...pingPong, 'pingService'], name),
     ...checkService(known, canary.pingPong?.pongService, [...pingPong, 'pongService'], name),
     ...routingRefs(canary.trafficRouting, known, [...path, 'trafficRouting']),
-    ...analysisRefs(canary.analysis, known, [...path, 'analysis']),
   ];
-  (canary.steps ?? []).forEach((step, i) => {
-    issues.push(...analysisRefs(step.analysis, known, [...path, 'steps', i, 'analysis']));
-  });
-  return issues;
 }

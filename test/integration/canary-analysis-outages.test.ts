@@ -28,7 +28,12 @@ describe('analysis outages and run housekeeping (controller as the deploy/ Servi
     env = await startEngine('analysis-outages');
     dir = mkdtempSync(join(tmpdir(), 'vireo-private-prometheus-'));
     prometheus = await startPrometheus(dir);
-    const privateMetric = promMetric('errors', 'vector(0.01)', { consecutiveErrorLimit: 1 }, prometheus.url);
+    const privateMetric = promMetric(
+      'errors',
+      'vector(0.01)',
+      { consecutiveErrorLimit: 1, count: 10 },
+      prometheus.url,
+    );
     await createTemplate(env, 'private', { metrics: [privateMetric] });
     await createTemplate(env, 'quick-ok', {
       metrics: [promMetric('errors', 'vector(0.01)', { interval: undefined })],

@@ -37,10 +37,10 @@ describe('how a Rollout reacts to its analysis (real Prometheus, controller as t
     scrapeExporter(exporter, 'analysis-reactions');
     await createTemplate(env, 'error-rate', {
       args: [{ name: 'app' }],
-      metrics: [promMetric('error-rate', ERROR_RATE_QUERY, { failureLimit: 3 })],
+      metrics: [promMetric('error-rate', ERROR_RATE_QUERY, { failureLimit: 3, count: 10 })],
     });
     await createTemplate(env, 'unsure', {
-      metrics: [promMetric('latency', 'vector(0.08)', { failureCondition: 'result[0] > 0.1' })],
+      metrics: [promMetric('latency', 'vector(0.08)', { failureCondition: 'result[0] > 0.1', count: 3 })],
     });
     await createTemplate(env, 'with-dry-run', {
       dryRun: [{ metricName: 'always-bad' }],

@@ -197,19 +197,29 @@ describe('the vireo.dev/judge plugin through the controller (real Prometheus, tw
     expect(measured.filter((m) => m.inRun)).toHaveLength(1);
   });
 
-  it('a judge config without {{role}} makes the run Error with the field path, and the Rollout aborts to stable', async () => {
+  it('a judge config without {{role}} is InvalidSpec with the field path before any canary pod (the pre-flight)', async () => {
     const brokenStep = { analysis: { ...judgeStep.analysis, templates: [{ templateName: 'judge-broken' }] } };
-    await deployHealthy(env, routedRollout('broken', 'shop:1', [{ setWeight: 25 }, brokenStep]), 'broken');
-    await env.api.patchSpec('broken', imagePatch('shop:2'));
-    const aborted = await env.api.waitFor('broken', 'the abort', (r) => r.status?.abort === true);
-    await pollUntil(async () => (await routeWeights(env, 'broken')).stable === 100, {
-      timeoutMs: 30_000,
-      description: 'all traffic back on stable',
+    const first = await deployHealthy(
+      env,
+      routedRollout('broken', 'shop:1', [{ setWeight: 25 }, judgeStep]),
+      'broken',
+    );
+    await env.api.patchSpec('broken', {
+      ...imagePatch('shop:2'),
+      strategy: { canary: { steps: [{ setWeight: 25 }, brokenStep] } },
     });
-    const [run] = await runsOf(env, 'broken');
-    expect(run?.status?.phase).toBe('Error');
+    const held = await env.api.waitFor('broken', 'InvalidSpec', (r) =>
+      (r.status?.conditions ?? []).some((c) => c.type === 'InvalidSpec' && c.status === 'True'),
+    );
     const path = 'spec.metrics[0].provider.plugin["vireo.dev/judge"].metrics[0].query';
-    expect(run?.status?.message).toContain(`${path}: must contain {{role}}`);
-    expect(aborted.status?.message).toContain('must contain {{role}}');
+    expect(held.status?.message).toContain(
+      `spec.strategy.canary.steps[1].analysis.templates[0]: AnalysisTemplate 'judge-broken': ${path}: must contain {{role}}`,
+    );
+    const sets = await env.api.replicaSets('broken');
+    expect(sets.map((rs) => rs.metadata?.labels?.['rollouts-pod-template-hash'])).toEqual([
+      first.status?.stableRS,
+    ]);
+    expect(await routeWeights(env, 'broken')).toEqual({ stable: 100, canary: 0 });
+    expect(await runsOf(env, 'broken')).toEqual([]);
   });
 });

@@ -118,6 +118,7 @@ describe('security: secrets stay out of logs, events, status and metrics; endpoi
         {
           name: 'web',
           interval: '1s',
+          count: 5,
           consecutiveErrorLimit: 0,
           successCondition: 'result == 1',
           provider: { web: { url: `${echo.url}/rollout`, headers: BEARER, jsonPath: '{$.value}' } },

@@ -93,7 +93,7 @@ describe('route problems become an InvalidSpec condition, through the controller
     await createVs('ghost', [splitRoute('primary', 'app-stable', 'ghost-canary')]);
     await env.api.create(istioRollout('ghost', 'ghost', { canary: 'ghost-canary', stable: 'app-stable' }));
     expect(await refusal('ghost')).toMatch(
-      /^InvalidSpec: spec\.strategy\.canary\.canaryService: Service "ghost-canary" does not exist/,
+      /^InvalidSpec: spec\.strategy\.canary\.canaryService: Invalid value: "ghost-canary": service "ghost-canary" not found/,
     );
   });
 

@@ -51,6 +51,7 @@ export {
   retentionLimit,
   runMetrics,
 } from './run-metrics.js';
+export { analysisTemplateIssues, analysisTemplateRunIssues } from './template-issues.js';
 export { timeMs, toTimestamp } from './time.js';
 export type { MeasuredValue, Result } from './types.js';
 export { parseWebUrl } from './web-url.js';

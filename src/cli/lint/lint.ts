@@ -1,8 +1,7 @@
 import { LineCounter, parseAllDocuments } from 'yaml';
-import { checkAnalysisTemplate } from '../../api/validate-analysis.js';
+import { analysisTemplateIssues } from '../../analysis/core/template-issues.js';
 import { checkExperiment } from '../../api/validate-experiment.js';
 import { checkRollout } from '../../api/validate-rollout.js';
-import { analysisTemplateRunIssues } from './analysis-lint.js';
 import { lineOfPath } from './yaml-lines.js';
 
 /** One problem found by `lint`: where (file, 1-based line, field path) and what. */
@@ -19,24 +18,17 @@ export interface LintResult {
   checked: number;
 }
 
-/** The controller's validation of a template, then what running its metrics would reveal. */
-function lintAnalysisTemplate(obj: unknown): { issues: { path: string; message: string }[] } {
-  const { template, issues } = checkAnalysisTemplate(obj);
-  if (template === undefined || issues.length > 0) return { issues };
-  return { issues: analysisTemplateRunIssues(template) };
-}
-
 const CHECKS: Readonly<Record<string, (obj: unknown) => { issues: { path: string; message: string }[] }>> = {
   Rollout: checkRollout,
-  AnalysisTemplate: lintAnalysisTemplate,
-  ClusterAnalysisTemplate: lintAnalysisTemplate,
+  AnalysisTemplate: analysisTemplateIssues,
+  ClusterAnalysisTemplate: analysisTemplateIssues,
   Experiment: checkExperiment,
 };
 
 /**
  * Lints every YAML document of `text` offline with the controller's own validators (`checkRollout`,
- * `checkAnalysisTemplate`, then `analysisTemplateRunIssues`: conditions compiled, argument tags, web URL
- * schemes; `checkExperiment`); objects of other kinds are skipped. YAML syntax errors are problems at path
+ * `analysisTemplateIssues`, the check a Rollout's pre-flight applies to its templates: validation, then
+ * conditions compiled, argument tags, web URL schemes; `checkExperiment`); objects of other kinds are skipped. YAML syntax errors are problems at path
  * `yaml`. Invariant: each problem's line is where its field path points in the source (see `lineOfPath`).
  */
 export function lintText(file: string, text: string): LintResult {

@@ -84,6 +84,17 @@ export interface TrafficView {
 }
 
 /**
+ * The AnalysisTemplates (of the Rollout's namespace) and ClusterAnalysisTemplates a Rollout reaches — named
+ * by one of its analyses or composed through a reached template's `spec.templates` — by name, as cached
+ * (raw objects: the planner parses and checks them). A name missing from a map does not exist. A scope that
+ * cannot be read (ClusterAnalysisTemplates in a namespaced install) is absent and its references unchecked.
+ */
+export interface ObservedAnalysisTemplates {
+  namespaced?: ReadonlyMap<string, unknown>;
+  cluster?: ReadonlyMap<string, unknown>;
+}
+
+/**
  * Everything one planning pass may look at, read once per reconcile. Invariant: the planner is a pure
  * function of this value; `now` is the only time source. `services` is optional: a Service absent from it
  * is treated as unknown and never written.
@@ -104,6 +115,8 @@ export interface RolloutSnapshot {
    * found, `rollout` is already the effective Rollout (template and selector from the workload).
    */
   workload?: WorkloadObservation;
+  /** The analysis templates the Rollout reaches; absent → analysis references are not checked. */
+  analysisTemplates?: ObservedAnalysisTemplates;
   now: Date;
 }
 

@@ -15,7 +15,7 @@ import {
   type WorkloadObservation,
 } from '../core/workload-ref.js';
 import { planInvalidSpec, planValidRollout } from './plan-rollout.js';
-import { planWithTrafficReferences } from './reference-check.js';
+import { planReferenceIssues, planWithReferences } from './reference-check.js';
 
 function hasInvalidSpec(status: RolloutStatus): boolean {
   return (status.conditions ?? []).some((c) => c.type === CONDITION.invalidSpec && c.status === 'True');
@@ -85,10 +85,10 @@ function withWorkloadRef(
 
 /**
  * The plan of one pass, `spec.workloadRef` included (pure in `snapshot`, as `planRollout`):
- * - without `workloadRef`, `planWithTrafficReferences`, minus a leftover generation annotation and
+ * - without `workloadRef`, `planWithReferences`, minus a leftover generation annotation and
  *   `status.workloadObservedGeneration`;
  * - a referenced object that does not exist: the `InvalidSpec` plan on `spec.workloadRef.name` (no action:
- *   nothing is scaled);
+ *   nothing is scaled), looked at again after `REFERENCE_RECHECK_MS` (a ReplicaSet is not watched);
  * - a workload whose template does not make a valid Rollout: `InvalidSpec` on `spec.workloadRef`;
  * - otherwise the plan of the effective Rollout, plus the annotation `rollout.argoproj.io/workload-generation`
  *   and `status.workloadObservedGeneration` set to the workload's generation (Argo CD's health check wants
@@ -96,12 +96,12 @@ function withWorkloadRef(
  */
 export function planWithWorkloadRef(snapshot: RolloutSnapshot): RolloutPlan {
   const workload = snapshot.workload;
-  if (workload === undefined) return withoutWorkloadRef(snapshot, planWithTrafficReferences(snapshot));
+  if (workload === undefined) return withoutWorkloadRef(snapshot, planWithReferences(snapshot));
   const { object, ref } = workload;
   if (object === undefined) {
-    return planInvalidSpec(snapshot, [missingWorkloadIssue(ref, snapshot.rollout.metadata.namespace)]);
+    return planReferenceIssues(snapshot, [missingWorkloadIssue(ref, snapshot.rollout.metadata.namespace)]);
   }
   const issues = validateRollout(snapshot.rollout);
   if (issues.length > 0) return planInvalidSpec(snapshot, restateOnWorkloadRef(issues, ref));
-  return withWorkloadRef(snapshot, workload, object, planWithTrafficReferences(snapshot, planValidRollout));
+  return withWorkloadRef(snapshot, workload, object, planWithReferences(snapshot, planValidRollout));
 }

@@ -13,7 +13,9 @@ import { WriteExpectations } from '../../kube/write-expectations.js';
 import type { RouterFactory } from '../../traffic/router-set.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
+import { AnalysisTemplateWatch } from './analysis-template-watch.js';
 import { reconcileRollout } from './reconciler.js';
+import { RolloutReferences } from './reference-index.js';
 import { TrafficWatch, type TrafficWatchOptions } from './traffic-watch.js';
 import { WorkloadWatch } from './workload-watch.js';
 
@@ -48,10 +50,11 @@ function ownerRolloutKey(obj: KubeObject): string | undefined {
  * Watches Rollouts and what they own (ReplicaSets carrying the pod-template-hash label, AnalysisRuns,
  * Experiments)
  * and what they route through (Services, Ingresses, VirtualServices, DestinationRules, HTTPRoutes:
- * `TrafficWatch`) and take their pod template from (Deployments, PodTemplates: `WorkloadWatch`), and
- * reconciles each Rollout key through one de-duplicating work queue. Owned objects
- * map to their owner's key, routed objects to the keys of the Rollouts naming them, so every change of the
- * world leads to a level-based reconcile of the Rollout. One expectations store is shared by the workers,
+ * `TrafficWatch`), take their pod template from (Deployments, PodTemplates: `WorkloadWatch`) and analyse
+ * with (AnalysisTemplates, ClusterAnalysisTemplates: `AnalysisTemplateWatch`), and reconciles each Rollout
+ * key through one de-duplicating work queue. Owned objects map to their owner's key, referenced objects
+ * to the keys of the Rollouts naming them (one index: `RolloutReferences`), so every change of the world
+ * — a referenced object appearing after its Rollout included — leads to a level-based reconcile. One expectations store is shared by the workers,
  * so no pass plans from caches that have not yet shown the writes (ReplicaSets, status) of the previous
  * pass of the same Rollout.
  */
@@ -64,6 +67,7 @@ export class RolloutController {
   private readonly experiments: ResilientInformer<KubeObject>;
   private readonly traffic: TrafficWatch;
   private readonly workloads: WorkloadWatch;
+  private readonly templates: AnalysisTemplateWatch;
   private running: Promise<void> | undefined;
 
   constructor(private readonly opts: RolloutControllerOptions) {
@@ -79,12 +83,21 @@ export class RolloutController {
     this.analysisRuns = this.informer(Resources.analysisRuns, enqueueOwner, instance);
     this.experiments = this.informer(Resources.experiments, enqueueOwner, instance);
     this.informers = [this.rollouts, this.replicaSets, this.analysisRuns, this.experiments];
-    const { kc, client, clock, logger, namespace } = opts;
-    const enqueue = (key: string) => this.queue.add(key);
-    const { routers } = opts;
-    const watchOptions = { kc, client, clock, logger, namespace, rollouts: this.rollouts, enqueue, routers };
+    const { kc, client, clock, logger, namespace, routers } = opts;
+    const references = new RolloutReferences(this.rollouts, (key) => this.queue.add(key));
+    const watchOptions = {
+      kc,
+      client,
+      clock,
+      logger,
+      namespace,
+      rollouts: this.rollouts,
+      references,
+      routers,
+    };
     this.traffic = new TrafficWatch({ ...watchOptions, resources: opts.trafficResources });
     this.workloads = new WorkloadWatch(watchOptions);
+    this.templates = new AnalysisTemplateWatch(watchOptions);
   }
 
   private informer(
@@ -125,7 +138,7 @@ export class RolloutController {
   /** Starts the informers, waits until they have synced, then starts the workers. */
   async start(): Promise<void> {
     await Promise.all(this.informers.map((i) => i.start()));
-    const watches = [this.traffic.start(), this.workloads.start()];
+    const watches = [this.traffic.start(), this.workloads.start(), this.templates.start()];
     await Promise.all([...this.informers.map((i) => i.waitForSync()), ...watches]);
     const deps = {
       client: this.opts.client,
@@ -140,13 +153,14 @@ export class RolloutController {
       routeCaches: this.traffic,
       routers: this.opts.routers,
       workloadCaches: this.workloads,
+      analysisTemplates: this.templates,
     };
     this.running = this.queue.run((key) => reconcileRollout(deps, key), this.opts.workers ?? 4);
   }
 
   /** True once every informer has listed its collection. */
   hasSynced(): boolean {
-    const watches = this.traffic.hasSynced() && this.workloads.hasSynced();
+    const watches = this.traffic.hasSynced() && this.workloads.hasSynced() && this.templates.hasSynced();
     return this.informers.every((i) => i.hasSynced()) && watches;
   }
 
@@ -154,7 +168,8 @@ export class RolloutController {
   async stop(): Promise<void> {
     await this.queue.shutdown();
     await this.running;
-    await Promise.all([...this.informers.map((i) => i.stop()), this.traffic.stop(), this.workloads.stop()]);
+    const watches = [this.traffic.stop(), this.workloads.stop(), this.templates.stop()];
+    await Promise.all([...this.informers.map((i) => i.stop()), ...watches]);
     await this.opts.events.flush();
   }
 }

@@ -17,6 +17,8 @@ import type {
 } from '../core/snapshot.js';
 import { replicaSetView } from '../core/snapshot.js';
 import { needsPods } from '../plan/pod-restart.js';
+import type { TemplateKind } from './analysis-template-watch.js';
+import { observeAnalysisTemplates } from './observe-analysis.js';
 import { observeTraffic } from './observe-traffic.js';
 import { observeWorkloadRef, type WorkloadCaches } from './observe-workload.js';
 
@@ -34,6 +36,8 @@ export interface ObserveDeps {
   routers?: RouterFactory;
   /** Caches of the workloads `spec.workloadRef` names; absent (or a kind not watched) → read from the API. */
   workloadCaches?: WorkloadCaches;
+  /** Caches of AnalysisTemplates and ClusterAnalysisTemplates; absent → analysis references are not checked. */
+  analysisTemplates?: CacheSet<TemplateKind>;
 }
 
 function ownedBy(obj: KubeObject, uid: string | undefined): boolean {
@@ -140,7 +144,8 @@ async function podViews(client: KubeClient, namespace: string | undefined, owner
  * Gathers the snapshot of one parsed Rollout from the caches: its ReplicaSets, AnalysisRuns and Experiments
  * (those being deleted left out), its
  * Services and (with traffic routing) what its routers show, from the route caches when given (else the
- * API), and while a restart is pending the pods of its ReplicaSets, from the API. With `spec.workloadRef`
+ * API), the analysis templates it reaches (caches), and while a restart is pending the pods of its
+ * ReplicaSets, from the API. With `spec.workloadRef`
  * the snapshot holds the effective Rollout (template from the referenced workload) and the observation.
  */
 export async function observeRollout(deps: ObserveDeps, parsed: Rollout): Promise<RolloutSnapshot> {
@@ -162,6 +167,7 @@ export async function observeRollout(deps: ObserveDeps, parsed: Rollout): Promis
   const traffic = await observeTraffic(reader, rollout, deps.routers);
   const owners = new Set(replicaSets.map((rs) => rs.name));
   const pods = needsPods(rollout) ? { pods: await podViews(deps.client, ns, owners) } : {};
+  const analysisTemplates = observeAnalysisTemplates(deps.analysisTemplates, rollout);
   const observed = {
     rollout,
     replicaSets,
@@ -170,6 +176,7 @@ export async function observeRollout(deps: ObserveDeps, parsed: Rollout): Promis
     services,
     ...pods,
     ...(workload === undefined ? {} : { workload }),
+    ...(analysisTemplates === undefined ? {} : { analysisTemplates }),
     now: deps.clock.now(),
   };
   return traffic === undefined ? observed : { ...observed, traffic };

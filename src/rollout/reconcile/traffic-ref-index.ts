@@ -1,6 +1,5 @@
 import { GATEWAY_API_PLUGIN } from '../../api/index.js';
 import type { KubeObject } from '../../kube/types.js';
-import { objectKey } from '../../kube/types.js';
 
 /** The collections a Rollout's traffic routing refers to (plural resource names). */
 export type TrafficKind =
@@ -12,17 +11,25 @@ export type TrafficKind =
   | 'traefikservices'
   | 'httproutes';
 
-/** One object a Rollout refers to through its canary strategy. */
+/** One object a Rollout refers to for traffic (its Services, its routed objects). */
 export interface TrafficRef {
   kind: TrafficKind;
   namespace: string;
   name: string;
 }
 
-type Loose = Record<string, unknown>;
+/** A raw object's field read defensively. */
+export type Loose = Record<string, unknown>;
 
-function record(value: unknown): Loose {
+/** `value` when it is a plain object, else `{}`: reads a raw object's fields without trusting their shape. */
+export function record(value: unknown): Loose {
   return typeof value === 'object' && value !== null && !Array.isArray(value) ? (value as Loose) : {};
+}
+
+/** The raw Rollout's `spec.strategy.canary` and `spec.strategy.blueGreen` (`{}` when absent or malformed). */
+export function strategyOf(obj: KubeObject): { canary: Loose; blueGreen: Loose } {
+  const strategy = record(record((obj as Loose).spec).strategy);
+  return { canary: record(strategy.canary), blueGreen: record(strategy.blueGreen) };
 }
 
 function text(value: unknown): string | undefined {
@@ -88,18 +95,27 @@ function gatewayRefs(config: Loose, namespace: string): TrafficRef[] {
 }
 
 /**
- * Every object the raw Rollout `obj` refers to for traffic: `canaryService`/`stableService` and the
- * `pingPong` Services, Istio VirtualServices (`name.namespace` honoured) and DestinationRule, NGINX stable
- * Ingresses and the canary Ingresses Vireo derives from them, ALB Ingresses, the SMI TrafficSplit, the
- * Traefik TraefikService, Gateway API HTTPRoutes. Reads the raw object defensively: a malformed
- * field contributes nothing, never an exception.
+ * Every object the raw Rollout `obj` refers to for traffic: `canaryService`/`stableService`, the
+ * `pingPong` Services and blue-green's `activeService`/`previewService`, Istio VirtualServices
+ * (`name.namespace` honoured) and DestinationRule, NGINX stable Ingresses and the canary Ingresses Vireo
+ * derives from them, ALB Ingresses, the SMI TrafficSplit, the Traefik TraefikService, Gateway API
+ * HTTPRoutes. This is where a router registers the objects it routes through (and `WATCHED` in
+ * `traffic-watch.ts` where they are watched); `RolloutReferences` indexes them.
+ * Reads the raw object defensively: a malformed field contributes nothing, never an exception.
  */
 export function trafficRefsOf(obj: KubeObject): TrafficRef[] {
   const namespace = obj.metadata?.namespace ?? 'default';
   const rollout = obj.metadata?.name ?? '';
-  const canary = record(record(record((obj as Loose).spec).strategy).canary);
+  const { canary, blueGreen } = strategyOf(obj);
   const pingPong = record(canary.pingPong);
-  const named = [canary.canaryService, canary.stableService, pingPong.pingService, pingPong.pongService];
+  const named = [
+    canary.canaryService,
+    canary.stableService,
+    pingPong.pingService,
+    pingPong.pongService,
+    blueGreen.activeService,
+    blueGreen.previewService,
+  ];
   const services = named
     .map(text)
     .filter((n): n is string => n !== undefined)
@@ -114,50 +130,4 @@ export function trafficRefsOf(obj: KubeObject): TrafficRef[] {
     ...traefikRefs(record(routing.traefik), namespace),
     ...gatewayRefs(record(record(routing.plugins)[GATEWAY_API_PLUGIN]), namespace),
   ];
-}
-
-function refKey(kind: string, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
-}
-
-/**
- * Which Rollouts refer to which traffic objects, kept up to date from Rollout events. Invariant: after
- * `update(rollout)` the Rollout's key is listed exactly under the objects `trafficRefsOf(rollout)` names,
- * and after `remove` under none.
- */
-export class TrafficRefIndex {
-  private readonly byObject = new Map<string, Set<string>>();
-  private readonly byRollout = new Map<string, string[]>();
-
-  /** Records (or replaces) what the Rollout `obj` refers to. */
-  update(obj: KubeObject): void {
-    const key = objectKey(obj);
-    this.removeKey(key);
-    const refs = [...new Set(trafficRefsOf(obj).map((r) => refKey(r.kind, r.namespace, r.name)))];
-    this.byRollout.set(key, refs);
-    for (const ref of refs) {
-      const keys = this.byObject.get(ref) ?? new Set<string>();
-      keys.add(key);
-      this.byObject.set(ref, keys);
-    }
-  }
-
-  /** Forgets the Rollout `obj`. */
-  remove(obj: KubeObject): void {
-    this.removeKey(objectKey(obj));
-  }
-
-  /** The keys (`namespace/name`) of the Rollouts referring to `kind` `namespace/name`. */
-  rolloutsReferring(kind: TrafficKind, namespace: string, name: string): string[] {
-    return [...(this.byObject.get(refKey(kind, namespace, name)) ?? [])];
-  }
-
-  private removeKey(key: string): void {
-    for (const ref of this.byRollout.get(key) ?? []) {
-      const keys = this.byObject.get(ref);
-      keys?.delete(key);
-      if (keys?.size === 0) this.byObject.delete(ref);
-    }
-    this.byRollout.delete(key);
-  }
 }

@@ -9,8 +9,9 @@ import type { KubeObject } from '../../kube/types.js';
 import type { RouterFactory } from '../../traffic/router-set.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
+import type { RolloutReferences } from './reference-index.js';
 import { cleanUpRouting, releaseServices, routingToCleanUp } from './traffic-cleanup.js';
-import { type TrafficKind, TrafficRefIndex } from './traffic-ref-index.js';
+import type { TrafficKind } from './traffic-ref-index.js';
 
 /** How the traffic watch is wired; `namespace` scopes every informer as the Rollout informer is. */
 export interface TrafficWatchOptions {
@@ -19,10 +20,10 @@ export interface TrafficWatchOptions {
   clock: Clock;
   logger: Logger;
   namespace?: string;
-  /** The Rollout informer whose objects feed the reference index (subscribed before it starts). */
+  /** The Rollout informer (subscribed before it starts: a removed routing or a deleted Rollout is cleaned up). */
   rollouts: ResilientInformer<KubeObject>;
-  /** Called with the key of each Rollout referring to an object that changed. */
-  enqueue(key: string): void;
+  /** What Rollouts refer to; a change of a watched object enqueues the Rollouts naming it. */
+  references: RolloutReferences;
   /** Builds the routers whose routing a removed or deleted Rollout leaves behind (clean-up). */
   routers?: RouterFactory;
   /**
@@ -52,21 +53,13 @@ const WATCHED: readonly [TrafficKind, ResourceType][] = [
  * traffic routing is removed, or which is deleted, gets a best-effort clean-up (`cleanUpRouting`).
  */
 export class TrafficWatch implements CacheSet<TrafficKind> {
-  private readonly index = new TrafficRefIndex();
   private readonly informers = new Map<TrafficKind, ResilientInformer<KubeObject>>();
   private readonly cleanups = new Set<Promise<void>>();
 
   constructor(private readonly opts: TrafficWatchOptions) {
     opts.rollouts.addHandlers({
-      onAdd: (obj) => this.index.update(obj),
-      onUpdate: (obj, old) => {
-        this.index.update(obj);
-        this.cleanUpAfter(old, obj);
-      },
-      onDelete: (obj) => {
-        this.index.remove(obj);
-        this.cleanUpAfter(obj, undefined);
-      },
+      onUpdate: (obj, old) => this.cleanUpAfter(old, obj),
+      onDelete: (obj) => this.cleanUpAfter(obj, undefined),
     });
   }
 
@@ -135,19 +128,13 @@ export class TrafficWatch implements CacheSet<TrafficKind> {
 
   private informer(kind: TrafficKind, res: ResourceType): ResilientInformer<KubeObject> {
     const { kc, client, clock, logger, namespace } = this.opts;
-    const changed = (obj: KubeObject) => this.enqueueReferring(kind, obj);
+    const changed = (obj: KubeObject) =>
+      this.opts.references.enqueueReferring(kind, obj.metadata?.namespace ?? '', obj.metadata?.name ?? '');
     return createInformer<KubeObject>(kc, client, res, {
       namespace,
       clock,
       logger,
       handlers: { onAdd: changed, onUpdate: changed, onDelete: changed },
     });
-  }
-
-  private enqueueReferring(kind: TrafficKind, obj: KubeObject): void {
-    const namespace = obj.metadata?.namespace ?? '';
-    for (const key of this.index.rolloutsReferring(kind, namespace, obj.metadata?.name ?? '')) {
-      this.opts.enqueue(key);
-    }
   }
 }

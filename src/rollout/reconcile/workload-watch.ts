@@ -5,11 +5,10 @@ import { createInformer } from '../../kube/informers.js';
 import type { ObjectCache } from '../../kube/object-cache.js';
 import { probeCollection } from '../../kube/probe.js';
 import type { KubeObject } from '../../kube/types.js';
-import { objectKey } from '../../kube/types.js';
 import type { WorkloadCaches } from './observe-workload.js';
 import type { TrafficWatchOptions } from './traffic-watch.js';
 
-/** How the workload watch is wired: as the traffic watch (`enqueue` gets each Rollout naming a changed workload). */
+/** How the workload watch is wired: as the traffic watch (`references` enqueues each Rollout naming a changed workload). */
 export type WorkloadWatchOptions = TrafficWatchOptions;
 
 /**
@@ -17,58 +16,6 @@ export type WorkloadWatchOptions = TrafficWatchOptions;
  * ReplicaSet of the cluster (not only those Rollouts own) would double the controller's largest cache.
  */
 const WATCHED: readonly WorkloadKind[] = ['Deployment', 'PodTemplate'];
-
-function refKey(kind: string, namespace: string, name: string): string {
-  return `${kind}/${namespace}/${name}`;
-}
-
-/** The `kind/namespace/name` a Rollout object's `spec.workloadRef` names, or undefined without one. */
-export function workloadRefKey(rollout: KubeObject): string | undefined {
-  const ref = (rollout as { spec?: { workloadRef?: { kind?: unknown; name?: unknown } } }).spec?.workloadRef;
-  if (typeof ref?.kind !== 'string' || typeof ref.name !== 'string') return undefined;
-  return refKey(ref.kind, rollout.metadata?.namespace ?? '', ref.name);
-}
-
-/**
- * Rollout keys by the workload they reference. Invariant: each Rollout key is listed under at most one
- * workload, the one its last seen spec names.
- */
-export class WorkloadRefIndex {
-  private readonly byRollout = new Map<string, string>();
-  private readonly byWorkload = new Map<string, Set<string>>();
-
-  /** Records (or, without a `workloadRef`, forgets) what `rollout` references. */
-  update(rollout: KubeObject): void {
-    this.remove(rollout);
-    const ref = workloadRefKey(rollout);
-    if (ref === undefined) return;
-    const key = objectKey(rollout);
-    this.byRollout.set(key, ref);
-    const keys = this.byWorkload.get(ref) ?? new Set<string>();
-    this.byWorkload.set(ref, keys.add(key));
-  }
-
-  /** Forgets a deleted Rollout. */
-  remove(rollout: KubeObject): void {
-    const key = objectKey(rollout);
-    const ref = this.byRollout.get(key);
-    if (ref === undefined) return;
-    this.byRollout.delete(key);
-    const keys = this.byWorkload.get(ref);
-    keys?.delete(key);
-    if (keys?.size === 0) this.byWorkload.delete(ref);
-  }
-
-  /** True when some Rollout references a workload of `kind`. */
-  references(kind: string): boolean {
-    return [...this.byWorkload.keys()].some((ref) => ref.startsWith(`${kind}/`));
-  }
-
-  /** The keys of the Rollouts referencing the workload `kind` `namespace/name`. */
-  rolloutsReferring(kind: string, namespace: string, name: string): string[] {
-    return [...(this.byWorkload.get(refKey(kind, namespace, name)) ?? [])];
-  }
-}
 
 /**
  * True when an event may change what a Rollout takes from the object: an add or delete, a Deployment
@@ -95,25 +42,23 @@ function watchedKindOf(rollout: KubeObject): WorkloadKind | undefined {
  * `cache(kind)` is defined only for synced informers; nothing starts after `stop`.
  */
 export class WorkloadWatch implements WorkloadCaches {
-  private readonly index = new WorkloadRefIndex();
   private readonly informers = new Map<WorkloadKind, ResilientInformer<KubeObject>>();
   private readonly watching = new Map<WorkloadKind, Promise<void>>();
   private state: 'new' | 'running' | 'stopped' = 'new';
 
   constructor(private readonly opts: WorkloadWatchOptions) {
     const seen = (obj: KubeObject) => {
-      this.index.update(obj);
       const kind = watchedKindOf(obj);
       if (kind !== undefined && this.state === 'running') void this.watch(kind);
     };
-    opts.rollouts.addHandlers({ onAdd: seen, onUpdate: seen, onDelete: (obj) => this.index.remove(obj) });
+    opts.rollouts.addHandlers({ onAdd: seen, onUpdate: seen });
   }
 
   /** Starts watching the kinds referenced so far (waiting until they have synced); later ones start on demand. */
   async start(): Promise<void> {
     if (this.state !== 'new') return;
     this.state = 'running';
-    const kinds = WATCHED.filter((kind) => this.index.references(kind));
+    const kinds = WATCHED.filter((kind) => this.opts.references.refersTo(WORKLOAD_RESOURCES[kind].plural));
     await Promise.all(kinds.map((kind) => this.watch(kind)));
   }
 
@@ -166,7 +111,9 @@ export class WorkloadWatch implements WorkloadCaches {
   private informer(kind: WorkloadKind): ResilientInformer<KubeObject> {
     const { kc, client, clock, logger, namespace } = this.opts;
     const changed = (obj: KubeObject, old?: KubeObject) => {
-      if (specChanged(kind, obj, old)) this.enqueueReferring(kind, obj);
+      if (!specChanged(kind, obj, old)) return;
+      const { namespace = '', name = '' } = obj.metadata ?? {};
+      this.opts.references.enqueueReferring(WORKLOAD_RESOURCES[kind].plural, namespace, name);
     };
     return createInformer<KubeObject>(kc, client, WORKLOAD_RESOURCES[kind], {
       namespace,
@@ -175,12 +122,5 @@ export class WorkloadWatch implements WorkloadCaches {
       name: `workload-${WORKLOAD_RESOURCES[kind].plural}`,
       handlers: { onAdd: (obj) => changed(obj), onUpdate: changed, onDelete: (obj) => changed(obj) },
     });
-  }
-
-  private enqueueReferring(kind: WorkloadKind, obj: KubeObject): void {
-    const namespace = obj.metadata?.namespace ?? '';
-    for (const key of this.index.rolloutsReferring(kind, namespace, obj.metadata?.name ?? '')) {
-      this.opts.enqueue(key);
-    }
   }
 }

@@ -161,18 +161,12 @@ describe('validateRolloutReferences', () => {
   it('reports missing objects as reference issues', () => {
     const issues = validateRolloutReferences(rollout, {
       services: new Set(['demo-stable']),
-      analysisTemplates: new Set(),
       virtualServices: new Set(['demo']),
     });
     expect(issues).toEqual([
       {
         path: 'spec.strategy.canary.canaryService',
-        message: 'Service "demo-canary" does not exist',
-        kind: 'reference',
-      },
-      {
-        path: 'spec.strategy.canary.steps[3].analysis.templates[0].templateName',
-        message: 'AnalysisTemplate "error-rate" does not exist',
+        message: 'Invalid value: "demo-canary": service "demo-canary" not found',
         kind: 'reference',
       },
     ]);

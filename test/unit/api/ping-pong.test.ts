@@ -134,7 +134,7 @@ describe('validating pingPong', () => {
     expect(issues).toEqual([
       {
         path: 'spec.strategy.canary.pingPong.pongService',
-        message: 'Service "web-pong" does not exist',
+        message: 'Invalid value: "web-pong": service "web-pong" not found',
         kind: 'reference',
       },
     ]);

@@ -2,11 +2,15 @@ import { describe, expect, it } from 'vitest';
 import type { z } from 'zod';
 import { createProviderRegistry } from '../../../src/analysis/providers/registry.js';
 import { formatPath, type Metric, MetricProviderSchema, validateMetric } from '../../../src/api/index.js';
+import { planWithReferences } from '../../../src/rollout/plan/reference-check.js';
+import { aRollout } from '../rollout/fixtures.js';
 
 /**
  * Every field of `metric.provider`, as the zod schema (and so the CRD) declares it, must be either
- * implemented or reported — never accepted and ignored. A new schema field fails this test until it is
- * listed below as one or the other.
+ * implemented or reported — never accepted and ignored — and a reported one is reported by validation
+ * (`kubectl vireo lint`), by the measurement, and on every Rollout using the template before its first
+ * canary pod (the analysis pre-flight). A new schema field fails this test until it is listed below as one
+ * or the other.
  */
 const IMPLEMENTED = [
   'prometheus.address',
@@ -113,13 +117,34 @@ function providerWith(leaf: Leaf): Metric['provider'] {
 
 const all = leaves(MetricProviderSchema);
 
+/**
+ * The Rollout pre-flight reports the field too, before a canary pod exists: a first deploy whose step
+ * analysis uses a template with `metric` plans no action at all (no ReplicaSet), only `InvalidSpec` naming
+ * the analysis reference and the template's field.
+ */
+function expectReportedOnTheRollout(metric: Metric, templateField: string): void {
+  const rollout = aRollout({
+    steps: [{ setWeight: 20 }, { analysis: { templates: [{ templateName: 't' }] } }],
+  });
+  const template = { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name: 't' } };
+  const namespaced = new Map([['t', { ...template, spec: { metrics: [metric] } }]]);
+  const snapshot = { rollout, replicaSets: [], analysisRuns: [], now: new Date(0) };
+  const plan = planWithReferences({ ...snapshot, analysisTemplates: { namespaced } });
+  expect(plan.actions).toEqual([]);
+  const invalid = plan.status.conditions?.find((c) => c.type === 'InvalidSpec');
+  expect(invalid?.message).toContain(
+    `spec.strategy.canary.steps[1].analysis.templates[0]: AnalysisTemplate 't': ${templateField}`,
+  );
+  expect(invalid?.message).toContain('is not supported by Vireo');
+}
+
 describe('every metric provider and authentication field is implemented or reported', () => {
   it('the lists name exactly the fields of the schema', () => {
     expect(all.map((l) => l.path.join('.')).sort()).toEqual([...IMPLEMENTED, ...REPORTED].sort());
   });
 
   it.each(all.filter((l) => REPORTED.includes(l.path.join('.'))).map((l) => [l.path.join('.'), l] as const))(
-    '%s is reported as unsupported by validation and at run time',
+    '%s is reported as unsupported by validation, at run time and on the Rollout before a canary pod',
     async (_name, leaf) => {
       const metric: Metric = { name: 'm', provider: providerWith(leaf) };
       const issues = validateMetric(metric, ['metrics', 0]);
@@ -133,6 +158,7 @@ describe('every metric provider and authentication field is implemented or repor
       const context = { args: [], signal: AbortSignal.timeout(5000), now: new Date(0) };
       const measured = await createProviderRegistry().measure(metric, context);
       expect(measured.ok ? '' : measured.error).toContain('is not supported by Vireo');
+      expectReportedOnTheRollout(metric, reported.replace(/^metrics/, 'spec.metrics'));
     },
   );
 

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { BlueGreenStrategy, Rollout } from '../../../src/api/index.js';
-import { validateRolloutReferences } from '../../../src/api/index.js';
 import { ephemeralSpecOf } from '../../../src/rollout/core/ephemeral-spec.js';
 import { comparableTemplate } from '../../../src/rollout/core/template-match.js';
+import { analysisPreflightIssues } from '../../../src/rollout/plan/analysis-preflight.js';
 import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
-import { planWithTrafficReferences } from '../../../src/rollout/plan/reference-check.js';
+import { planWithReferences } from '../../../src/rollout/plan/reference-check.js';
 import { aRollout } from './fixtures.js';
 import { noRedundantActions } from './invariants.js';
 import { hashOf, update } from './scenario-setup.js';
@@ -162,19 +162,22 @@ describe('blue-green references and status', () => {
   it('reports a missing activeService or previewService as InvalidSpec, with no action', () => {
     const world = new World(blueGreen());
     world.services.set('active', undefined);
-    const plan = planWithTrafficReferences(world.snapshot());
+    const plan = planWithReferences(world.snapshot());
     expect(plan.actions).toEqual([]);
     expect(plan.status.phase).toBe('Degraded');
     expect(plan.status.message).toContain(
-      'spec.strategy.blueGreen.previewService: Service "preview" does not exist',
+      'spec.strategy.blueGreen.previewService: Invalid value: "preview": service "preview" not found',
     );
   });
 
   it('checks pre/post-promotion AnalysisTemplates by name', () => {
     const rollout = blueGreen({ postPromotionAnalysis: { templates: [{ templateName: 'smoke' }] } });
-    const issues = validateRolloutReferences(rollout, { analysisTemplates: new Set() });
-    expect(issues.map((i) => i.path)).toEqual([
-      'spec.strategy.blueGreen.postPromotionAnalysis.templates[0].templateName',
+    const issues = analysisPreflightIssues(rollout, { namespaced: new Map() });
+    expect(issues.map((i) => [i.path, i.message])).toEqual([
+      [
+        'spec.strategy.blueGreen.postPromotionAnalysis.templates',
+        `Invalid value: "smoke": AnalysisTemplate 'smoke' not found`,
+      ],
     ]);
   });
 

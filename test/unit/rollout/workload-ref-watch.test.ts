@@ -3,11 +3,8 @@ import type { KubeClient } from '../../../src/kube/client.js';
 import { ApiError } from '../../../src/kube/errors.js';
 import type { KubeObject } from '../../../src/kube/types.js';
 import { observeWorkloadRef, type WorkloadCaches } from '../../../src/rollout/reconcile/observe-workload.js';
-import {
-  WorkloadRefIndex,
-  WorkloadWatch,
-  workloadRefKey,
-} from '../../../src/rollout/reconcile/workload-watch.js';
+import { RolloutReferences } from '../../../src/rollout/reconcile/reference-index.js';
+import { WorkloadWatch } from '../../../src/rollout/reconcile/workload-watch.js';
 import { aRollout } from './fixtures.js';
 
 const rolloutObject = (name: string, ref?: { kind: string; name: string }): KubeObject =>
@@ -17,34 +14,6 @@ const rolloutObject = (name: string, ref?: { kind: string; name: string }): Kube
     metadata: { name, namespace: 'ns' },
     spec: ref ? { workloadRef: { apiVersion: 'apps/v1', ...ref } } : {},
   }) as KubeObject;
-
-describe('WorkloadRefIndex', () => {
-  it('maps a workload to the Rollouts referencing it and follows spec edits and deletes', () => {
-    const index = new WorkloadRefIndex();
-    index.update(rolloutObject('a', { kind: 'Deployment', name: 'web' }));
-    index.update(rolloutObject('b', { kind: 'Deployment', name: 'web' }));
-    index.update(rolloutObject('c'));
-    expect(index.rolloutsReferring('Deployment', 'ns', 'web').sort()).toEqual(['ns/a', 'ns/b']);
-    index.update(rolloutObject('a', { kind: 'Deployment', name: 'api' }));
-    expect(index.rolloutsReferring('Deployment', 'ns', 'web')).toEqual(['ns/b']);
-    expect(index.rolloutsReferring('Deployment', 'ns', 'api')).toEqual(['ns/a']);
-    index.remove(rolloutObject('b', { kind: 'Deployment', name: 'web' }));
-    expect(index.rolloutsReferring('Deployment', 'ns', 'web')).toEqual([]);
-    expect(index.rolloutsReferring('ReplicaSet', 'ns', 'api')).toEqual([]);
-  });
-
-  it('knows which kinds are referenced at all', () => {
-    const index = new WorkloadRefIndex();
-    index.update(rolloutObject('a', { kind: 'PodTemplate', name: 'web' }));
-    expect(index.references('PodTemplate')).toBe(true);
-    expect(index.references('Deployment')).toBe(false);
-  });
-
-  it('ignores a workloadRef without kind or name', () => {
-    expect(workloadRefKey(rolloutObject('x'))).toBeUndefined();
-    expect(workloadRefKey(rolloutObject('x', { kind: 'Deployment', name: 'web' }))).toBe('Deployment/ns/web');
-  });
-});
 
 const DEPLOYMENT = {
   metadata: { name: 'web', namespace: 'default', generation: 3 },
@@ -108,8 +77,8 @@ describe('WorkloadWatch', () => {
   /** A watch over a fake Rollout informer; the client's list (the probe) answers Forbidden and is recorded. */
   function forbiddenWatch() {
     const probes: string[] = [];
-    let handlers: { onAdd?: (obj: KubeObject) => void } = {};
-    const rollouts = { addHandlers: (h: typeof handlers) => (handlers = h) };
+    const handlers: { onAdd?: (obj: KubeObject) => void }[] = [];
+    const rollouts = { addHandlers: (h: (typeof handlers)[number]) => handlers.push(h) };
     const client = {
       list: async (res: { plural: string }) => {
         probes.push(res.plural);
@@ -123,9 +92,12 @@ describe('WorkloadWatch', () => {
       clock: {} as never,
       logger: logger as never,
       rollouts: rollouts as never,
-      enqueue: () => {},
+      references: new RolloutReferences(rollouts as never, () => {}),
     });
-    return { watch, probes, add: (obj: KubeObject) => handlers.onAdd?.(obj) };
+    const add = (obj: KubeObject) => {
+      for (const h of handlers) h.onAdd?.(obj);
+    };
+    return { watch, probes, add };
   }
 
   it('watches nothing until a Rollout references a kind, then probes that kind once', async () => {

@@ -9,12 +9,10 @@ import {
 import type { KubeObject } from '../../../src/kube/types.js';
 import type { RolloutSnapshot, TrafficView } from '../../../src/rollout/core/snapshot.js';
 import { planRollout } from '../../../src/rollout/plan/plan-rollout.js';
-import {
-  planWithTrafficReferences,
-  trafficReferenceIssues,
-} from '../../../src/rollout/plan/reference-check.js';
+import { planWithReferences, referenceIssues } from '../../../src/rollout/plan/reference-check.js';
 import { routeIssueAsReference } from '../../../src/rollout/reconcile/observe-traffic.js';
-import { TrafficRefIndex, trafficRefsOf } from '../../../src/rollout/reconcile/traffic-ref-index.js';
+import { ReferenceIndex, rolloutRefsOf } from '../../../src/rollout/reconcile/reference-index.js';
+import { trafficRefsOf } from '../../../src/rollout/reconcile/traffic-ref-index.js';
 import { aRollout, ISTIO } from '../rollout/fixtures.js';
 import { allInvariants } from '../rollout/invariants.js';
 import { deployed, update } from '../rollout/scenario-setup.js';
@@ -67,8 +65,9 @@ describe('route problems as InvalidSpec', () => {
 
   it('holds everything (no action) and reports Degraded with the path', () => {
     const snapshot = withTraffic(pausedAt20(), { drifted: true, issues: [issue] });
-    const plan = planWithTrafficReferences(snapshot);
+    const plan = planWithReferences(snapshot);
     expect(plan.actions).toEqual([]);
+    expect(plan.requeueAfterMs).toBe(20_000);
     expect(plan.status.phase).toBe('Degraded');
     expect(plan.status.message).toBe(`InvalidSpec: ${issue.path}: ${issue.message}`);
     expect(plan.status.canary?.weights?.canary.weight).toBe(20);
@@ -76,10 +75,10 @@ describe('route problems as InvalidSpec', () => {
 
   it('names a canaryService the cache does not hold', () => {
     const snapshot = { ...pausedAt20(), services: [{ name: 'demo-stable', podTemplateHash: 'x' }] };
-    expect(trafficReferenceIssues(snapshot)).toEqual([
+    expect(referenceIssues(snapshot)).toEqual([
       {
         path: 'spec.strategy.canary.canaryService',
-        message: 'Service "demo-canary" does not exist',
+        message: 'Invalid value: "demo-canary": service "demo-canary" not found',
         kind: 'reference',
       },
     ]);
@@ -107,7 +106,7 @@ function rolloutObject(name: string, canary: object): KubeObject {
   return { metadata: { name, namespace: 'apps' }, spec: { strategy: { canary } } } as KubeObject;
 }
 
-describe('TrafficRefIndex', () => {
+describe('traffic references in the Rollout reference index', () => {
   const routing = {
     canaryService: 'c',
     stableService: 's',
@@ -133,15 +132,15 @@ describe('TrafficRefIndex', () => {
   });
 
   it('maps objects to Rollout keys and forgets replaced and removed references', () => {
-    const index = new TrafficRefIndex();
-    index.update(rolloutObject('a', routing));
-    index.update(rolloutObject('b', { canaryService: 'c' }));
-    expect(index.rolloutsReferring('services', 'apps', 'c').sort()).toEqual(['apps/a', 'apps/b']);
-    expect(index.rolloutsReferring('virtualservices', 'mesh', 'vs2')).toEqual(['apps/a']);
-    index.update(rolloutObject('a', { stableService: 's' }));
-    expect(index.rolloutsReferring('virtualservices', 'mesh', 'vs2')).toEqual([]);
-    index.remove(rolloutObject('b', {}));
-    expect(index.rolloutsReferring('services', 'apps', 'c')).toEqual([]);
+    const index = new ReferenceIndex();
+    index.set('apps/a', rolloutRefsOf(rolloutObject('a', routing)));
+    index.set('apps/b', rolloutRefsOf(rolloutObject('b', { canaryService: 'c' })));
+    expect(index.referrersOf('services', 'apps', 'c').sort()).toEqual(['apps/a', 'apps/b']);
+    expect(index.referrersOf('virtualservices', 'mesh', 'vs2')).toEqual(['apps/a']);
+    index.set('apps/a', rolloutRefsOf(rolloutObject('a', { stableService: 's' })));
+    expect(index.referrersOf('virtualservices', 'mesh', 'vs2')).toEqual([]);
+    index.delete('apps/b');
+    expect(index.referrersOf('services', 'apps', 'c')).toEqual([]);
   });
 
   it('ignores malformed fields', () => {

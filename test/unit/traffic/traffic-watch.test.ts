@@ -4,6 +4,7 @@ import type { KubeClient } from '../../../src/kube/client.js';
 import { ApiError } from '../../../src/kube/errors.js';
 import type { InformerHandlers, ResilientInformer } from '../../../src/kube/informer.js';
 import type { KubeObject } from '../../../src/kube/types.js';
+import { RolloutReferences } from '../../../src/rollout/reconcile/reference-index.js';
 import { routingToCleanUp } from '../../../src/rollout/reconcile/traffic-cleanup.js';
 import { TrafficWatch } from '../../../src/rollout/reconcile/traffic-watch.js';
 import { FakeClock } from '../../../src/util/clock.js';
@@ -53,7 +54,7 @@ describe('TrafficWatch', () => {
       clock: new FakeClock(),
       logger,
       rollouts: informer,
-      enqueue: () => {},
+      references: new RolloutReferences(informer, () => {}),
     });
     await watch.start();
     expect(probed.sort()).toEqual([

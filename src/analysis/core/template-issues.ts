@@ -1,7 +1,8 @@
-import { compileCondition, isConditionError } from '../../analysis/condition/index.js';
-import { parseWebUrl, resolveMetric } from '../../analysis/core/index.js';
 import type { AnyAnalysisTemplate, Issue, Metric } from '../../api/index.js';
-import { invalid } from '../../api/index.js';
+import { checkAnalysisTemplate, invalid } from '../../api/index.js';
+import { compileCondition, isConditionError } from '../condition/index.js';
+import { resolveMetric } from './resolve-args.js';
+import { parseWebUrl } from './web-url.js';
 
 const CONDITIONS = ['successCondition', 'failureCondition'] as const;
 
@@ -46,4 +47,19 @@ export function analysisTemplateRunIssues(template: AnyAnalysisTemplate): Issue[
     if (!resolved.ok) return mergesOthers ? [] : [invalid(['spec', 'metrics', index], resolved.error)];
     return [...conditionIssues(index, resolved.value), ...webUrlIssues(index, metric)];
   });
+}
+
+/**
+ * The one check of an AnalysisTemplate or ClusterAnalysisTemplate (by `kind`) that `kubectl vireo lint` and
+ * the Rollout's pre-flight share: the controller's schema and validation (`checkAnalysisTemplate`:
+ * providers, authentication modes, judge configuration…), then, when those pass, what running its metrics
+ * would reveal (`analysisTemplateRunIssues`). `template` is the parsed template whenever the schema held.
+ */
+export function analysisTemplateIssues(input: unknown): {
+  template: AnyAnalysisTemplate | undefined;
+  issues: Issue[];
+} {
+  const { template, issues } = checkAnalysisTemplate(input);
+  if (template === undefined || issues.length > 0) return { template, issues };
+  return { template, issues: analysisTemplateRunIssues(template) };
 }

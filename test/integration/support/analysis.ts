@@ -6,7 +6,12 @@ import type { EngineEnv, RolloutObject } from './rollouts.js';
 
 /** The parts of an AnalysisRun the analysis scenarios read. */
 export interface RunObject {
-  metadata: { name: string; labels?: Record<string, string>; ownerReferences?: { name: string }[] };
+  metadata: {
+    name: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: { name: string }[];
+  };
   spec: { terminate?: boolean };
   status?: {
     phase?: string;
@@ -107,15 +112,17 @@ export function promMetric(name: string, query: string, extra: object = {}, addr
   };
 }
 
-/** Creates AnalysisTemplate `name` with `spec` (metrics, args, dryRun…) in `target.namespace`. */
+/** Creates AnalysisTemplate `name` with `spec` (metrics, args, dryRun…) and `annotations` in `target.namespace`. */
 export async function createTemplate(
   target: { kc: KubeConfig; namespace: string },
   name: string,
   spec: object,
+  annotations?: Record<string, string>,
 ): Promise<void> {
+  const metadata = annotations === undefined ? { name } : { name, annotations };
   await target.kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
     ...argo(target.namespace, 'analysistemplates'),
-    body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name }, spec },
+    body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata, spec },
   });
 }
 

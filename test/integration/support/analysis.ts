@@ -48,7 +48,7 @@ const istio = (namespace: string) => ({
 });
 
 /** Services `<name>-stable`/`<name>-canary` and VirtualService `<name>` with route `primary` (100/0). */
-export async function createRoutedApp(env: EngineEnv, name: string): Promise<void> {
+export async function createRoutedApp(env: Pick<EngineEnv, 'kc' | 'namespace'>, name: string): Promise<void> {
   const core = env.kc.makeApiClient(CoreV1Api);
   for (const service of [`${name}-stable`, `${name}-canary`]) {
     await core.createNamespacedService({

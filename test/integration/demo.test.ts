@@ -54,7 +54,7 @@ async function play(
     workDir: join(dir, namespace),
     scenario,
     rolloutAnnotations: demoAnnotations,
-    expectCommit: scenario === 'rollback',
+    expectCommit: scenario !== 'healthy',
     receiver,
     out: (line) => lines.push(line),
   });
@@ -82,5 +82,22 @@ describe('npm run demo scenarios (the demo code against the real control plane a
     expect(result.milestones.crossedAt).toBeUndefined();
     expect(remoteImageTag(result.repo)).toBe('v1.2.0');
     expect(receiver.received.map((r) => payloadSummary(r.body)?.trigger)).toContain('on-rollout-completed');
+  }, 240_000);
+
+  it('pause: the failed analysis pauses v1.2.0 (traffic back, canary kept, "paused" notification, no commit), then an abort rolls it back', async () => {
+    const { result, lines, receiver } = await play('pause');
+    const text = lines.join('\n');
+    expect(text).toContain('Rollout paused, not rolled back');
+    expect(text).toMatch(
+      /Paused condition FailedAnalysisRun: .*"error-rate".*not rolled back|not rolled back.*"error-rate"/,
+    );
+    expect(text).toMatch(/v1\.2\.0 ReplicaSet kept at [1-9]\d* pod\(s\)/);
+    expect(text).toContain('Git: nothing committed while paused');
+    expect(text).toMatch(/notification on-rollout-paused: .*paused after a failed analysis, not rolled back/);
+    expect(result.milestones.stableBackAt).toBeDefined();
+    expect(remoteImageTag(result.repo)).toBe('v1.1.0');
+    expect(recentCommits(result.repo, 10).filter((c) => c.author === 'Vireo')).toHaveLength(1);
+    const triggers = receiver.received.map((r) => payloadSummary(r.body)?.trigger);
+    expect(triggers).toEqual(expect.arrayContaining(['on-rollout-paused', 'on-rollout-aborted']));
   }, 240_000);
 });

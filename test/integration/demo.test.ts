@@ -13,6 +13,7 @@ import {
 } from '../cluster/controller.js';
 import { adminKubeConfig, clusterInfo } from './support/cluster.js';
 import { applyServerSide, createNamespace, deleteNamespace } from './support/objects.js';
+import { RolloutApi } from './support/rollouts.js';
 
 const kc = adminKubeConfig();
 const dir = mkdtempSync(join(tmpdir(), 'vireo-demo-'));
@@ -36,7 +37,7 @@ async function demoController(namespace: string): Promise<ControllerProcess> {
 
 async function play(
   scenario: ScenarioName,
-): Promise<{ result: DemoResult; lines: string[]; receiver: Receiver }> {
+): Promise<{ result: DemoResult; lines: string[]; receiver: Receiver; namespace: string }> {
   const namespace = await createNamespace(kc, `demo-${scenario}`);
   const controller = await demoController(namespace);
   cleanups.push(async () => {
@@ -58,7 +59,7 @@ async function play(
     receiver,
     out: (line) => lines.push(line),
   });
-  return { result, lines, receiver };
+  return { result, lines, receiver, namespace };
 }
 
 describe('npm run demo scenarios (the demo code against the real control plane and Prometheus)', () => {
@@ -85,7 +86,7 @@ describe('npm run demo scenarios (the demo code against the real control plane a
   }, 240_000);
 
   it('pause: the failed analysis pauses v1.2.0 (traffic back, canary kept, "paused" notification, no commit), then an abort rolls it back', async () => {
-    const { result, lines, receiver } = await play('pause');
+    const { result, lines, receiver, namespace } = await play('pause');
     const text = lines.join('\n');
     expect(text).toContain('Rollout paused, not rolled back');
     expect(text).toMatch(
@@ -99,5 +100,12 @@ describe('npm run demo scenarios (the demo code against the real control plane a
     expect(recentCommits(result.repo, 10).filter((c) => c.author === 'Vireo')).toHaveLength(1);
     const triggers = receiver.received.map((r) => payloadSummary(r.body)?.trigger);
     expect(triggers).toEqual(expect.arrayContaining(['on-rollout-paused', 'on-rollout-aborted']));
+    const reasons = await new RolloutApi(kc, namespace).waitForEvents('shop', [
+      'PausedOnFailedAnalysis',
+      'GitRollbackPaused',
+      'GitRollbackCommitted',
+    ]);
+    const paused = reasons.find((e) => e.reason === 'GitRollbackPaused');
+    expect(paused?.message).toMatch(/not rolled back: nothing is committed to Git while it is paused/);
   }, 240_000);
 });

@@ -8,50 +8,13 @@ import {
   runsOf,
 } from '../test/integration/support/analysis.js';
 import { imagePatch } from '../test/integration/support/canary.js';
+import { type RouteEvent, waitForRoute, watchRoute } from '../test/integration/support/route-watch.js';
 import { type BenchOptions, type BenchResult, isQuick, percentile } from './run.js';
 import { type BenchEnv, startBenchEnv } from './support/bench-env.js';
 
 const TRIALS = Number(process.env.VIREO_BENCH_ABORT_TRIALS ?? 20);
 const QUICK_TRIALS = 6;
 const TIMEOUT_MS = 60_000;
-
-interface RouteEvent {
-  at: number;
-  stable: number;
-  canary: number;
-}
-
-type VirtualService = {
-  spec?: { http?: { name?: string; route?: { destination: { host: string }; weight?: number }[] }[] };
-};
-
-/** A WATCH on VirtualService `name` recording the `primary` weights of every event with its wall-clock time. */
-async function watchRoute(
-  kc: KubeConfig,
-  namespace: string,
-  name: string,
-  events: RouteEvent[],
-): Promise<AbortController> {
-  const path = `/apis/networking.istio.io/v1beta1/namespaces/${namespace}/virtualservices`;
-  return new Watch(kc).watch(
-    path,
-    { fieldSelector: `metadata.name=${name}` },
-    (_type, vs: VirtualService) => {
-      const route = vs.spec?.http?.find((r) => r.name === 'primary')?.route ?? [];
-      const weight = (host: string) => route.find((d) => d.destination.host === host)?.weight ?? 0;
-      events.push({ at: Date.now(), stable: weight(`${name}-stable`), canary: weight(`${name}-canary`) });
-    },
-    () => undefined,
-  );
-}
-
-function waitForEvent(events: RouteEvent[], from: number, test: (e: RouteEvent) => boolean, what: string) {
-  return pollUntil(() => events.slice(from).find(test), {
-    timeoutMs: TIMEOUT_MS,
-    intervalMs: 5,
-    description: what,
-  });
-}
 
 /** Wall-clock time of the measurement that failed the newest run (`finishedAt` of its last measurement). */
 async function crossingTime(b: BenchEnv, name: string): Promise<number> {
@@ -81,8 +44,14 @@ async function trial(b: BenchEnv, name: string): Promise<number> {
   const watch = await watchRoute(b.kc, b.namespace, name, events);
   try {
     await b.api.patchSpec(name, imagePatch('registry.example/abort:2'));
-    const weighted = await waitForEvent(events, 0, (e) => e.canary > 0, 'canary weight');
-    const back = await waitForEvent(events, events.indexOf(weighted), (e) => e.stable === 100, 'stable 100%');
+    const weighted = await waitForRoute(events, 0, (e) => e.canary > 0, 'canary weight', TIMEOUT_MS);
+    const back = await waitForRoute(
+      events,
+      events.indexOf(weighted),
+      (e) => e.stable === 100,
+      'stable 100%',
+      TIMEOUT_MS,
+    );
     return back.at - (await crossingTime(b, name));
   } finally {
     watch.abort();

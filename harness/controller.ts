@@ -97,7 +97,10 @@ export async function serviceAccountKubeconfig(admin: KubeConfig, outPath: strin
     .filter((o): o is KubernetesObject => o !== null);
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vireo-system' } };
   await applyObjects(admin, [namespace, ...docs]);
-  return tokenKubeconfig(admin, { namespace: 'vireo-system', name: 'vireo-controller' }, outPath);
+  // The context's namespace is the controller's own (as in a cluster, the ServiceAccount's): its notification
+  // configuration and Lease live there.
+  const account = { namespace: 'vireo-system', name: 'vireo-controller' };
+  return tokenKubeconfig(admin, account, outPath, account.namespace);
 }
 
 /** Starts the controller (`test-controller-main.ts`: `src/main.ts` plus test-only hooks) as its own process (several may run at once) and waits for /readyz. */

@@ -25,7 +25,7 @@ import { type DemoOptions, type DemoResult, playDemo, type ScenarioName } from '
 import { demoSummary } from './demo/summary.js';
 import { envDown, envUp, recordExtraProcess, stopExtraProcesses } from './env.js';
 
-const USAGE = `usage: npm run demo -- [--scenario rollback|healthy] [--teardown]
+const USAGE = `usage: npm run demo -- [--scenario rollback|healthy|pause] [--teardown]
          [--kubeconfig FILE | --existing-cluster] [--instance-id ID]
          [--prometheus-url URL --prometheus-targets-dir DIR]`;
 
@@ -53,8 +53,8 @@ function parseDemoArgs(argv: string[]): DemoArgs {
     },
   });
   const scenario = v.scenario ?? 'rollback';
-  if (scenario !== 'rollback' && scenario !== 'healthy') {
-    throw new Error(`--scenario: expected rollback or healthy, got "${scenario}"`);
+  if (scenario !== 'rollback' && scenario !== 'healthy' && scenario !== 'pause') {
+    throw new Error(`--scenario: expected rollback, healthy or pause, got "${scenario}"`);
   }
   const existing = Boolean(v.kubeconfig || v['existing-cluster']);
   const clusterOnly = ['instance-id', 'prometheus-url', 'prometheus-targets-dir'] as const;
@@ -93,7 +93,7 @@ async function playWithReceiver(
     return await playDemo({
       ...options,
       rolloutAnnotations: demoAnnotations,
-      expectCommit: options.scenario === 'rollback',
+      expectCommit: options.scenario !== 'healthy',
       receiver,
       out,
     });

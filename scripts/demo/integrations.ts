@@ -5,7 +5,12 @@ import type { ConfigRepo } from './config-repo.js';
 export const DEMO_SERVICE = 'demo-webhook';
 
 /** The triggers the demo Rollout subscribes to. */
-export const DEMO_TRIGGERS = ['on-rollout-aborted', 'on-rollout-completed', 'on-rollout-git-rollback'];
+export const DEMO_TRIGGERS = [
+  'on-rollout-aborted',
+  'on-rollout-completed',
+  'on-rollout-git-rollback',
+  'on-rollout-paused',
+];
 
 /**
  * The Secret and ConfigMap (Argo's names, in the controller namespace) that send the demo's notifications to

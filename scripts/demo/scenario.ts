@@ -4,6 +4,7 @@ import { applyObjects } from '../../harness/apply.js';
 import { repoRoot } from '../../harness/crds.js';
 import { writeScrapeTargets } from '../../harness/prometheus.js';
 import { pollUntil } from '../../harness/wait.js';
+import { RolloutApi } from '../../test/integration/support/rollouts.js';
 import { startVersionServer, type VersionServer } from './app.js';
 import {
   type CommitSummary,
@@ -17,12 +18,16 @@ import { payloadSummary } from './integrations.js';
 import { type Manifest, renderKustomization } from './kustomize.js';
 import { sendTraffic } from './mesh.js';
 import { DemoObserver, type Milestones } from './observer.js';
+import { PAUSE_ANNOTATION, playPause } from './pause.js';
 import type { Receiver } from './receiver.js';
 import { Timeline } from './timeline.js';
 import { DemoWorld } from './world.js';
 
-/** `rollback`: v1.2.0 fails 8% of requests and is rolled back; `healthy`: it is promoted. */
-export type ScenarioName = 'rollback' | 'healthy';
+/**
+ * `rollback`: v1.2.0 fails 8% of requests and is rolled back; `healthy`: it is promoted; `pause`: it fails, the
+ * Rollout (`vireo.dev/analysis-failure-action: pause`) pauses with the canary kept, then the operator aborts.
+ */
+export type ScenarioName = 'rollback' | 'healthy' | 'pause';
 
 /** How to play the demo. */
 export interface DemoOptions {
@@ -57,6 +62,7 @@ const MANIFESTS = join(repoRoot, 'demo', 'manifests');
 const RATES: Record<ScenarioName, Record<string, number>> = {
   rollback: { 'v1.1.0': 0.002, 'v1.2.0': 0.08 },
   healthy: { 'v1.1.0': 0.002, 'v1.2.0': 0.004 },
+  pause: { 'v1.1.0': 0.002, 'v1.2.0': 0.08 },
 };
 const NAMES = { rollout: 'shop', virtualService: 'shop', route: 'primary' };
 
@@ -72,7 +78,8 @@ function renderProduction(o: DemoOptions, repo: ConfigRepo): KubernetesObject[] 
 /** Adds the options' annotations, labels and pod placement to the rendered Rollout. */
 function placeRollout(o: DemoOptions, repo: ConfigRepo, rollout: Manifest & KubernetesObject): void {
   const metadata = rollout.metadata ?? {};
-  metadata.annotations = { ...(metadata.annotations ?? {}), ...o.rolloutAnnotations?.(repo) };
+  const pause = o.scenario === 'pause' ? PAUSE_ANNOTATION : {};
+  metadata.annotations = { ...(metadata.annotations ?? {}), ...o.rolloutAnnotations?.(repo), ...pause };
   if (o.rolloutLabels) metadata.labels = { ...(metadata.labels ?? {}), ...o.rolloutLabels };
   rollout.metadata = metadata;
   if (!o.podPlacement) return;
@@ -192,6 +199,15 @@ async function runScenario(o: DemoOptions, s: Stage): Promise<DemoResult> {
     s.timeline.note('v1.2.0 promoted: Healthy, 100% of the traffic');
     if (o.receiver) await awaitNotification(o, o.receiver, 'on-rollout-completed');
     return { milestones: s.observer.milestones, repo: s.repo, finalPhase: 'Healthy' };
+  }
+  if (o.scenario === 'pause') {
+    await playPause({
+      ...s,
+      receiver: o.receiver,
+      until: (what, check) => until(what, o, check),
+      vireoCommit,
+      abort: () => new RolloutApi(o.kc, o.namespace).patchStatus(NAMES.rollout, { abort: true }),
+    });
   }
   await until('the rollback', o, () => s.observer.milestones.stableBackAt !== undefined);
   const result: DemoResult = { milestones: s.observer.milestones, repo: s.repo, finalPhase: 'Degraded' };

@@ -18,9 +18,17 @@ export interface SummaryInput {
 /** The closing lines: what happened, the latency from `failureLimit` to stable traffic, how to look and stop. */
 export function demoSummary(s: SummaryInput): string[] {
   const { crossedAt, stableBackAt } = s.result.milestones;
-  const lines =
-    s.scenario === 'rollback'
+  const paused =
+    s.scenario === 'pause'
       ? [
+          'Paused, not rolled back: the failed analysis sent traffic back to v1.1.0 and kept v1.2.0’s pods (vireo.dev/analysis-failure-action: pause);',
+          '  the operator then aborted, and the abort finished as the rollback below.',
+        ]
+      : [];
+  const lines =
+    s.scenario !== 'healthy'
+      ? [
+          ...paused,
           'Result: v1.2.0 was rolled back automatically; v1.1.0 serves 100% of the traffic.',
           crossedAt !== undefined && stableBackAt !== undefined
             ? `  failureLimit crossed → stable traffic 100%: ${stableBackAt - crossedAt} ms (as observed by the demo's watches)`

@@ -102,6 +102,10 @@ export const VIREO_EVENT_REASON = {
   restartingPod: 'RestartingPod',
   stableReplicaSetMissing: 'StableReplicaSetMissing',
   stableReplicaSetRecreated: 'StableReplicaSetRecreated',
+  /** Warning: a failed analysis paused the Rollout (`vireo.dev/analysis-failure-action: pause`). */
+  pausedOnFailedAnalysis: 'PausedOnFailedAnalysis',
+  /** A resumed failure pause started the failed analysis again. */
+  analysisRetried: 'AnalysisRetried',
 } as const;
 
 /**
@@ -109,3 +113,32 @@ export const VIREO_EVENT_REASON = {
  * created against, so a stable ReplicaSet deleted by hand can be recreated (Argo has no equivalent).
  */
 export const STABLE_TEMPLATE_ANNOTATION = 'vireo.dev/stable-template';
+
+// ─── Vireo's own opt-in keys (`vireo.dev/*`): not Argo's, never read by Argo ────────────────────────────────
+// A Rollout or AnalysisTemplate without these annotations behaves exactly as under Argo Rollouts.
+// Documented in docs/beyond-argo.md.
+
+/** Opt-in annotations of the behaviour Argo Rollouts lacks (issue 24). */
+export const VIREO_ANNOTATION = {
+  /**
+   * On a Rollout: `pause` answers a Failed/Error analysis (step or background) with traffic back to stable,
+   * the canary kept at its size and the Rollout paused, instead of an abort; `abort` (the default) is Argo's.
+   */
+  analysisFailureAction: 'vireo.dev/analysis-failure-action',
+  /**
+   * On an AnalysisTemplate or ClusterAnalysisTemplate (copied onto the AnalysisRun): `metric=N[,metric=N…]`
+   * (`*=N` for every metric of that template). The metric fails after N consecutive Failed measurements.
+   */
+  consecutiveFailureLimit: 'vireo.dev/consecutive-failure-limit',
+  /**
+   * On a Rollout: `"true"` makes an abort (or a pause on failure) move traffic back to stable only as fast as
+   * stable's available pods can carry it, and keep the canary until stable holds all traffic.
+   */
+  capacityAwareRollback: 'vireo.dev/capacity-aware-rollback',
+} as const;
+
+/** Values of {@link VIREO_ANNOTATION}`.analysisFailureAction`. */
+export const VIREO_ANALYSIS_FAILURE_ACTION = { abort: 'abort', pause: 'pause' } as const;
+
+/** Vireo's own `status.pauseConditions[].reason`: paused because an analysis failed (failure action `pause`). */
+export const VIREO_PAUSE_REASON = { failedAnalysis: 'FailedAnalysisRun' } as const;

@@ -34,6 +34,8 @@ export const METRIC_DEFAULTS = {
   webTimeoutSeconds: 10,
   webMethod: 'GET',
   webJsonPath: '{$}',
+  /** Measurements kept per metric when no `measurementRetention` rule applies (Argo's history limit). */
+  measurementRetention: 10,
 } as const;
 
 /** Top-level Rollout settings with every default applied; the spec itself is not modified. */

@@ -6,7 +6,9 @@ import {
   ClusterAnalysisTemplateSchema,
   type Metric,
 } from './analysis.js';
+import { templateConsecutiveFailureIssues } from './consecutive-failures.js';
 import { type FieldPath, type Issue, invalid, parseObject } from './issues.js';
+import { metricNameMatches } from './metric-rules.js';
 import { nameIssues } from './validate-analysis-ref.js';
 import { validateMetric } from './validate-metric.js';
 
@@ -25,16 +27,6 @@ function argIssues(arg: Argument, path: FieldPath): Issue[] {
     return [invalid([...path, 'valueFrom', 'secretKeyRef'], 'name and key must not be empty')];
   }
   return [];
-}
-
-/** True when the dry-run/retention rule `pattern` (`*` or a regular expression) selects metric `name`. */
-export function metricNameMatches(pattern: string, name: string): boolean {
-  if (pattern === '*') return true;
-  try {
-    return new RegExp(pattern).test(name);
-  } catch {
-    return false;
-  }
 }
 
 function ruleIssues(
@@ -93,9 +85,12 @@ export function validateAnalysisSpec(spec: AnalysisTemplateSpec, path: FieldPath
   return issues;
 }
 
-/** All spec problems of a parsed AnalysisTemplate or ClusterAnalysisTemplate; empty means valid. */
+/**
+ * All problems of a parsed AnalysisTemplate or ClusterAnalysisTemplate: its spec, and Vireo's
+ * `vireo.dev/consecutive-failure-limit` annotation when present; empty means valid.
+ */
 export function validateAnalysisTemplate(template: AnyAnalysisTemplate): Issue[] {
-  return validateAnalysisSpec(template.spec);
+  return [...validateAnalysisSpec(template.spec), ...templateConsecutiveFailureIssues(template)];
 }
 
 /**

@@ -8,6 +8,7 @@ import { validateBlueGreen } from './validate-blue-green.js';
 import { validateCanary } from './validate-canary.js';
 import { ephemeralLabelIssues } from './validate-pod-metadata.js';
 import { workloadRefIssues } from './validate-workload-ref.js';
+import { vireoRolloutIssues } from './vireo-rollout.js';
 
 const SPEC: FieldPath = ['spec'];
 
@@ -92,7 +93,8 @@ function workloadRefSpecIssues(spec: RolloutSpec): Issue[] {
 }
 
 /**
- * All spec problems of a parsed Rollout, each with a field path (`spec.strategy.canary.steps[2].setWeight`).
+ * All spec problems of a parsed Rollout, each with a field path (`spec.strategy.canary.steps[2].setWeight`),
+ * and those of Vireo's `vireo.dev/*` opt-in annotations (`vireoRolloutIssues`).
  * Empty means valid; `invalid` and `unsupported` issues are terminal until the spec changes. Pure: does not
  * look at other objects (see `validateRolloutReferences`).
  */
@@ -106,6 +108,7 @@ export function validateRollout(rollout: Rollout): Issue[] {
     ...(usesWorkloadRef ? workloadRefSpecIssues(spec) : [...selectorIssues(spec), ...templateIssues(spec)]),
     ...strategyIssues(spec, rolloutSettings(spec).revisionHistoryLimit),
     ...ephemeralLabelIssues(spec),
+    ...vireoRolloutIssues(rollout),
   ];
 }
 

@@ -15,6 +15,7 @@ import {
   type ContainerImage,
   type ObservedRollout,
   type ObservedRun,
+  pauseNotice,
   planWriteBack,
   type WriteBackRequest,
   writeBackDue,
@@ -45,7 +46,8 @@ function ownerKey(obj: KubeObject): string | undefined {
 
 /**
  * Writes automatic rollbacks back to Git, level-based: every change of an opted-in Rollout or its
- * AnalysisRuns queues the Rollout; a pass decides from the cached Rollout (see `planWriteBack`) and, when due,
+ * AnalysisRuns queues the Rollout; a Rollout paused on a failed analysis instead of aborted gets a
+ * `GitRollbackPaused` Event and no commit (`pauseNotice`); a pass decides from the cached Rollout (see `planWriteBack`) and, when due,
  * clones, commits and pushes in a temp dir and records the outcome on the Rollout (annotations + Event).
  * It has its own queue and workers, so a slow or failing remote never delays a Rollout reconcile; failures
  * retry with backoff from 2 s up to 5 min.
@@ -64,7 +66,8 @@ export class GitWriteBackController {
     });
     this.recorder = new RollbackRecorder(opts.client, opts.events, opts.logger);
     const enqueue = (obj: KubeObject) => {
-      if (writeBackDue(obj as unknown as ObservedRollout)) this.queue.add(objectKey(obj));
+      const rollout = obj as unknown as ObservedRollout;
+      if (writeBackDue(rollout) || pauseNotice(rollout)) this.queue.add(objectKey(obj));
     };
     const enqueueOwner = (obj: KubeObject) => {
       const key = ownerKey(obj);
@@ -142,6 +145,8 @@ export class GitWriteBackController {
   private async reconcile(key: string): Promise<ReconcileResult | undefined> {
     const { namespace = '', name } = splitKey(key);
     const rollout = this.opts.rollouts.get(namespace, name) as unknown as ObservedRollout | undefined;
+    const notice = rollout && pauseNotice(rollout);
+    if (rollout && notice) this.recorder.paused(rollout, notice);
     if (!rollout || !writeBackDue(rollout)) return undefined;
     const runs = this.opts.analysisRuns.list(namespace) as unknown as ObservedRun[];
     const abortId = abortIdentity(rollout, runs);

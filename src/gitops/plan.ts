@@ -1,4 +1,10 @@
-import { CONDITION, POD_TEMPLATE_HASH_LABEL, REASON } from '../api/index.js';
+import {
+  CONDITION,
+  POD_TEMPLATE_HASH_LABEL,
+  REASON,
+  VIREO_ANNOTATION,
+  VIREO_PAUSE_REASON,
+} from '../api/index.js';
 import { GIT_RECORD, optedIn, parseTarget, pushBranchFor, type WriteBackTarget } from './annotations.js';
 import type { AbortReason, RollbackFacts } from './message.js';
 
@@ -17,6 +23,7 @@ export interface ObservedRollout {
     abortedAt?: string;
     currentPodHash?: string;
     stableRS?: string;
+    pauseConditions?: { reason?: string; startTime?: string }[];
     conditions?: { type: string; reason?: string; message?: string }[];
   };
 }
@@ -84,6 +91,26 @@ export function automaticAbortCause(
   if (progressing?.reason !== REASON.aborted) return undefined;
   const m = ABORTED_WITH_CAUSE.exec(progressing.message ?? '');
   return m ? { revision: m[1] ?? '', cause: m[2] ?? '' } : undefined;
+}
+
+/** What the write-back says about a Rollout paused on a failed analysis instead of aborted. */
+export interface PauseNotice {
+  /** `<rollout uid>@<pause startTime>`: one notice per pause. */
+  id: string;
+  message: string;
+}
+
+/**
+ * The notice for an opted-in Rollout paused on a failed analysis (`vireo.dev/analysis-failure-action: pause`,
+ * pause condition `FailedAnalysisRun`): nothing is committed while it is paused — the cluster still runs the
+ * stable image for all traffic and Git's image is the canary the user may still promote. `undefined` otherwise.
+ */
+export function pauseNotice(rollout: ObservedRollout): PauseNotice | undefined {
+  if (!optedIn(rollout.metadata.annotations) || rollout.status?.abort === true) return undefined;
+  const pause = rollout.status?.pauseConditions?.find((c) => c.reason === VIREO_PAUSE_REASON.failedAnalysis);
+  if (pause === undefined) return undefined;
+  const message = `Rollout paused after a failed analysis (${VIREO_ANNOTATION.analysisFailureAction}: pause), not rolled back: nothing is committed to Git while it is paused; an abort commits the rollback, a promote retries the analysis`;
+  return { id: `${rollout.metadata.uid}@${pause.startTime ?? ''}`, message };
 }
 
 /** Cheap pre-check before observing more: opted in and aborted automatically (recorded or not). */

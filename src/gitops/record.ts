@@ -3,7 +3,7 @@ import type { EventRecorder, EventType } from '../kube/events.js';
 import type { KubeObject } from '../kube/types.js';
 import type { Logger } from '../util/logger.js';
 import { GIT_RECORD } from './annotations.js';
-import type { ObservedRollout, WriteBackRequest } from './plan.js';
+import type { ObservedRollout, PauseNotice, WriteBackRequest } from './plan.js';
 import type { WriteBackOutcome } from './write-back.js';
 
 /** Event reasons of the write-back (the Rollout's Events). */
@@ -11,6 +11,8 @@ export const GIT_EVENT = {
   committed: 'GitRollbackCommitted',
   unchanged: 'GitRollbackUnchanged',
   failed: 'GitRollbackFailed',
+  /** The Rollout paused on a failed analysis instead of aborting: nothing is committed. */
+  paused: 'GitRollbackPaused',
 } as const;
 
 /** What is written on the Rollout once an abort has been handled. */
@@ -109,6 +111,14 @@ export class RollbackRecorder {
       { rollout: this.key(rollout), commit: record.commit, reason: record.event.reason },
       'git write-back recorded',
     );
+  }
+
+  /** Records the `GitRollbackPaused` Event of `notice` once per pause (per process; a restart may repeat it). */
+  paused(rollout: ObservedRollout, notice: PauseNotice): void {
+    const key = `paused/${this.key(rollout)}`;
+    if (this.done.get(key) === notice.id) return;
+    this.done.set(key, notice.id);
+    this.events.event(rolloutObject(rollout), 'Normal', GIT_EVENT.paused, notice.message);
   }
 
   /**

@@ -1,4 +1,4 @@
-import { CONDITION, POD_TEMPLATE_HASH_LABEL, REASON } from '../api/index.js';
+import { CONDITION, POD_TEMPLATE_HASH_LABEL, REASON, VIREO_PAUSE_REASON } from '../api/index.js';
 import {
   type AnalysisRunView,
   GIT_ROLLBACK_ANNOTATION,
@@ -62,8 +62,19 @@ function stepCompleted(
   return wasMidUpdate && index === total - 1 ? [stepEvent(r, hash, index, total)] : [];
 }
 
+/**
+ * The paused message; for Vireo's pause on a failed analysis it says the Rollout was paused and not rolled
+ * back, with the status message (the failed run's metric and value).
+ */
+function pausedMessage(r: RolloutView, status: Status, reason: string): string {
+  if (reason !== VIREO_PAUSE_REASON.failedAnalysis) return `Rollout ${label(r)} paused (${reason})`;
+  const detail = status.message ? `: ${status.message}` : '';
+  return `Rollout ${label(r)} paused after a failed analysis, not rolled back: traffic is back on stable and the canary is kept (promote retries the analysis, abort rolls back)${detail}`;
+}
+
 function paused(r: RolloutView, status: Status, hash: string): TriggeredEvent[] {
-  const condition = status.pauseConditions?.[0];
+  const conditions = status.pauseConditions ?? [];
+  const condition = conditions.find((c) => c.reason === VIREO_PAUSE_REASON.failedAnalysis) ?? conditions[0];
   if (!condition || isAborted(status)) return [];
   const reason = condition.reason ?? 'Paused';
   return [
@@ -71,7 +82,7 @@ function paused(r: RolloutView, status: Status, hash: string): TriggeredEvent[] 
       trigger: 'on-rollout-paused',
       onceKey: `${hash}/pause-${reason}-${condition.startTime ?? ''}`,
       stepIndex: status.currentStepIndex,
-      message: `Rollout ${label(r)} paused (${reason})`,
+      message: pausedMessage(r, status, reason),
     },
   ];
 }

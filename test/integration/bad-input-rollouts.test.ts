@@ -87,7 +87,7 @@ describe('bad Rollouts: a clear refusal or InvalidSpec with the field path, the 
     const problems = r.stdout
       .trim()
       .split('\n')
-      .map((l) => l.match(/^(.+):(\d+): (spec\..*)$/));
+      .map((l) => l.match(/^(.+):(\d+): ((?:spec|metadata)\..*)$/));
     expect(
       problems.every((m) => m?.[1] === file),
       r.stdout,

@@ -13,6 +13,7 @@ import { type Receiver, startReceiver } from '../../scripts/demo/receiver.js';
 import { type DemoResult, playDemo, type ScenarioName } from '../../scripts/demo/scenario.js';
 import { adminKubeConfig, clusterInfo } from './support/cluster.js';
 import { applyServerSide, createNamespace, deleteNamespace } from './support/objects.js';
+import { RolloutApi } from './support/rollouts.js';
 
 const kc = adminKubeConfig();
 const dir = mkdtempSync(join(tmpdir(), 'vireo-demo-'));
@@ -36,7 +37,7 @@ async function demoController(namespace: string): Promise<ControllerProcess> {
 
 async function play(
   scenario: ScenarioName,
-): Promise<{ result: DemoResult; lines: string[]; receiver: Receiver }> {
+): Promise<{ result: DemoResult; lines: string[]; receiver: Receiver; namespace: string }> {
   const namespace = await createNamespace(kc, `demo-${scenario}`);
   const controller = await demoController(namespace);
   cleanups.push(async () => {
@@ -54,11 +55,11 @@ async function play(
     workDir: join(dir, namespace),
     scenario,
     rolloutAnnotations: demoAnnotations,
-    expectCommit: scenario === 'rollback',
+    expectCommit: scenario !== 'healthy',
     receiver,
     out: (line) => lines.push(line),
   });
-  return { result, lines, receiver };
+  return { result, lines, receiver, namespace };
 }
 
 describe('npm run demo scenarios (the demo code against the real control plane and Prometheus)', () => {
@@ -82,5 +83,29 @@ describe('npm run demo scenarios (the demo code against the real control plane a
     expect(result.milestones.crossedAt).toBeUndefined();
     expect(remoteImageTag(result.repo)).toBe('v1.2.0');
     expect(receiver.received.map((r) => payloadSummary(r.body)?.trigger)).toContain('on-rollout-completed');
+  }, 240_000);
+
+  it('pause: the failed analysis pauses v1.2.0 (traffic back, canary kept, "paused" notification, no commit), then an abort rolls it back', async () => {
+    const { result, lines, receiver, namespace } = await play('pause');
+    const text = lines.join('\n');
+    expect(text).toContain('Rollout paused, not rolled back');
+    expect(text).toMatch(
+      /Paused condition FailedAnalysisRun: .*"error-rate".*not rolled back|not rolled back.*"error-rate"/,
+    );
+    expect(text).toMatch(/v1\.2\.0 ReplicaSet kept at [1-9]\d* pod\(s\)/);
+    expect(text).toContain('Git: nothing committed while paused');
+    expect(text).toMatch(/notification on-rollout-paused: .*paused after a failed analysis, not rolled back/);
+    expect(result.milestones.stableBackAt).toBeDefined();
+    expect(remoteImageTag(result.repo)).toBe('v1.1.0');
+    expect(recentCommits(result.repo, 10).filter((c) => c.author === 'Vireo')).toHaveLength(1);
+    const triggers = receiver.received.map((r) => payloadSummary(r.body)?.trigger);
+    expect(triggers).toEqual(expect.arrayContaining(['on-rollout-paused', 'on-rollout-aborted']));
+    const reasons = await new RolloutApi(kc, namespace).waitForEvents('shop', [
+      'PausedOnFailedAnalysis',
+      'GitRollbackPaused',
+      'GitRollbackCommitted',
+    ]);
+    const paused = reasons.find((e) => e.reason === 'GitRollbackPaused');
+    expect(paused?.message).toMatch(/not rolled back: nothing is committed to Git while it is paused/);
   }, 240_000);
 });

@@ -1,11 +1,13 @@
 import {
   type AnalysisPhase,
   type AnalysisRun,
+  consecutiveFailureLimitOf,
   type Metric,
   type MetricResult,
   metricSettings,
   type RunSummary,
 } from '../../api/index.js';
+import { consecutiveFailureBreach } from './consecutive-failures.js';
 import { nextReconcileAt } from './next-reconcile.js';
 import {
   checkRun,
@@ -42,13 +44,21 @@ export function isWorse(current: string, candidate: string): boolean {
 /**
  * Argo's `assessMetricFailureInconclusiveOrError`: checked in this order, the last that holds wins, so
  * Error beats Inconclusive beats Failed — `failed > failureLimit` (skipped when the limit is negative),
- * `inconclusive > inconclusiveLimit`, `consecutiveError > consecutiveErrorLimit` (default 4).
+ * `inconclusive > inconclusiveLimit`, `consecutiveError > consecutiveErrorLimit` (default 4). With a
+ * `consecutiveFailureLimit` (Vireo's `vireo.dev/consecutive-failure-limit` rule for this metric) the Failed
+ * check is `consecutiveFailureBreach` instead.
  */
-export function limitBreach(metric: Metric, result: MetricResult): MetricAssessment | undefined {
+export function limitBreach(
+  metric: Metric,
+  result: MetricResult,
+  consecutiveFailureLimit?: number,
+): MetricAssessment | undefined {
   const s = metricSettings(metric);
   const { failed = 0, inconclusive = 0, consecutiveError = 0 } = result;
   let breach: MetricAssessment | undefined;
-  if (s.failureLimit >= 0 && failed > s.failureLimit) {
+  if (consecutiveFailureLimit !== undefined) {
+    breach = consecutiveFailureBreach(metric, result, consecutiveFailureLimit);
+  } else if (s.failureLimit >= 0 && failed > s.failureLimit) {
     breach = { phase: 'Failed', reason: `failed (${failed}) > failureLimit (${s.failureLimit})` };
   }
   if (inconclusive > s.inconclusiveLimit) {
@@ -69,11 +79,16 @@ function countReachedVerdict(metric: Metric, result: MetricResult, count: number
   return { phase: s.failureLimit >= 0 ? 'Inconclusive' : 'Failed', reason: streak };
 }
 
-function assessOpen(metric: Metric, result: MetricResult, terminating: boolean): MetricAssessment {
+function assessOpen(
+  metric: Metric,
+  result: MetricResult,
+  terminating: boolean,
+  consecutiveFailureLimit: number | undefined,
+): MetricAssessment {
   const last = lastMeasurement(result);
   if (last === undefined) return { phase: terminating ? 'Successful' : 'Pending', reason: '' };
   if (!isCompletedPhase(last.phase)) return { phase: 'Running', reason: '' };
-  const breach = limitBreach(metric, result);
+  const breach = limitBreach(metric, result, consecutiveFailureLimit);
   if (breach !== undefined) return breach;
   const { consecutiveSuccessLimit, count } = metricSettings(metric);
   if (consecutiveSuccessLimit > 0 && (result.consecutiveSuccess ?? 0) >= consecutiveSuccessLimit) {
@@ -89,16 +104,20 @@ function assessOpen(metric: Metric, result: MetricResult, terminating: boolean):
  * `limitBreach`; then `consecutiveSuccess >= consecutiveSuccessLimit (> 0)` → Successful; then effective
  * count reached → Successful, except with a consecutiveSuccessLimit not reached → Inconclusive
  * (failureLimit ≥ 0) or Failed (failureLimit -1); otherwise (unbounded) Running, or Successful when
- * terminating. `metric` has its arguments substituted.
+ * terminating. `metric` has its arguments substituted; `consecutiveFailureLimit` is Vireo's rule for it, if any.
  */
-export function assessMetric(metric: Metric, result: MetricResult, terminating = false): MetricAssessment {
-  if (!isCompletedPhase(result.phase)) return assessOpen(metric, result, terminating);
+export function assessMetric(
+  metric: Metric,
+  result: MetricResult,
+  terminating = false,
+  consecutiveFailureLimit?: number,
+): MetricAssessment {
+  if (!isCompletedPhase(result.phase))
+    return assessOpen(metric, result, terminating, consecutiveFailureLimit);
   const phase = result.phase as AnalysisPhase;
-  const fresh = assessOpen(metric, result, terminating);
-  return {
-    phase,
-    reason: fresh.phase === phase ? fresh.reason : (limitBreach(metric, result)?.reason ?? ''),
-  };
+  const fresh = assessOpen(metric, result, terminating, consecutiveFailureLimit);
+  const breach = limitBreach(metric, result, consecutiveFailureLimit);
+  return { phase, reason: fresh.phase === phase ? fresh.reason : (breach?.reason ?? '') };
 }
 
 /** The verdict on a run: its phase and message, the updated metric results, summaries and requeue time. */
@@ -125,7 +144,8 @@ function assessAll(run: AnalysisRun, metrics: readonly Metric[], terminating: bo
   return metrics.flatMap((metric) => {
     const stored = results.find((r) => r.name === metric.name);
     if (stored === undefined) return [];
-    const verdict = assessMetric(metric, stored, terminating);
+    const limit = consecutiveFailureLimitOf(run.metadata.annotations, metric.name);
+    const verdict = assessMetric(metric, stored, terminating, limit);
     const dryRun = isDryRun(run.spec, metric.name);
     let result = stored;
     if (stored.phase !== verdict.phase) {

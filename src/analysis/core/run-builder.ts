@@ -1,9 +1,12 @@
-import type {
-  AnalysisTemplateSpec,
-  Argument,
-  Rollout,
-  RolloutAnalysis,
-  RolloutAnalysisArg,
+import {
+  type AnalysisTemplateSpec,
+  type Argument,
+  carriedConsecutiveFailureLimits,
+  type Rollout,
+  type RolloutAnalysis,
+  type RolloutAnalysisArg,
+  type TemplateSource,
+  VIREO_ANNOTATION,
 } from '../../api/index.js';
 import { mergeTemplates } from './merge-templates.js';
 import type { Result } from './types.js';
@@ -17,6 +20,20 @@ export interface RunBuildInput {
   templates: readonly AnalysisTemplateSpec[];
   stableHash: string | undefined;
   latestHash: string;
+  /** Annotations the templates hand on to the run (`carriedRunAnnotations`); `analysisRunMetadata` wins. */
+  carried?: Readonly<Record<string, string>>;
+}
+
+/**
+ * The annotations an AnalysisRun inherits from the templates it is made of: only Vireo's
+ * `vireo.dev/consecutive-failure-limit` rule, merged over all templates (`carriedConsecutiveFailureLimits`);
+ * Argo copies no template metadata. An error names the template whose annotation does not parse.
+ */
+export function carriedRunAnnotations(templates: readonly TemplateSource[]): Result<Record<string, string>> {
+  const limits = carriedConsecutiveFailureLimits(templates);
+  if (!limits.ok) return limits;
+  const key = VIREO_ANNOTATION.consecutiveFailureLimit;
+  return { ok: true, value: limits.value === undefined ? {} : { [key]: limits.value } };
 }
 
 /** The AnalysisRun object to create (plain JSON). */
@@ -107,7 +124,7 @@ export function resolveRolloutArgs(
 /**
  * Argo's AnalysisRun for a Rollout analysis: templates merged (`mergeTemplates`), Rollout arguments
  * resolved (`podTemplateHashValue` Stable/Latest, `fieldRef` on the Rollout, literal values), the
- * Rollout's `analysisRunMetadata` applied, and the Rollout as controlling owner so deleting it removes
+ * templates' carried annotations and then the Rollout's `analysisRunMetadata` applied, and the Rollout as controlling owner so deleting it removes
  * the run. Errors are data, never thrown.
  */
 export function buildAnalysisRun(input: RunBuildInput): Result<AnalysisRunObject> {
@@ -121,14 +138,14 @@ export function buildAnalysisRun(input: RunBuildInput): Result<AnalysisRunObject
   });
   if (!spec.ok) return spec;
   const meta = input.rollout.metadata;
-  const annotations = input.analysis.analysisRunMetadata?.annotations;
+  const annotations = { ...input.carried, ...input.analysis.analysisRunMetadata?.annotations };
   return {
     ok: true,
     value: analysisRunObject({
       name: input.name,
       namespace: meta.namespace,
       labels: input.labels,
-      ...(annotations ? { annotations } : {}),
+      annotations,
       owner: { kind: 'Rollout', name: meta.name ?? '', uid: meta.uid ?? '' },
       spec: spec.value,
     }),

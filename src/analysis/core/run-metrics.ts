@@ -2,9 +2,12 @@ import {
   type AnalysisRun,
   type AnalysisRunSpec,
   COMPLETED_ANALYSIS_PHASES,
+  consecutiveFailureIssues,
+  METRIC_DEFAULTS,
   type Measurement,
   type Metric,
   type MetricResult,
+  measurementRetentionFor,
   metricNameMatches,
   validateAnalysisSpec,
 } from '../../api/index.js';
@@ -12,7 +15,7 @@ import { resolveArgs, resolveMetric } from './resolve-args.js';
 import type { Result } from './types.js';
 
 /** Measurements kept per metric when no `measurementRetention` rule applies (Argo's history limit). */
-export const DEFAULT_MEASUREMENT_RETENTION = 10;
+export const DEFAULT_MEASUREMENT_RETENTION = METRIC_DEFAULTS.measurementRetention;
 
 /** Wait before retrying after an Error measurement, whatever the metric's interval (Argo: 10 s). */
 export const ERROR_RETRY_INTERVAL_MS = 10_000;
@@ -27,18 +30,8 @@ export function isDryRun(spec: Pick<AnalysisRunSpec, 'dryRun'>, metricName: stri
   return (spec.dryRun ?? []).some((rule) => metricNameMatches(rule.metricName, metricName));
 }
 
-/**
- * How many measurements to keep for a metric: the limit of the last matching `measurementRetention` rule
- * when it is positive, else `DEFAULT_MEASUREMENT_RETENTION` (a limit of 0 means the default, as in Argo).
- */
-export function retentionLimit(
-  spec: Pick<AnalysisRunSpec, 'measurementRetention'>,
-  metricName: string,
-): number {
-  const rules = (spec.measurementRetention ?? []).filter((r) => metricNameMatches(r.metricName, metricName));
-  const limit = rules.at(-1)?.limit ?? 0;
-  return limit > 0 ? limit : DEFAULT_MEASUREMENT_RETENTION;
-}
+/** How many measurements to keep for a metric (`measurementRetentionFor`: the last matching rule, else 10). */
+export const retentionLimit = measurementRetentionFor;
 
 /** The stored result of a metric, if any. */
 export function resultOf(run: AnalysisRun, metricName: string): MetricResult | undefined {
@@ -75,13 +68,17 @@ function resolvedRunMetrics(run: AnalysisRun): Result<Metric[]> {
 /**
  * Why the run cannot proceed, as Argo words its AnalysisRun Error message, or `undefined` when it can:
  * `Unable to resolve metric arguments: …` or `Analysis spec invalid: <path>: <problem>; …` (no metrics,
- * duplicate names, bad durations/limits, unsupported providers, dry-run/retention rules matching nothing).
+ * duplicate names, bad durations/limits, unsupported providers, dry-run/retention rules matching nothing, a
+ * `vireo.dev/consecutive-failure-limit` annotation that does not parse or fit the metrics).
  */
 export function checkRun(run: AnalysisRun): string | undefined {
   const metrics = resolvedRunMetrics(run);
   if (!metrics.ok) return `Unable to resolve metric arguments: ${metrics.error}`;
   const { dryRun, measurementRetention } = run.spec;
-  const issues = validateAnalysisSpec({ metrics: metrics.value, dryRun, measurementRetention });
+  const issues = [
+    ...validateAnalysisSpec({ metrics: metrics.value, dryRun, measurementRetention }),
+    ...consecutiveFailureIssues(run.metadata.annotations, { metrics: metrics.value, measurementRetention }),
+  ];
   if (issues.length === 0) return undefined;
   return `Analysis spec invalid: ${issues.map((i) => `${i.path}: ${i.message}`).join('; ')}`;
 }

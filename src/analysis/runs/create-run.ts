@@ -1,4 +1,4 @@
-import type { AnalysisTemplateRef, AnalysisTemplateSpec, Rollout, RolloutAnalysis } from '../../api/index.js';
+import type { AnalysisTemplateSpec, Rollout, RolloutAnalysis, TemplateSource } from '../../api/index.js';
 import { AnalysisTemplateSpecSchema } from '../../api/index.js';
 import type { KubeClient } from '../../kube/client.js';
 import { Resources } from '../../kube/client.js';
@@ -6,7 +6,7 @@ import { isApiError } from '../../kube/errors.js';
 import { jsonEqual } from '../../kube/merge-patch.js';
 import type { KubeObject } from '../../kube/types.js';
 import { isCompletedPhase } from '../core/index.js';
-import { type AnalysisRunObject, buildAnalysisRun } from '../core/run-builder.js';
+import { type AnalysisRunObject, buildAnalysisRun, carriedRunAnnotations } from '../core/run-builder.js';
 
 /** What the Rollout side asks for: one run for a step (or background) analysis of a pod hash. */
 export interface AnalysisRunRequest {
@@ -27,7 +27,7 @@ async function fetchTemplate(
   client: KubeClient,
   namespace: string | undefined,
   ref: TemplateRef,
-): Promise<AnalysisTemplateSpec> {
+): Promise<TemplateSource> {
   const res = ref.clusterScope ? Resources.clusterAnalysisTemplates : Resources.analysisTemplates;
   const what = `${ref.clusterScope ? 'ClusterAnalysisTemplate' : 'AnalysisTemplate'} "${ref.templateName}"`;
   const obj = await client
@@ -38,38 +38,50 @@ async function fetchTemplate(
     });
   const spec = AnalysisTemplateSpecSchema.safeParse(obj.spec);
   if (!spec.success) throw new Error(`${what} is invalid: ${spec.error.issues[0]?.message ?? 'unknown'}`);
-  return spec.data;
+  const annotations = obj.metadata?.annotations;
+  return { spec: spec.data, ...(annotations ? { annotations } : {}) };
 }
 
 /**
- * The specs of the templates `refs` name and of every template they compose (`spec.templates`, depth
- * first), each once: the AnalysisTemplates in the order met, then the ClusterAnalysisTemplates (Argo's
- * `getAnalysisTemplatesFromRefs` and `FilterUniqueTemplates`). A missing or invalid one is an Error naming it.
+ * The templates `refs` name and every template they compose (`spec.templates`, depth first), each once
+ * with its spec and annotations: the AnalysisTemplates in the order met, then the ClusterAnalysisTemplates
+ * (Argo's `getAnalysisTemplatesFromRefs` and `FilterUniqueTemplates`). A missing or invalid one is an Error
+ * naming it.
  */
-export async function fetchTemplateSpecs(
+export async function fetchTemplateSources(
   client: KubeClient,
   namespace: string | undefined,
   refs: readonly TemplateRef[],
-): Promise<AnalysisTemplateSpec[]> {
-  const namespaced: AnalysisTemplateSpec[] = [];
-  const cluster: AnalysisTemplateSpec[] = [];
+): Promise<TemplateSource[]> {
+  const namespaced: TemplateSource[] = [];
+  const cluster: TemplateSource[] = [];
   const seen = new Set<string>();
   const visit = async (list: readonly TemplateRef[]): Promise<void> => {
     for (const ref of list) {
       const key = `${ref.clusterScope ? 'cluster' : 'ns'}/${ref.templateName}`;
       if (seen.has(key)) continue;
       seen.add(key);
-      const spec = await fetchTemplate(client, namespace, ref);
-      (ref.clusterScope ? cluster : namespaced).push(spec);
-      await visit(spec.templates ?? []);
+      const source = await fetchTemplate(client, namespace, ref);
+      (ref.clusterScope ? cluster : namespaced).push(source);
+      await visit(source.spec.templates ?? []);
     }
   };
   await visit(refs);
   return [...namespaced, ...cluster];
 }
 
+/** The specs of `fetchTemplateSources`, in the same order. */
+export async function fetchTemplateSpecs(
+  client: KubeClient,
+  namespace: string | undefined,
+  refs: readonly TemplateRef[],
+): Promise<AnalysisTemplateSpec[]> {
+  return (await fetchTemplateSources(client, namespace, refs)).map((source) => source.spec);
+}
+
 /**
- * Creates the AnalysisRun for `request` from its templates (`fetchTemplateSpecs`). Idempotent: an existing
+ * Creates the AnalysisRun for `request` from its templates (`fetchTemplateSources`), with the annotations they
+ * carry (`carriedRunAnnotations`). Idempotent: an existing
  * run of that name counts as created. A missing or invalid template, or an unresolvable argument, is an
  * Error naming it.
  */
@@ -79,8 +91,11 @@ export async function createAnalysisRun(
   request: AnalysisRunRequest,
 ): Promise<void> {
   const namespace = rollout.metadata.namespace;
-  const templates = await fetchTemplateSpecs(client, namespace, request.analysis.templates ?? []);
-  const built = buildAnalysisRun({ rollout, templates, ...request });
+  const sources = await fetchTemplateSources(client, namespace, request.analysis.templates ?? []);
+  const carried = carriedRunAnnotations(sources);
+  if (!carried.ok) throw new Error(`cannot create AnalysisRun ${request.name}: ${carried.error}`);
+  const templates = sources.map((source) => source.spec);
+  const built = buildAnalysisRun({ rollout, templates, carried: carried.value, ...request });
   if (!built.ok) throw new Error(`cannot create AnalysisRun ${request.name}: ${built.error}`);
   await client
     .create(Resources.analysisRuns, namespace, built.value as unknown as KubeObject)

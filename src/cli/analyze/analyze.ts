@@ -6,6 +6,7 @@ import {
   resolveArgs,
   resolveMetric,
 } from '../../analysis/core/index.js';
+import { carriedRunAnnotations } from '../../analysis/core/run-builder.js';
 import {
   type AnalysisRunSpec,
   type AnyAnalysisTemplate,
@@ -108,6 +109,13 @@ function runSpec(template: AnyAnalysisTemplate, metrics: readonly Metric[]): Ana
   };
 }
 
+/** The annotations a run made from `template` carries (its `vireo.dev/consecutive-failure-limit` rule). */
+function runAnnotations(template: AnyAnalysisTemplate): Record<string, string> {
+  const annotations = template.metadata.annotations;
+  const carried = carriedRunAnnotations([{ spec: template.spec, ...(annotations ? { annotations } : {}) }]);
+  return carried.ok ? carried.value : {};
+}
+
 /**
  * Replays the template of `request.text` over `[now − from, now]`: each metric sampled at its measurement
  * times (`sampleMetric`), judged, and fed to one run started at the window's start (`replayRun`); metrics
@@ -147,6 +155,7 @@ export async function analyze(request: AnalyzeRequest): Promise<{ report: Replay
     ),
     samples,
     start,
+    runAnnotations(template),
   );
   const metrics = reports.map((m) => ({ ...m, measurements: replayed.measurements.get(m.name) ?? [] }));
   const shownArgs = Object.fromEntries(args.map((a) => [a.name, a.secret ? REDACTED : a.value]));

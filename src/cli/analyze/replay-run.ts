@@ -121,17 +121,19 @@ function replayed(
  * (`toMeasurement`); in time order (spec order on ties) the samples are fed to a run started at `start`
  * through Argo's bookkeeping and `assessRun`, until the run completes. Samples after that, or after their
  * metric completed (count reached), are kept with `inRun: false`. `spec.metrics` have their arguments
- * substituted. Error measurements are replayed on the interval grid (the controller retries them after 10 s).
+ * substituted; `annotations` are the run's (the template's carried `vireo.dev/consecutive-failure-limit`).
+ * Error measurements are replayed on the interval grid (the controller retries them after 10 s).
  */
 export function replayRun(
   spec: AnalysisRunSpec,
   samples: ReadonlyMap<string, readonly ReplaySample[]>,
   start: Date,
+  annotations: Readonly<Record<string, string>> = {},
 ): { measurements: Map<string, ReplayedMeasurement[]>; verdict: RunVerdict } {
   let run: AnalysisRun = {
     apiVersion: 'argoproj.io/v1alpha1',
     kind: 'AnalysisRun',
-    metadata: { name: 'replay' },
+    metadata: { name: 'replay', annotations: { ...annotations } },
     spec,
     status: { phase: 'Running', startedAt: toTimestamp(start), metricResults: [] },
   };

@@ -1,8 +1,8 @@
 import { mergeTemplates } from '../../analysis/core/index.js';
-import { analysisRunObject } from '../../analysis/core/run-builder.js';
+import { analysisRunObject, carriedRunAnnotations } from '../../analysis/core/run-builder.js';
 import {
   createRunWithCollisionCounter,
-  fetchTemplateSpecs,
+  fetchTemplateSources,
   terminateAnalysisRun,
 } from '../../analysis/runs/create-run.js';
 import type { Experiment } from '../../api/index.js';
@@ -130,9 +130,11 @@ const createService: Act<CreateServiceAction> = async (deps, ex, a, out) => {
 const createAnalysisRun: Act<CreateAnalysisRunAction> = async (deps, ex, a, out) => {
   try {
     const refs = [{ templateName: a.templateName, clusterScope: a.clusterScope }];
-    const templates = await fetchTemplateSpecs(deps.client, ex.metadata.namespace, refs);
+    const sources = await fetchTemplateSources(deps.client, ex.metadata.namespace, refs);
+    const carried = carriedRunAnnotations(sources);
+    if (!carried.ok) throw new Error(carried.error);
     const spec = mergeTemplates({
-      templates,
+      templates: sources.map((source) => source.spec),
       args: a.args,
       dryRun: a.dryRun,
       measurementRetention: a.measurementRetention,
@@ -142,7 +144,7 @@ const createAnalysisRun: Act<CreateAnalysisRunAction> = async (deps, ex, a, out)
       name: a.name,
       namespace: ex.metadata.namespace,
       labels: a.metadata.labels ?? {},
-      annotations: a.metadata.annotations ?? {},
+      annotations: { ...carried.value, ...a.metadata.annotations },
       owner: { kind: 'Experiment', name: ex.metadata.name ?? '', uid: ex.metadata.uid ?? '' },
       spec: spec.value,
     });

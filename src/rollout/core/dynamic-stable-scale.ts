@@ -105,3 +105,28 @@ export function promoteFullTrafficWeight(
 ): number {
   return replicas === 0 ? maxWeight : Math.floor((maxWeight * canaryAvailable) / replicas);
 }
+
+/** Input of `capacityRollbackWeight`. */
+export interface CapacityRollbackInput {
+  replicas: number;
+  maxWeight: number;
+  /** The stable ReplicaSet's available pods now. */
+  stableAvailable: number;
+  /** The canary weight the router carries now (0 when none was ever recorded for this canary). */
+  current: number;
+}
+
+/**
+ * The canary weight of Vireo's capacity-aware return to stable (`vireo.dev/capacity-aware-rollback`, and a
+ * pause on a failed analysis): the stable takes what its available pods carry, ⌊max · available / r⌋, and the
+ * canary keeps the rest, never more than it carries now. So traffic moves to stable in one write when stable has
+ * all its pods, and otherwise in proportion as each stable pod becomes available (no setWeight steps); the
+ * stable never gets more than its pods carry unless it already had it.
+ * Examples (r 10, max 100, canary at 75): stable 10 available → 0; 4 → 60; 2 → 75; 0 → 75; r 3, 1 → 67.
+ */
+export function capacityRollbackWeight(input: CapacityRollbackInput): number {
+  const { replicas, maxWeight, stableAvailable, current } = input;
+  if (replicas <= 0) return 0;
+  const carried = Math.min(maxWeight, Math.floor((maxWeight * stableAvailable) / replicas));
+  return Math.max(0, Math.min(current, maxWeight - carried));
+}

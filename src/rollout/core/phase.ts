@@ -1,5 +1,6 @@
 import type { RolloutPhase, RolloutSpec, RolloutStatus } from '../../api/index.js';
-import { CONDITION, REASON, rolloutSettings, VIREO_REASON } from '../../api/index.js';
+import { CONDITION, REASON, rolloutSettings, VIREO_PAUSE_REASON, VIREO_REASON } from '../../api/index.js';
+import { failedAnalysisCause } from './failure-pause.js';
 
 /** `status.phase` with its `status.message` ('' when Healthy). */
 export interface PhaseResult {
@@ -59,10 +60,16 @@ function progressing(spec: RolloutSpec, status: RolloutStatus): PhaseResult | un
   return spec.strategy.blueGreen ? blueGreenPhase(status) : canaryPhase(spec, status);
 }
 
+/** The reason of a pause, with the failed run's cause after Vireo's `FailedAnalysisRun` reason. */
+function pauseMessage(reason: string, status: RolloutStatus): string {
+  const cause = reason === VIREO_PAUSE_REASON.failedAnalysis ? failedAnalysisCause(status) : undefined;
+  return cause === undefined ? reason : `${reason}: ${cause}`;
+}
+
 /**
  * Argo `CalculateRolloutPhase`, first match wins: InvalidSpec → Degraded; a RolloutAborted,
  * ProgressDeadlineExceeded or (Vireo) StableReplicaSetMissing condition → Degraded; `spec.paused` → Paused "manually paused"; a pause
- * condition → Paused with its reason; restart pending, too few updated or available replicas, or the
+ * condition → Paused with its reason (Vireo's `FailedAnalysisRun` followed by the failed run's cause); restart pending, too few updated or available replicas, or the
  * strategy unfinished → Progressing; otherwise Healthy with message ''.
  * Example: pauseConditions [{reason: CanaryPauseStep}] → {Paused, "CanaryPauseStep"}.
  */
@@ -71,6 +78,6 @@ export function rolloutPhase(spec: RolloutSpec, status: RolloutStatus): PhaseRes
   if (failed) return failed;
   if (spec.paused) return { phase: 'Paused', message: 'manually paused' };
   const pause = status.pauseConditions?.[0];
-  if (pause) return { phase: 'Paused', message: pause.reason };
+  if (pause) return { phase: 'Paused', message: pauseMessage(pause.reason, status) };
   return progressing(spec, status) ?? { phase: 'Healthy', message: '' };
 }

@@ -1,9 +1,10 @@
 import type { RolloutAnalysis, RolloutStatus } from '../../api/index.js';
 import { PAUSE_REASON, POD_TEMPLATE_HASH_LABEL, ROLLOUT_TYPE, ROLLOUT_TYPE_LABEL } from '../../api/index.js';
+import { failedRunCause } from '../core/failure-pause.js';
 import type { AnalysisRunView } from '../core/snapshot.js';
 import { addPause, type Draft, isAborted, type PlanContext } from './context.js';
+import { emitAnalysisRetried, reactToFailedAnalysis, resumedFromFailurePause } from './failure-pause.js';
 import { planRunCreation, terminateIfRunning } from './step-analysis.js';
-import { markAborted } from './user-intents.js';
 
 const UNHEALTHY_PHASES = ['Failed', 'Error', 'Inconclusive'];
 
@@ -68,14 +69,24 @@ function pauseOnce(ctx: PlanContext, draft: Draft, wasInconclusive: boolean): vo
   if (!wasInconclusive) addPause(ctx, draft, PAUSE_REASON.inconclusiveAnalysis);
 }
 
-function react(ctx: PlanContext, draft: Draft, run: AnalysisRunView): void {
+function retry(ctx: PlanContext, draft: Draft, analysis: RolloutAnalysis): void {
+  record(draft, undefined);
+  createRun(ctx, draft, analysis);
+  const name = draft.status.canary?.currentBackgroundAnalysisRunStatus?.name;
+  if (name !== undefined) emitAnalysisRetried(draft, 'Background', name);
+}
+
+function react(ctx: PlanContext, draft: Draft, run: AnalysisRunView, analysis: RolloutAnalysis): void {
   const phase = run.phase ?? 'Pending';
   const before = draft.status.canary?.currentBackgroundAnalysisRunStatus?.status;
   record(draft, { name: run.name, status: phase, ...(run.message ? { message: run.message } : {}) });
   if (phase === 'Failed' || phase === 'Error') {
-    const detail = run.message ? `: ${run.message}` : '';
-    markAborted(ctx, draft, `Background analysis phase ${phase.toLowerCase()}${detail}`);
-    stopBackgroundRun(ctx, draft);
+    if (resumedFromFailurePause(ctx, draft)) {
+      retry(ctx, draft, analysis);
+      return;
+    }
+    reactToFailedAnalysis(ctx, draft, failedRunCause('Background', phase, run.message));
+    if (isAborted(ctx, draft)) stopBackgroundRun(ctx, draft);
   } else if (phase === 'Inconclusive') {
     pauseOnce(ctx, draft, before === 'Inconclusive');
   }
@@ -86,8 +97,9 @@ function react(ctx: PlanContext, draft: Draft, run: AnalysisRunView): void {
  * ReplicaSet exists, the rollout is not fully promoted and `currentStepIndex ≥ startingStep` (name
  * `<rollout>-<hash>-<revision>`, `.N` when taken, labels `rollout-type: Background` plus
  * `analysisRunMetadata.labels`); its phase is recorded in `status.canary.currentBackgroundAnalysisRunStatus`;
- * Failed/Error aborts the rollout (the abort is decided before traffic is planned, so the same pass sends
- * traffic back to stable), Inconclusive pauses once per run; the run is terminated and forgotten on
+ * Failed/Error aborts the rollout, or pauses it with `vireo.dev/analysis-failure-action: pause` (decided before
+ * traffic is planned, so the same pass sends traffic back to stable; the resume that follows such a pause starts
+ * a new run), Inconclusive pauses once per run; the run is terminated and forgotten on
  * promotion, full promotion, abort, a new revision (then the new revision's run starts), or when the
  * analysis is removed from the spec.
  */
@@ -102,5 +114,5 @@ export function planBackgroundAnalysis(ctx: PlanContext, draft: Draft): void {
   if (ctx.steps.length > 0 && index < (analysis.startingStep ?? 0)) return;
   const run = trackedRun(ctx, draft);
   if (run === undefined) createRun(ctx, draft, analysis);
-  else react(ctx, draft, run);
+  else react(ctx, draft, run, analysis);
 }

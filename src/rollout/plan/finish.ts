@@ -3,13 +3,14 @@ import { CONDITION, POD_TEMPLATE_HASH_LABEL } from '../../api/index.js';
 import type { RolloutPlan } from '../core/actions.js';
 import { removeCondition } from '../core/conditions.js';
 import { rolloutPhase } from '../core/phase.js';
-import { type Draft, isAborted, type PlanContext } from './context.js';
+import { type Draft, isAborted, type PlanContext, rolesOf } from './context.js';
 import {
   applyOtherConditions,
   applyProgressing,
   hasProgressed,
   type StatusFacts,
 } from './progress-conditions.js';
+import { rollbackTrafficNote } from './rollback-traffic.js';
 
 function requirement(req: NonNullable<LabelSelector['matchExpressions']>[number]): string {
   const values = [...(req.values ?? [])].sort().join(',');
@@ -97,7 +98,7 @@ function tidy(ctx: PlanContext, draft: Draft): void {
 
 /**
  * Completes the next status (observed counts, selector, observedGeneration, conditions, phase and
- * message) and assembles the plan. `Progressing` comes first because its deadline is the one decision made
+ * message — with the progress of a paced return to stable, `rollbackTrafficNote`) and assembles the plan. `Progressing` comes first because its deadline is the one decision made
  * here (`progressDeadlineAbort` may abort); the facts of the other conditions are those of the status after
  * it. `controllerPause` without pause conditions (a user resumed) is reset only by a pass that planned the
  * steps, so a resume seen while `spec.paused` or during a restart is not lost; `requeueAfterMs` is the
@@ -114,8 +115,9 @@ export function finishPlan(ctx: PlanContext, draft: Draft): RolloutPlan {
   tidy(ctx, draft);
   applyOtherConditions(ctx, draft, facts);
   const { phase, message } = rolloutPhase(ctx.rollout.spec, status);
+  const note = rollbackTrafficNote(ctx, draft, rolesOf(ctx, draft));
   status.phase = phase;
-  status.message = message;
+  status.message = note === undefined ? message : `${message} (${note})`;
   const waits = deadlineMs === undefined ? draft.requeueMs : [...draft.requeueMs, deadlineMs];
   return {
     actions: draft.actions,

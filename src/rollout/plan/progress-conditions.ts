@@ -1,8 +1,10 @@
 import type { Condition, RolloutStatus } from '../../api/index.js';
-import { CONDITION, REASON, VIREO_REASON } from '../../api/index.js';
+import { CONDITION, REASON, VIREO_PAUSE_REASON, VIREO_REASON } from '../../api/index.js';
 import { type ConditionIntent, findCondition, MESSAGE, setCondition } from '../core/conditions.js';
+import { pausedOnFailedAnalysis } from '../core/failure-pause.js';
 import { replicaSetName } from '../core/replicasets.js';
 import { type Draft, isAborted, type PlanContext } from './context.js';
+import { failurePauseMessage } from './failure-pause.js';
 import { stableMissingMessage } from './missing-stable.js';
 import { markAborted } from './user-intents.js';
 
@@ -111,7 +113,20 @@ function set(draft: Draft, ctx: PlanContext, intent: ConditionIntent): void {
   draft.status.conditions = setCondition(draft.status.conditions ?? [], intent, ctx.nowIso);
 }
 
-/** Sets `Available`, `Paused` (only once a pause has happened), `Healthy` and `Completed`. */
+/**
+ * The `Paused` condition: True/RolloutPaused "Rollout is paused", or False/RolloutResumed; while paused on a
+ * failed analysis (Vireo), True with reason `FailedAnalysisRun` and a message naming the failed run's metric
+ * and value (`failurePauseMessage`).
+ */
+function pausedIntent(draft: Draft, paused: boolean): ConditionIntent {
+  const intent = { type: CONDITION.paused, status: paused ? ('True' as const) : ('False' as const) };
+  if (paused && pausedOnFailedAnalysis(draft.status)) {
+    return { ...intent, reason: VIREO_PAUSE_REASON.failedAnalysis, message: failurePauseMessage(draft) };
+  }
+  return { ...intent, reason: REASON.paused, message: paused ? MESSAGE.paused : MESSAGE.resumed };
+}
+
+/** Sets `Available`, `Paused` (only once a pause has happened; see `pausedIntent`), `Healthy` and `Completed`. */
 export function applyOtherConditions(ctx: PlanContext, draft: Draft, facts: StatusFacts): void {
   const status = draft.status;
   const available = (status.availableReplicas ?? 0) >= ctx.settings.replicas;
@@ -122,13 +137,7 @@ export function applyOtherConditions(ctx: PlanContext, draft: Draft, facts: Stat
     message: available ? MESSAGE.available : MESSAGE.notAvailable,
   });
   if (facts.paused || findCondition(status.conditions, CONDITION.paused)) {
-    const message = facts.paused ? MESSAGE.paused : MESSAGE.resumed;
-    set(draft, ctx, {
-      type: CONDITION.paused,
-      status: facts.paused ? 'True' : 'False',
-      reason: REASON.paused,
-      message,
-    });
+    set(draft, ctx, pausedIntent(draft, facts.paused));
   }
   const healthy = facts.healthy ? 'True' : 'False';
   set(draft, ctx, {

@@ -1,3 +1,4 @@
+import { capacityAwareRollback } from '../../api/index.js';
 import { dynamicStableCounts } from '../core/dynamic-stable-scale.js';
 import {
   basicCanaryReplicaCounts,
@@ -15,6 +16,7 @@ import {
   appliedStableWeight,
   scalesStableDynamically,
 } from './dynamic-stable.js';
+import { pausedOnFailure } from './failure-pause.js';
 
 const ZERO: ScaleState = { specReplicas: 0, availableReplicas: 0 };
 
@@ -42,7 +44,30 @@ function midStepScale(ctx: PlanContext, draft: Draft): { replicas?: number; weig
   return canaryScaleAt(ctx.steps, draft.status.currentStepIndex ?? ctx.steps.length);
 }
 
+/**
+ * Counts while traffic returns to stable under Vireo's rules, else `undefined`: paused on a failed analysis,
+ * the canary keeps the replicas it has and the stable gets all `replicas` (it must carry everything); in a
+ * capacity-aware abort the stable gets all `replicas` at once (not a setWeight step at a time) and the canary
+ * what its recorded traffic needs (`scaleCanary` then keeps it whole until stable holds all traffic).
+ */
+function rollbackCounts(ctx: PlanContext, draft: Draft, roles: Roles): ReplicaCounts | undefined {
+  const replicas = ctx.settings.replicas;
+  if (pausedOnFailure(ctx, draft)) return { canary: roles.desired?.specReplicas ?? 0, stable: replicas };
+  if (!isAborted(ctx, draft) || !capacityAwareRollback(ctx.rollout)) return undefined;
+  const min = ctx.canary.minPodsPerReplicaSet;
+  const counts = trafficRoutedReplicaCounts({
+    replicas,
+    weight: 0,
+    maxWeight: ctx.maxWeight,
+    ...(min === undefined ? {} : { minPodsPerReplicaSet: min }),
+    appliedCanaryWeight: appliedCanaryWeight(ctx),
+  });
+  return { canary: counts.canary, stable: replicas };
+}
+
 function routedCounts(ctx: PlanContext, draft: Draft, roles: Roles): ReplicaCounts {
+  const rollback = rollbackCounts(ctx, draft, roles);
+  if (rollback !== undefined) return rollback;
   const dynamic = scalesStableDynamically(ctx);
   const aborted = isAborted(ctx, draft);
   const weight = dynamic && aborted ? abortReplicaWeight(ctx, roles) : replicaWeight(ctx, draft);
@@ -71,7 +96,8 @@ function routedCounts(ctx: PlanContext, draft: Draft, roles: Roles): ReplicaCoun
  * The canary/stable counts this pass moves towards: Argo's basic canary math without traffic routing; with it,
  * the traffic-routed math (canary never below what its applied traffic needs) where the stable keeps all
  * `replicas` until promotion, or, with `dynamicStableScale`, `dynamicStableCounts` (the stable follows the
- * larger of its desired and its applied share; an abort steps the weight down through the setWeights).
+ * larger of its desired and its applied share; an abort steps the weight down through the setWeights); while
+ * returning to stable under Vireo's rules, `rollbackCounts`.
  * A missing desired ReplicaSet counts as one with 0 replicas (it is created with the result).
  */
 export function targetCounts(ctx: PlanContext, draft: Draft, roles: Roles): ReplicaCounts {

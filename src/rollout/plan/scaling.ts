@@ -10,6 +10,7 @@ import { scalesStableDynamically } from './dynamic-stable.js';
 import { type Ephemeral, ephemeralOf, ephemeralRecord } from './ephemeral-metadata.js';
 import { stableRecordAnnotation } from './missing-stable.js';
 import { targetCounts } from './replica-targets.js';
+import { canaryHeldForRollback } from './rollback-traffic.js';
 import {
   clearScaleDownDeadline,
   type ScaleDownTarget,
@@ -151,11 +152,12 @@ export function planScaling(ctx: PlanContext, draft: Draft, roles: Roles): void 
  * The desired ReplicaSet towards `replicas`. With traffic routing, an aborted canary is scaled down only after
  * `abortScaleDownDelaySeconds` (default 30; 0 keeps it), as Argo does (see `scaleAbortedCanary` for
  * `dynamicStableScale`); otherwise a stale scale-down deadline is cleared (a retried or rolled-back-to
- * ReplicaSet).
+ * ReplicaSet). A capacity-aware abort leaves it untouched while it still has traffic (`canaryHeldForRollback`),
+ * so its delay starts once stable holds all traffic.
  */
 function scaleCanary(ctx: PlanContext, draft: Draft, roles: Roles, replicas: number): void {
   const desired = roles.desired;
-  if (desired === undefined) return;
+  if (desired === undefined || canaryHeldForRollback(ctx, draft)) return;
   if (ctx.routed && isAborted(ctx, draft) && replicas < desired.specReplicas) {
     scaleAbortedCanary(ctx, draft, roles, desired, replicas);
     return;

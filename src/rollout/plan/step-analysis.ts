@@ -7,6 +7,7 @@ import {
   STEP_INDEX_LABEL,
   VIREO_EVENT_REASON,
 } from '../../api/index.js';
+import { failedRunCause } from '../core/failure-pause.js';
 import type { AnalysisRunView } from '../core/snapshot.js';
 import { type Draft, emit, type PlanContext } from './context.js';
 
@@ -57,10 +58,8 @@ export function runRecord(run: AnalysisRunView): { name: string; status: string;
 export function verdictOf(run: AnalysisRunView, what: string): AnalysisVerdict {
   const phase = run.phase ?? 'Pending';
   if (phase === 'Successful') return { kind: 'complete' };
-  if (phase === 'Failed' || phase === 'Error') {
-    const detail = run.message ? `: ${run.message}` : '';
-    return { kind: 'abort', cause: `${what} analysis phase ${phase.toLowerCase()}${detail}` };
-  }
+  if (phase === 'Failed' || phase === 'Error')
+    return { kind: 'abort', cause: failedRunCause(what, phase, run.message) };
   return phase === 'Inconclusive' ? { kind: 'inconclusive' } : { kind: 'wait' };
 }
 

@@ -1,8 +1,14 @@
-import type { CanaryStep } from '../../api/index.js';
+import type { CanaryStep, RolloutAnalysis } from '../../api/index.js';
 import { EVENT_REASON, PAUSE_REASON } from '../../api/index.js';
 import { describeStep, pauseDecision, stepCursor } from '../core/steps.js';
 import { addPause, type Draft, emit, isAborted, type PlanContext, type Roles } from './context.js';
 import { experimentVerdict } from './experiments.js';
+import {
+  emitAnalysisRetried,
+  pausedOnFailure,
+  reactToFailedAnalysis,
+  resumedFromFailurePause,
+} from './failure-pause.js';
 import { atDesiredCounts, targetCounts } from './replica-targets.js';
 import { analysisVerdict, stopTrackedRun } from './step-analysis.js';
 import { markAborted } from './user-intents.js';
@@ -63,12 +69,21 @@ function planStep(ctx: PlanContext, draft: Draft, roles: Roles, index: number, s
   }
 }
 
+function retryStepAnalysis(ctx: PlanContext, draft: Draft, index: number, analysis: RolloutAnalysis): void {
+  stopTrackedRun(ctx, draft);
+  analysisVerdict(ctx, draft, index, analysis);
+  const name = draft.status.canary?.currentStepAnalysisRunStatus?.name;
+  if (name !== undefined) emitAnalysisRetried(draft, 'Step', name);
+}
+
 function planAnalysis(ctx: PlanContext, draft: Draft, index: number, step: CanaryStep): void {
   if (step.analysis === undefined) return;
   const verdict = analysisVerdict(ctx, draft, index, step.analysis);
   if (verdict.kind === 'complete') advance(ctx, draft, index, step);
-  else if (verdict.kind === 'abort') markAborted(ctx, draft, verdict.cause);
-  else if (verdict.kind === 'inconclusive') addPause(ctx, draft, PAUSE_REASON.inconclusiveAnalysis);
+  else if (verdict.kind === 'abort') {
+    if (resumedFromFailurePause(ctx, draft)) retryStepAnalysis(ctx, draft, index, step.analysis);
+    else reactToFailedAnalysis(ctx, draft, verdict.cause);
+  } else if (verdict.kind === 'inconclusive') addPause(ctx, draft, PAUSE_REASON.inconclusiveAnalysis);
 }
 
 /** An `experiment` step completes when its Experiment succeeds; it aborts on Failed/Error, pauses on Inconclusive. */
@@ -95,10 +110,11 @@ function planPause(ctx: PlanContext, draft: Draft, index: number, step: CanarySt
  * Step progression (Argo `syncRolloutStatusCanary`), at most one step per pass: completes the current step
  * when its condition holds, and promotes the desired ReplicaSet to stable once all steps are done (or
  * `promoteFull` is set) and the replica counts (and, with traffic routing, the full canary weight) are
- * reached. Nothing moves while aborted or when already fully promoted.
+ * reached. Nothing moves while aborted, paused on a failed analysis (`failure-pause.ts`; the resume that
+ * follows retries a failed step analysis as a new run) or when already fully promoted.
  */
 export function planSteps(ctx: PlanContext, draft: Draft, roles: Roles): void {
-  if (isAborted(ctx, draft) || roles.promoted) return;
+  if (isAborted(ctx, draft) || roles.promoted || pausedOnFailure(ctx, draft)) return;
   const ready = atDesiredCounts(ctx, roles, targetCounts(ctx, draft, roles));
   if (draft.status.promoteFull) {
     if (ready) promoteStable(ctx, draft, 'Full promotion requested');

@@ -10,6 +10,7 @@ import { abortedTrafficWeight, promoteFullWeight, scalesStableDynamically } from
 import { experimentWeightsNow } from './experiments.js';
 import { pingPongServicesSelect, serviceRoles } from './ping-pong.js';
 import { atDesiredCounts, targetCounts } from './replica-targets.js';
+import { pacedByStable, returningToStable, rollbackTrafficWeight } from './rollback-traffic.js';
 
 function midStepWeight(ctx: PlanContext, draft: Draft, roles: Roles): number {
   const index = draft.status.currentStepIndex ?? ctx.steps.length;
@@ -19,8 +20,9 @@ function midStepWeight(ctx: PlanContext, draft: Draft, roles: Roles): number {
 }
 
 /**
- * The canary weight the router should carry (Argo `reconcileTrafficRouting`): 0 when fully promoted,
- * aborted (with `dynamicStableScale`: stepped down as the stable catches up, `abortedTrafficWeight`), or the
+ * The canary weight the router should carry (Argo `reconcileTrafficRouting`): 0 when fully promoted; while
+ * aborted or paused on a failed analysis, `rollbackTrafficWeight` (0; with `dynamicStableScale` stepped down as
+ * the stable catches up; paced by stable's available pods with `vireo.dev/capacity-aware-rollback`); 0 when the
  * canary has no available pod; while promoting fully the applied weight (with `dynamicStableScale`: what the
  * canary's available pods carry); otherwise the
  * current step's setWeight once the canary is at its desired counts, the previous step's until then, and
@@ -28,7 +30,7 @@ function midStepWeight(ctx: PlanContext, draft: Draft, roles: Roles): number {
  */
 export function desiredTrafficWeight(ctx: PlanContext, draft: Draft, roles: Roles): number {
   if (roles.promoted) return 0;
-  if (isAborted(ctx, draft)) return abortedTrafficWeight(ctx, roles);
+  if (returningToStable(ctx, draft)) return rollbackTrafficWeight(ctx, draft, roles);
   if (roles.desired === undefined || roles.desired.availableReplicas === 0) return 0;
   if (draft.status.promoteFull) return promoteFullWeight(ctx, roles);
   return midStepWeight(ctx, draft, roles);
@@ -137,8 +139,10 @@ function trafficAction(ctx: PlanContext, draft: Draft, weights: TrafficWeights):
  * the snapshot show other weights (self-healing: the same absolute weights are written back, with a
  * `TrafficWeightRestored` event). Skipped while the stable ReplicaSet lacks the available pods for its
  * share, so stable never receives more traffic than it can serve, and (ping-pong) while a Service that
- * would get traffic does not select its ReplicaSet yet; an abort is never held back (a partly available
- * stable beats a failing canary) unless the stable scales dynamically (then its capacity still gates).
+ * would get traffic does not select its ReplicaSet yet; a return to stable (abort, pause on a failed
+ * analysis) is never held back (a partly available stable beats a failing canary) unless the stable scales
+ * dynamically under Argo's step-down (then its capacity still gates); a paced return (`pacedByStable`) never
+ * asks more of stable than its available pods carry, by construction.
  */
 export function planTraffic(ctx: PlanContext, draft: Draft, roles: Roles): void {
   if (!ctx.routed) return;
@@ -146,10 +150,10 @@ export function planTraffic(ctx: PlanContext, draft: Draft, roles: Roles): void 
   const next = weightsFor(ctx, draft, weight, experimentWeightsNow(ctx, draft, roles));
   const recorded = sameWeights(ctx.old.canary?.weights, next);
   if (recorded && !drifted(ctx)) return;
-  const aborted = isAborted(ctx, draft);
-  const guarded = !aborted || scalesStableDynamically(ctx);
+  const returning = returningToStable(ctx, draft);
+  const guarded = !returning || (scalesStableDynamically(ctx) && !pacedByStable(ctx, draft));
   if (guarded && !stableCanServe(ctx, roles, weight)) return;
-  if (!aborted && !pingPongServicesSelect(ctx, draft, next)) return;
+  if (!returning && !pingPongServicesSelect(ctx, draft, next)) return;
   draft.actions.push(trafficAction(ctx, draft, next));
   draft.status.canary = { ...draft.status.canary, weights: next };
   emitTrafficEvent(ctx, draft, next, recorded);

@@ -1,5 +1,6 @@
 import { EVENT_REASON, VIREO_EVENT_REASON } from '../../api/index.js';
 import { MESSAGE } from '../core/conditions.js';
+import { failedAnalysisCause, pausedOnFailedAnalysis } from '../core/failure-pause.js';
 import { type Draft, emit, isAborted, type PlanContext } from './context.js';
 import { stopTrackedRun } from './step-analysis.js';
 
@@ -44,8 +45,18 @@ function applyPromoteFull(ctx: PlanContext, draft: Draft): void {
 }
 
 /**
+ * The cause of an abort that ends a pause on a failed analysis (`vireo.dev/analysis-failure-action: pause`):
+ * the failed run's, so the abort reads, and is written back to Git and notified, as the automatic abort it
+ * was deferred from. `undefined` for any other user abort (Argo's abort without a cause).
+ */
+function deferredAbortCause(draft: Draft): string | undefined {
+  return pausedOnFailedAnalysis(draft.status) ? failedAnalysisCause(draft.status) : undefined;
+}
+
+/**
  * Applies the user's intent flags before anything is scaled: `promoteFull` (skip remaining steps, clear pauses
- * and abort), `abort` (see `markAborted`; ignored and cleared once fully promoted) and retry (abort cleared
+ * and abort), `abort` (see `markAborted`, with the failed run's cause when it ends a pause on a failed
+ * analysis; ignored and cleared once fully promoted) and retry (abort cleared
  * while `abortedAt` remains: `abortedAt` removed and steps restarted from 0).
  */
 export function applyUserIntents(ctx: PlanContext, draft: Draft): void {
@@ -60,7 +71,7 @@ export function applyUserIntents(ctx: PlanContext, draft: Draft): void {
     return;
   }
   if (isAborted(ctx, draft)) {
-    if (draft.status.abortedAt === undefined) markAborted(ctx, draft);
+    if (draft.status.abortedAt === undefined) markAborted(ctx, draft, deferredAbortCause(draft));
     return;
   }
   if (draft.status.abortedAt !== undefined) {

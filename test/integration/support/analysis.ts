@@ -6,7 +6,12 @@ import type { EngineEnv, RolloutObject } from './rollouts.js';
 
 /** The parts of an AnalysisRun the analysis scenarios read. */
 export interface RunObject {
-  metadata: { name: string; labels?: Record<string, string>; ownerReferences?: { name: string }[] };
+  metadata: {
+    name: string;
+    labels?: Record<string, string>;
+    annotations?: Record<string, string>;
+    ownerReferences?: { name: string }[];
+  };
   spec: { terminate?: boolean };
   status?: {
     phase?: string;
@@ -43,7 +48,7 @@ const istio = (namespace: string) => ({
 });
 
 /** Services `<name>-stable`/`<name>-canary` and VirtualService `<name>` with route `primary` (100/0). */
-export async function createRoutedApp(env: EngineEnv, name: string): Promise<void> {
+export async function createRoutedApp(env: Pick<EngineEnv, 'kc' | 'namespace'>, name: string): Promise<void> {
   const core = env.kc.makeApiClient(CoreV1Api);
   for (const service of [`${name}-stable`, `${name}-canary`]) {
     await core.createNamespacedService({
@@ -107,15 +112,17 @@ export function promMetric(name: string, query: string, extra: object = {}, addr
   };
 }
 
-/** Creates AnalysisTemplate `name` with `spec` (metrics, args, dryRun…) in `target.namespace`. */
+/** Creates AnalysisTemplate `name` with `spec` (metrics, args, dryRun…) and `annotations` in `target.namespace`. */
 export async function createTemplate(
   target: { kc: KubeConfig; namespace: string },
   name: string,
   spec: object,
+  annotations?: Record<string, string>,
 ): Promise<void> {
+  const metadata = annotations === undefined ? { name } : { name, annotations };
   await target.kc.makeApiClient(CustomObjectsApi).createNamespacedCustomObject({
     ...argo(target.namespace, 'analysistemplates'),
-    body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata: { name }, spec },
+    body: { apiVersion: 'argoproj.io/v1alpha1', kind: 'AnalysisTemplate', metadata, spec },
   });
 }
 

@@ -152,6 +152,20 @@ export const BAD_ROLLOUTS: BadRollout[] = [
     },
     condition: /canaryService|stableService/,
   },
+  {
+    name: 'vireo-failure-action-unknown',
+    edit: (r) => {
+      r.metadata.annotations = { 'vireo.dev/analysis-failure-action': 'rollback' };
+    },
+    condition: /metadata\.annotations\["vireo\.dev\/analysis-failure-action"\]: must be "abort" or "pause"/,
+  },
+  {
+    name: 'vireo-capacity-not-boolean',
+    edit: (r) => {
+      r.metadata.annotations = { 'vireo.dev/capacity-aware-rollback': 'yes' };
+    },
+    condition: /metadata\.annotations\["vireo\.dev\/capacity-aware-rollback"\]: must be "true" or "false"/,
+  },
   { name: 'deep-junk-weight', edit: steps({ setWeight: nested(40) }), api: /setWeight/ },
   {
     name: 'odd-unicode-route',

@@ -37,6 +37,20 @@ export async function waitForErrorRate(app: string): Promise<void> {
   );
 }
 
+/** Waits until Prometheus answers `value` for `app` (the exporter's value was changed and scraped since). */
+export async function waitForErrorRateValue(app: string, value: number): Promise<void> {
+  await pollUntil(
+    async () => {
+      const q = encodeURIComponent(`vireo_test_error_rate{app="${app}"}`);
+      const res = (await (await fetch(`${clusterInfo().prometheusUrl}/api/v1/query?query=${q}`)).json()) as {
+        data: { result: { value: [number, string] }[] };
+      };
+      return Number(res.data.result[0]?.value[1]) === value;
+    },
+    { timeoutMs: 30_000, description: `Prometheus to see ${value} for ${app}` },
+  );
+}
+
 /**
  * The `error-rate` metric: three measurements a second apart of the exporter's error rate on the shared
  * Prometheus, failing above 5%; `prometheus` adds provider fields, `extra` metric fields.

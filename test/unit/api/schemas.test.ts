@@ -26,6 +26,7 @@ describe('examples/ validate with no issues', () => {
     expect(exampleFiles()).toEqual(
       expect.arrayContaining([
         'examples/analysis-prometheus.yaml',
+        'examples/beyond-argo.yaml',
         'examples/canary-basic.yaml',
         'examples/canary-gatewayapi.yaml',
         'examples/canary-istio.yaml',

@@ -32,6 +32,24 @@ describe('evaluateTriggers', () => {
     ]);
   });
 
+  it('a pause on a failed analysis says paused, not rolled back, with the failed run’s message', () => {
+    const pause = [{ reason: 'FailedAnalysisRun', startTime: '2026-01-01T00:00:00Z' }];
+    const message = 'FailedAnalysisRun: Step-based analysis phase failed: Metric "error-rate" … [0.08]';
+    const r = rollout({
+      currentPodHash: 'h2',
+      stableRS: 'h1',
+      currentStepIndex: 1,
+      pauseConditions: pause,
+      message,
+    });
+    const event = evaluateTriggers(r, []).find((e) => e.trigger === 'on-rollout-paused');
+    expect(event?.onceKey).toBe('h2/pause-FailedAnalysisRun-2026-01-01T00:00:00Z');
+    expect(event?.message).toBe(
+      `Rollout apps/shop paused after a failed analysis, not rolled back: traffic is back on stable and the canary is kept (promote retries the analysis, abort rolls back): ${message}`,
+    );
+    expect(evaluateTriggers(r, []).map((e) => e.trigger)).not.toContain('on-rollout-aborted');
+  });
+
   it('a pause is one occurrence per pause condition start', () => {
     const pause = [{ reason: 'CanaryPauseStep', startTime: '2026-01-01T00:00:00Z' }];
     const r = rollout({ currentPodHash: 'h2', stableRS: 'h1', currentStepIndex: 1, pauseConditions: pause });

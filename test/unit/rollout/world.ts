@@ -147,6 +147,16 @@ export class World {
     return [...this.replicaSets.values()].find((rs) => rs.view.podTemplateHash === hash)?.view;
   }
 
+  /**
+   * Holds the pods of `hash` back from becoming ready on their own, with `available` of them available now
+   * (pods coming up one by one; call again to let more through).
+   */
+  holdAvailable(hash: string, available: number): void {
+    this.neverReady.add(hash);
+    const rs = [...this.replicaSets.values()].find((r) => r.view.podTemplateHash === hash);
+    if (rs !== undefined) rs.view = { ...rs.view, availableReplicas: available, readyReplicas: available };
+  }
+
   private scale(action: ScaleReplicaSetAction): void {
     const { name, replicas, annotations } = action;
     const rs = this.replicaSets.get(name);

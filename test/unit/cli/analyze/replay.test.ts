@@ -39,6 +39,24 @@ describe('replayRun', () => {
     ]);
   });
 
+  it('with vireo.dev/consecutive-failure-limit, scattered failures pass and a streak fails the run', () => {
+    const rule = { 'vireo.dev/consecutive-failure-limit': 'error-rate=3' };
+    const metric = errorRate({ failureLimit: undefined, count: 8 });
+    const blips = new Map([['error-rate', series([0.08, 0.01, 0.08, 0.01, 0.08, 0.01, 0.01, 0.01])]]);
+    expect(replayRun({ metrics: [metric] }, blips, START, rule).verdict).toMatchObject({
+      phase: 'Successful',
+      aborted: false,
+    });
+    expect(replayRun({ metrics: [metric] }, blips, START).verdict).toMatchObject({
+      phase: 'Failed',
+      at: at(1),
+    });
+    const streak = new Map([['error-rate', series([0.01, 0.08, 0.09, 0.07, 0.01])]]);
+    const { verdict } = replayRun({ metrics: [metric] }, streak, START, rule);
+    expect(verdict).toMatchObject({ phase: 'Failed', aborted: true, at: at(4) });
+    expect(verdict.message).toContain('consecutiveFailed (3) >= consecutiveFailureLimit (3)');
+  });
+
   it('a metric with a count completes the run Successful; no data is an Error measurement', () => {
     const noData: ReplaySample = { at: at(1), measured: { ok: true, value: [], raw: '[]' } };
     const samples = new Map([['error-rate', [noData, ...series([0.01, 0.02, 0.01, 0.5], 2)]]]);

@@ -8,7 +8,7 @@ import { GATEWAY_API_PLUGIN } from './traffic-routing.js';
  */
 export const SUPPORTED = {
   strategies: ['canary', 'blueGreen'],
-  trafficRouters: ['istio', 'nginx', 'plugins'],
+  trafficRouters: ['istio', 'nginx', 'plugins', 'ambassador', 'appMesh', 'apisix'],
   trafficRouterPlugins: [GATEWAY_API_PLUGIN],
   gatewayApiConfigKeys: ['httpRoute', 'httpRoutes', 'namespace', 'configMap'],
   stepKinds: ['setWeight', 'pause', 'analysis', 'setCanaryScale', 'setHeaderRoute', 'setMirrorRoute'],

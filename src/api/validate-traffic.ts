@@ -1,5 +1,8 @@
 import { type FieldPath, type Issue, invalid, parseObject } from './issues.js';
 import {
+  type AmbassadorTrafficRouting,
+  type ApisixTrafficRouting,
+  type AppMeshTrafficRouting,
   GATEWAY_API_PLUGIN,
   GatewayApiConfigSchema,
   type IstioTrafficRouting,
@@ -18,12 +21,19 @@ export function configuredRouters(routing: TrafficRouting): TrafficRouterKey[] {
   );
 }
 
-/** True when the canary needs `canaryService` and `stableService` (Istio host split, NGINX, Gateway API). */
+/** Routers that always split between `canaryService` and `stableService` (Argo requires both for them). */
+const SERVICE_ROUTERS = ['ambassador', 'appMesh', 'apisix'] as const;
+
+/**
+ * True when the canary needs `canaryService` and `stableService` (Istio host split, NGINX, Gateway API,
+ * Ambassador, App Mesh, APISIX).
+ */
 export function requiresCanaryServices(routing: TrafficRouting | undefined): boolean {
   if (routing === undefined) return false;
   const istioHostSplit = routing.istio !== undefined && routing.istio.destinationRule === undefined;
   const gatewayApi = routing.plugins?.[GATEWAY_API_PLUGIN] !== undefined;
-  return istioHostSplit || routing.nginx !== undefined || gatewayApi;
+  const others = SERVICE_ROUTERS.some((key) => routing[key] !== undefined);
+  return istioHostSplit || routing.nginx !== undefined || gatewayApi || others;
 }
 
 function istioIssues(istio: IstioTrafficRouting, path: FieldPath): Issue[] {
@@ -57,6 +67,48 @@ function nginxIssues(nginx: NginxTrafficRouting, path: FieldPath): Issue[] {
   return [];
 }
 
+/** Issues for empty or repeated names in a list of names (`mappings[1]: duplicate Mapping "web"`). */
+function nameListIssues(names: readonly string[], path: FieldPath, what: string): Issue[] {
+  return names.flatMap((name, i) => {
+    if (name === '') return [invalid([...path, i], `${what} name must not be empty`)];
+    return names.indexOf(name) < i ? [invalid([...path, i], `duplicate ${what} "${name}"`)] : [];
+  });
+}
+
+function ambassadorIssues(ambassador: AmbassadorTrafficRouting, path: FieldPath): Issue[] {
+  const at = [...path, 'mappings'];
+  if (ambassador.mappings.length === 0) return [invalid(at, 'must name at least one Mapping')];
+  return nameListIssues(ambassador.mappings, at, 'Mapping');
+}
+
+function appMeshIssues(appMesh: AppMeshTrafficRouting, path: FieldPath): Issue[] {
+  const issues: Issue[] = [];
+  if (appMesh.virtualService === undefined || appMesh.virtualService.name === '') {
+    issues.push(invalid([...path, 'virtualService', 'name'], 'must name the App Mesh VirtualService'));
+  }
+  const group = appMesh.virtualNodeGroup;
+  if (group === undefined) {
+    issues.push(invalid([...path, 'virtualNodeGroup'], 'must name the canary and stable VirtualNodes'));
+    return issues;
+  }
+  const at = [...path, 'virtualNodeGroup'];
+  const { canaryVirtualNodeRef: canary, stableVirtualNodeRef: stable } = group;
+  if (canary.name === '') issues.push(invalid([...at, 'canaryVirtualNodeRef', 'name'], 'must not be empty'));
+  if (stable.name === '') issues.push(invalid([...at, 'stableVirtualNodeRef', 'name'], 'must not be empty'));
+  if (stable.name !== '' && stable.name === canary.name) {
+    const message = `must differ from canaryVirtualNodeRef.name ("${canary.name}")`;
+    issues.push(invalid([...at, 'stableVirtualNodeRef', 'name'], message));
+  }
+  return issues;
+}
+
+function apisixIssues(apisix: ApisixTrafficRouting, path: FieldPath): Issue[] {
+  if (apisix.route === undefined || apisix.route.name === '') {
+    return [invalid([...path, 'route', 'name'], 'must name the ApisixRoute')];
+  }
+  return nameListIssues(apisix.route.rules ?? [], [...path, 'route', 'rules'], 'ApisixRoute rule');
+}
+
 function gatewayApiIssues(config: unknown, path: FieldPath): Issue[] {
   const parsed = parseObject(GatewayApiConfigSchema, config, path);
   if (!parsed.ok) return parsed.issues;
@@ -88,7 +140,7 @@ function pluginIssues(plugins: TrafficRouting['plugins'], path: FieldPath): Issu
 
 /**
  * Checks `spec.strategy.canary.trafficRouting`: at least one router; routers Vireo lacks are `unsupported`;
- * Istio, NGINX and Gateway API settings are well-formed; `maxTrafficWeight` only with NGINX or plugins.
+ * Istio, NGINX, Gateway API, Ambassador, App Mesh and APISIX settings are well-formed; `maxTrafficWeight` only with NGINX or plugins.
  */
 export function validateTrafficRouting(routing: TrafficRouting, path: FieldPath): Issue[] {
   const routers = configuredRouters(routing);
@@ -101,6 +153,9 @@ export function validateTrafficRouting(routing: TrafficRouting, path: FieldPath)
   }
   if (routing.istio) issues.push(...istioIssues(routing.istio, [...path, 'istio']));
   if (routing.nginx) issues.push(...nginxIssues(routing.nginx, [...path, 'nginx']));
+  if (routing.ambassador) issues.push(...ambassadorIssues(routing.ambassador, [...path, 'ambassador']));
+  if (routing.appMesh) issues.push(...appMeshIssues(routing.appMesh, [...path, 'appMesh']));
+  if (routing.apisix) issues.push(...apisixIssues(routing.apisix, [...path, 'apisix']));
   issues.push(...pluginIssues(routing.plugins, [...path, 'plugins']));
   issues.push(...maxWeightIssues(routing, [...path, 'maxTrafficWeight']));
   const managed = routing.managedRoutes ?? [];

@@ -7,6 +7,9 @@ import {
   stableSideOf,
 } from '../api/index.js';
 import type { KubeClient } from '../kube/client.js';
+import { AmbassadorTrafficRouter } from './ambassador/router.js';
+import { ApisixTrafficRouter } from './apisix/router.js';
+import { AppMeshTrafficRouter } from './appmesh/router.js';
 import { GatewayApiTrafficRouter } from './gatewayapi/router.js';
 import { IstioTrafficRouter } from './istio/router.js';
 import { NginxTrafficRouter } from './nginx/router.js';
@@ -68,9 +71,40 @@ function gatewayApiRouter(ctx: RouterContext): TrafficRouter | undefined {
   });
 }
 
+function ambassadorRouter(ctx: RouterContext): TrafficRouter | undefined {
+  const { client, name, namespace, uid, services, routing } = ctx;
+  if (routing.ambassador === undefined) return undefined;
+  return new AmbassadorTrafficRouter({
+    client,
+    rollout: { name, namespace, uid },
+    ambassador: routing.ambassador,
+    canaryService: services.canaryService ?? '',
+    stableService: services.stableService ?? '',
+  });
+}
+
+function appMeshRouter(ctx: RouterContext): TrafficRouter | undefined {
+  const { client, name, namespace, routing } = ctx;
+  if (routing.appMesh === undefined) return undefined;
+  return new AppMeshTrafficRouter({ client, rolloutName: name, namespace, appMesh: routing.appMesh });
+}
+
+function apisixRouter(ctx: RouterContext): TrafficRouter | undefined {
+  const { client, name, namespace, uid, services, routing } = ctx;
+  if (routing.apisix === undefined) return undefined;
+  return new ApisixTrafficRouter({
+    client,
+    rollout: { name, namespace, uid },
+    apisix: routing.apisix,
+    canaryService: services.canaryService ?? '',
+    stableService: services.stableService ?? '',
+    ...(routing.managedRoutes === undefined ? {} : { managedRoutes: routing.managedRoutes }),
+  });
+}
+
 /**
  * The routers of `rollout.spec.strategy.canary.trafficRouting`, in a fixed order: Istio, NGINX, Gateway
- * API (`plugins["argoproj-labs/gatewayAPI"]`). Routers Vireo does not implement (alb, smi, other plugins…)
+ * API (`plugins["argoproj-labs/gatewayAPI"]`), Ambassador, App Mesh, APISIX. Routers Vireo does not implement (alb, smi, other plugins…)
  * are not returned: `validateRollout` already reports them as unsupported. No traffic routing → `[]`.
  * The canary and stable destinations are `services` when given (the roles a plan decided), else the roles
  * the Rollout records (`serviceRolesOf`: `canaryService`/`stableService`, or with `pingPong` the side
@@ -92,7 +126,12 @@ export function createTrafficRouters(
     routing,
     services: services ?? serviceRolesOf(canary, stableSideOf(rollout.status)),
   };
-  return [istioRouter(ctx), nginxRouter(ctx), gatewayApiRouter(ctx)].filter(
-    (r): r is TrafficRouter => r !== undefined,
-  );
+  return [
+    istioRouter(ctx),
+    nginxRouter(ctx),
+    gatewayApiRouter(ctx),
+    ambassadorRouter(ctx),
+    appMeshRouter(ctx),
+    apisixRouter(ctx),
+  ].filter((r): r is TrafficRouter => r !== undefined);
 }

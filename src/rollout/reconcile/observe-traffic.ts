@@ -1,30 +1,27 @@
-import type { Issue, Rollout } from '../../api/index.js';
-import { GATEWAY_API_PLUGIN } from '../../api/index.js';
+import type { Issue, Rollout, TrafficRouterType } from '../../api/index.js';
+import { ROUTER_FIELDS } from '../../api/index.js';
 import type { KubeClient } from '../../kube/client.js';
+import { combineObserved } from '../../traffic/object-edits.js';
 import type { RouteIssue } from '../../traffic/router.js';
-import { observeAll, type RouterFactory, routersOf } from '../../traffic/router-set.js';
+import { type RouterFactory, routersOf } from '../../traffic/router-set.js';
 import { desiredTrafficFor } from '../core/managed-routes.js';
 import type { TrafficView } from '../core/snapshot.js';
 
-function routerPath(kind: string): string {
-  const base = 'spec.strategy.canary.trafficRouting';
-  if (kind === 'Ingress') return `${base}.nginx`;
-  if (kind === 'HTTPRoute') return `${base}.plugins["${GATEWAY_API_PLUGIN}"]`;
-  return `${base}.istio`;
-}
-
-/** A route issue as a `reference` issue of the Rollout: the router's field path, the object and its field. */
-export function routeIssueAsReference(issue: RouteIssue): Issue {
+/**
+ * A route issue of the `router` as a `reference` issue of the Rollout: the router's field path
+ * (`spec.strategy.canary.trafficRouting.<router>`), the object and its field.
+ */
+export function routeIssueAsReference(issue: RouteIssue, router: TrafficRouterType): Issue {
   const { kind, name, namespace } = issue.object;
   const where = namespace === undefined ? name : `${namespace}/${name}`;
   const message =
     issue.reason === 'ObjectNotFound' ? issue.message : `${kind} "${where}" ${issue.path}: ${issue.message}`;
-  return { path: routerPath(kind), message, kind: 'reference' };
+  return { path: `spec.strategy.canary.trafficRouting.${ROUTER_FIELDS[router]}`, message, kind: 'reference' };
 }
 
-function uniqueIssues(issues: readonly RouteIssue[]): Issue[] {
+function uniqueIssues(issues: readonly Issue[]): Issue[] {
   const seen = new Map<string, Issue>();
-  for (const issue of issues.map(routeIssueAsReference)) seen.set(`${issue.path}|${issue.message}`, issue);
+  for (const issue of issues) seen.set(`${issue.path}|${issue.message}`, issue);
   return [...seen.values()];
 }
 
@@ -43,11 +40,18 @@ export async function observeTraffic(
   const routers = routersOf(factory, reader, rollout);
   if (routers.length === 0) return undefined;
   const dry = desiredTrafficFor(rollout, rollout.status?.canary?.weights);
-  const [observed, staged] = await Promise.all([
-    observeAll(routers),
+  const [seen, staged] = await Promise.all([
+    Promise.all(routers.map((r) => r.observe())),
     Promise.all(routers.map((r) => r.prepare(dry))),
   ]);
-  const issues = uniqueIssues([...observed.issues, ...staged.flatMap((s) => s.issues)]);
+  const observed = combineObserved(seen);
+  const issues = uniqueIssues(
+    routers.flatMap((router, i) =>
+      [...(seen[i]?.issues ?? []), ...(staged[i]?.issues ?? [])].map((issue) =>
+        routeIssueAsReference(issue, router.type),
+      ),
+    ),
+  );
   return {
     ...(observed.canaryWeight === undefined ? {} : { canaryWeight: observed.canaryWeight }),
     ...(observed.stableWeight === undefined ? {} : { stableWeight: observed.stableWeight }),

@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { checkRollout } from '../../api/index.js';
-import { type KubeClient, Resources, type ResourceType } from '../../kube/client.js';
+import { type KubeClient, qualifiedResource, Resources, type ResourceType } from '../../kube/client.js';
 import type { ResilientInformer } from '../../kube/informer.js';
 import { createInformer } from '../../kube/informers.js';
 import type { CacheSet, ObjectCache } from '../../kube/object-cache.js';
@@ -10,7 +10,12 @@ import type { RouterFactory } from '../../traffic/router-set.js';
 import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import { cleanUpRouting, releaseServices, routingToCleanUp } from './traffic-cleanup.js';
-import { type TrafficKind, TrafficRefIndex } from './traffic-ref-index.js';
+import {
+  type TrafficKind,
+  type TrafficRef,
+  TrafficRefIndex,
+  virtualRouterTargets,
+} from './traffic-ref-index.js';
 
 /** How the traffic watch is wired; `namespace` scopes every informer as the Rollout informer is. */
 export interface TrafficWatchOptions {
@@ -33,18 +38,35 @@ const WATCHED: readonly [TrafficKind, ResourceType][] = [
   ['virtualservices', Resources.virtualServices],
   ['destinationrules', Resources.destinationRules],
   ['httproutes', Resources.httpRoutes],
+  ['mappings', Resources.ambassadorMappings],
+  ['virtualservices.appmesh.k8s.aws', Resources.appMeshVirtualServices],
+  ['virtualrouters', Resources.appMeshVirtualRouters],
+  ['virtualnodes', Resources.appMeshVirtualNodes],
+  ['apisixroutes', Resources.apisixRoutes],
 ];
+
+/** Each watched collection's kind by its qualified resource name (the key `cachedReadClient` asks for). */
+const KIND_BY_RESOURCE = new Map(WATCHED.map(([kind, res]) => [qualifiedResource(res), kind]));
+
+/**
+ * Kinds no Rollout names directly, with the objects through which a change reaches the Rollouts: an App Mesh
+ * VirtualRouter through the VirtualNodes of its weighted targets.
+ */
+const REACHED_THROUGH: Partial<Record<TrafficKind, (obj: KubeObject) => TrafficRef[]>> = {
+  virtualrouters: virtualRouterTargets,
+};
 
 /**
  * Watches the objects Rollouts route traffic through (Services, Ingresses, Istio VirtualServices and
- * DestinationRules, Gateway API HTTPRoutes) and maps every change to the Rollouts that refer to it, so a
+ * DestinationRules, Gateway API HTTPRoutes, Ambassador Mappings, App Mesh VirtualServices, VirtualRouters and
+ * VirtualNodes, ApisixRoutes) and maps every change to the Rollouts that refer to it, so a
  * hand edit of a weight or selector is healed by a reconcile within moments, and Services and routes are
  * read from caches instead of the API. Invariants: a collection whose API is not served (CRD not
  * installed: 404) or not readable (403) is skipped at start with a log line, never blocking sync or
  * crashing; `cache(kind)` is defined only for collections whose informer has synced. A Rollout whose
  * traffic routing is removed, or which is deleted, gets a best-effort clean-up (`cleanUpRouting`).
  */
-export class TrafficWatch implements CacheSet<TrafficKind> {
+export class TrafficWatch implements CacheSet<string> {
   private readonly index = new TrafficRefIndex();
   private readonly informers = new Map<TrafficKind, ResilientInformer<KubeObject>>();
   private readonly cleanups = new Set<Promise<void>>();
@@ -104,9 +126,12 @@ export class TrafficWatch implements CacheSet<TrafficKind> {
     return [...this.informers.values()].every((i) => i.hasSynced());
   }
 
-  /** The synced cache of `kind`, or undefined when that collection is not watched. */
-  cache(kind: TrafficKind): ObjectCache | undefined {
-    const informer = this.informers.get(kind);
+  /**
+   * The synced cache of `key` (a `TrafficKind` or a qualified resource name such as
+   * `virtualservices.networking.istio.io`), or undefined when that collection is not watched.
+   */
+  cache(key: string): ObjectCache | undefined {
+    const informer = this.informers.get(KIND_BY_RESOURCE.get(key) ?? (key as TrafficKind));
     return informer?.hasSynced() ? informer : undefined;
   }
 
@@ -127,14 +152,24 @@ export class TrafficWatch implements CacheSet<TrafficKind> {
       namespace,
       clock,
       logger,
-      handlers: { onAdd: changed, onUpdate: changed, onDelete: changed },
+      handlers: {
+        onAdd: changed,
+        onUpdate: (obj, old) => {
+          changed(obj);
+          if (old !== undefined && REACHED_THROUGH[kind] !== undefined) changed(old);
+        },
+        onDelete: changed,
+      },
     });
   }
 
   private enqueueReferring(kind: TrafficKind, obj: KubeObject): void {
     const namespace = obj.metadata?.namespace ?? '';
-    for (const key of this.index.rolloutsReferring(kind, namespace, obj.metadata?.name ?? '')) {
-      this.opts.enqueue(key);
+    const through = REACHED_THROUGH[kind];
+    const refs = through ? through(obj) : [{ kind, namespace, name: obj.metadata?.name ?? '' }];
+    for (const ref of refs) {
+      for (const key of this.index.rolloutsReferring(ref.kind, ref.namespace, ref.name))
+        this.opts.enqueue(key);
     }
   }
 }

@@ -86,17 +86,31 @@ describe('route problems as InvalidSpec', () => {
   });
 
   it('maps route issues to the router field and the object path', () => {
-    const mapped = routeIssueAsReference({
-      reason: 'UnexpectedDestination',
-      object: { kind: 'HTTPRoute', name: 'web', namespace: 'shop' },
-      path: 'spec.rules[0].backendRefs[2].weight',
-      message: 'backend "other" has weight 10',
-    });
+    const mapped = routeIssueAsReference(
+      {
+        reason: 'UnexpectedDestination',
+        object: { kind: 'HTTPRoute', name: 'web', namespace: 'shop' },
+        path: 'spec.rules[0].backendRefs[2].weight',
+        message: 'backend "other" has weight 10',
+      },
+      'gatewayAPI',
+    );
     expect(mapped).toEqual({
       path: 'spec.strategy.canary.trafficRouting.plugins["argoproj-labs/gatewayAPI"]',
       message: 'HTTPRoute "shop/web" spec.rules[0].backendRefs[2].weight: backend "other" has weight 10',
       kind: 'reference',
     });
+  });
+
+  it('names the router that raised an issue, whatever the kind (an App Mesh VirtualService is not Istio)', () => {
+    const issue = {
+      reason: 'ObjectNotFound' as const,
+      object: { kind: 'VirtualService', name: 'web', namespace: 'shop' },
+      path: 'metadata.name',
+      message: 'VirtualService "web" not found in namespace "shop"',
+    };
+    expect(routeIssueAsReference(issue, 'appMesh').path).toBe('spec.strategy.canary.trafficRouting.appMesh');
+    expect(routeIssueAsReference(issue, 'istio').path).toBe('spec.strategy.canary.trafficRouting.istio');
   });
 });
 
@@ -164,7 +178,7 @@ describe('cachedRouteReader', () => {
     },
   } as unknown as KubeClient;
   const reader = cachedRouteReader(client, {
-    cache: (kind) => (kind === 'virtualservices' ? cache : undefined),
+    cache: (kind) => (kind === 'virtualservices.networking.istio.io' ? cache : undefined),
   });
 
   it('answers watched kinds from a copy of the cache and NotFound when absent', async () => {

@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Makes a fresh clone runnable: npm dependencies, Debian packages (when root), the pinned upstream CRDs
-# and the control-plane binaries (test/cluster/ensure-binaries.ts). Idempotent and quick when everything is
-# already there. `--no-binaries` (or VIREO_USE_EXISTING_CLUSTER=1) skips the binaries: the demo builds
-# them itself only when it starts the local control plane.
+# and the control-plane binaries (test/cluster/ensure-binaries.ts); with --argo also Argo Rollouts'
+# controller and e2e binary (the hand-over and conformance tests use them). Idempotent and quick when
+# everything is already there. `--no-binaries` (or VIREO_USE_EXISTING_CLUSTER=1) skips the binaries: the
+# demo builds them itself only when it starts the local control plane.
 set -euo pipefail
 cd "$(dirname "${BASH_SOURCE[0]}")/.."
 
@@ -36,3 +37,6 @@ if [ "${1:-}" = --no-binaries ] || [ "${VIREO_USE_EXISTING_CLUSTER:-}" = 1 ]; th
   assets+=(--no-binaries)
 fi
 npx --no-install tsx test/cluster/ensure-binaries.ts "${assets[@]}"
+if [ "${1:-}" = --argo ]; then
+  nice bash test/cluster/build-binaries.sh argo-rollouts >/dev/null
+fi

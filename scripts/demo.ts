@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { KubeConfig } from '@kubernetes/client-node';
+import { CONTROLLER_INSTANCE_LABEL } from '../src/api/argo-constants.js';
 import { applyObjects } from '../test/cluster/apply.js';
 import { ensureBinaries } from '../test/cluster/binaries.js';
 import { serviceAccountKubeconfig, startControllerProcess } from '../test/cluster/controller.js';
@@ -195,9 +196,7 @@ async function demoOnExistingCluster(args: DemoArgs, o: ExistingClusterOptions):
         workDir,
         scenario: args.scenario,
         podPlacement: nodes.placement,
-        rolloutLabels: o.instanceId
-          ? { 'argo-rollouts.argoproj.io/controller-instance': o.instanceId }
-          : undefined,
+        rolloutLabels: o.instanceId ? { [CONTROLLER_INSTANCE_LABEL]: o.instanceId } : undefined,
       },
       (url) => applyObjects(kc, notificationConfig(url, namespace), 'vireo-demo').then(() => undefined),
     );

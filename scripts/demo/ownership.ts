@@ -1,4 +1,5 @@
 /** The label Vireo's own CRDs carry (crds/*.yaml). */
+import { CONTROLLER_INSTANCE_LABEL } from '../../src/api/argo-constants.js';
 export const VIREO_PART_OF = { key: 'app.kubernetes.io/part-of', value: 'vireo' };
 /** The label on namespaces the demo creates; its Lease and controller there are the demo's own. */
 export const DEMO_NAMESPACE_LABEL = 'vireo.dev/demo';
@@ -73,7 +74,7 @@ export function refusalMessage(reasons: string[]): string {
     "refusing to run the demo: this cluster's Rollouts already belong to another controller install:",
     ...reasons.map((r) => `  - ${r}`),
     'Pass --instance-id <id> to run beside it: the demo labels its Rollout',
-    'argo-rollouts.argoproj.io/controller-instance=<id> and its controller reconciles only that label,',
+    `${CONTROLLER_INSTANCE_LABEL}=<id> and its controller reconciles only that label,`,
     'which the other controller (Argo Rollouts or Vireo without that id) then ignores.',
   ].join('\n');
 }

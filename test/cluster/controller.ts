@@ -20,6 +20,8 @@ export interface ControllerProcessOptions {
   args?: string[];
   /** Extra environment variables. */
   env?: Record<string, string>;
+  /** Port of /metrics (default a free one). */
+  metricsPort?: number;
 }
 
 /** A controller running as a separate OS process, with its health and metrics ports. */
@@ -27,6 +29,61 @@ export interface ControllerProcess {
   process: ManagedProcess;
   healthPort: number;
   metricsPort: number;
+}
+
+/** Where a ServiceAccount lives, for {@link tokenKubeconfig}. */
+export interface ServiceAccountRef {
+  namespace: string;
+  name: string;
+}
+
+/**
+ * Writes a kubeconfig (mode 0600) that authenticates to `admin`'s cluster as `account`, with a freshly
+ * minted token valid for six hours; `namespace` becomes the context's namespace when given.
+ */
+export async function tokenKubeconfig(
+  admin: KubeConfig,
+  account: ServiceAccountRef,
+  outPath: string,
+  namespace?: string,
+): Promise<string> {
+  const core = admin.makeApiClient(CoreV1Api);
+  const token = await core.createNamespacedServiceAccountToken({
+    name: account.name,
+    namespace: account.namespace,
+    body: { spec: { audiences: [], expirationSeconds: 3600 * 6 } },
+  });
+  const cluster = admin.getCurrentCluster();
+  if (!cluster || !token.status?.token) throw new Error('could not mint a ServiceAccount token');
+  const ca = cluster.caFile
+    ? `    certificate-authority: ${cluster.caFile}`
+    : '    insecure-skip-tls-verify: true';
+  const context = namespace
+    ? `{ cluster: vireo, user: ${account.name}, namespace: ${namespace} }`
+    : `{ cluster: vireo, user: ${account.name} }`;
+  writeFileSync(
+    outPath,
+    [
+      'apiVersion: v1',
+      'kind: Config',
+      'clusters:',
+      '- name: vireo',
+      '  cluster:',
+      `    server: ${cluster.server}`,
+      ca,
+      'users:',
+      `- name: ${account.name}`,
+      '  user:',
+      `    token: ${token.status.token}`,
+      'contexts:',
+      '- name: vireo',
+      `  context: ${context}`,
+      'current-context: vireo',
+      '',
+    ].join('\n'),
+    { mode: 0o600 },
+  );
+  return outPath;
 }
 
 /**
@@ -40,46 +97,13 @@ export async function serviceAccountKubeconfig(admin: KubeConfig, outPath: strin
     .filter((o): o is KubernetesObject => o !== null);
   const namespace = { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'vireo-system' } };
   await applyObjects(admin, [namespace, ...docs]);
-  const core = admin.makeApiClient(CoreV1Api);
-  const token = await core.createNamespacedServiceAccountToken({
-    name: 'vireo-controller',
-    namespace: 'vireo-system',
-    body: { spec: { audiences: [], expirationSeconds: 3600 * 6 } },
-  });
-  const cluster = admin.getCurrentCluster();
-  if (!cluster || !token.status?.token) throw new Error('could not mint a ServiceAccount token');
-  const ca = cluster.caFile
-    ? `    certificate-authority: ${cluster.caFile}`
-    : '    insecure-skip-tls-verify: true';
-  writeFileSync(
-    outPath,
-    [
-      'apiVersion: v1',
-      'kind: Config',
-      'clusters:',
-      '- name: vireo',
-      '  cluster:',
-      `    server: ${cluster.server}`,
-      ca,
-      'users:',
-      '- name: vireo-controller',
-      '  user:',
-      `    token: ${token.status.token}`,
-      'contexts:',
-      '- name: vireo',
-      '  context: { cluster: vireo, user: vireo-controller, namespace: vireo-system }',
-      'current-context: vireo',
-      '',
-    ].join('\n'),
-    { mode: 0o600 },
-  );
-  return outPath;
+  return tokenKubeconfig(admin, { namespace: 'vireo-system', name: 'vireo-controller' }, outPath);
 }
 
 /** Starts the controller (`test-controller-main.ts`: `src/main.ts` plus test-only hooks) as its own process (several may run at once) and waits for /readyz. */
 export async function startControllerProcess(options: ControllerProcessOptions): Promise<ControllerProcess> {
   const healthPort = await freePort();
-  const metricsPort = await freePort();
+  const metricsPort = options.metricsPort ?? (await freePort());
   const proc = new ManagedProcess(
     'vireo-controller',
     process.execPath,

@@ -12,7 +12,8 @@ export type VersionKey =
   | 'ETCD_VERSION'
   | 'KWOK_VERSION'
   | 'ISTIO_API_VERSION'
-  | 'GATEWAY_API_VERSION';
+  | 'GATEWAY_API_VERSION'
+  | 'ARGO_ROLLOUTS_VERSION';
 
 /** Versions pinned in versions.env ('' for a key the file lacks). */
 export type PinnedVersions = Record<VersionKey, string>;
@@ -23,6 +24,7 @@ const KEYS: VersionKey[] = [
   'KWOK_VERSION',
   'ISTIO_API_VERSION',
   'GATEWAY_API_VERSION',
+  'ARGO_ROLLOUTS_VERSION',
 ];
 
 /** Parses versions.env (KEY=VALUE lines, `#` comments). */

@@ -2,6 +2,7 @@ import type { PodTemplateSpec } from 'kubernetes-types/core/v1.js';
 import { POD_TEMPLATE_HASH_LABEL } from '../../api/index.js';
 import { withoutAntiAffinity } from './anti-affinity.js';
 import type { EphemeralSpec } from './ephemeral-spec.js';
+import { withPodTemplateDefaults } from './pod-template-defaults.js';
 import { canonicalJson } from './pod-template-hash.js';
 import type { ReplicaSetView } from './snapshot.js';
 
@@ -29,15 +30,18 @@ function pruned(value: unknown): unknown {
 }
 
 /**
- * The comparable form of a pod template: without the `rollouts-pod-template-hash` label, without labels and
- * annotations injected as ephemeral metadata (canary/stable or preview/active: same key and value), and
- * without empty or null members. Two templates with the same comparable form run the same pods.
+ * The comparable form of a pod template: with Kubernetes' pod defaults applied (`withPodTemplateDefaults`:
+ * a ReplicaSet's template is stored defaulted, a Rollout's is not; Argo's `PodTemplateEqualIgnoreHash`
+ * defaults it too), without the `rollouts-pod-template-hash` label, without labels and annotations injected as
+ * ephemeral metadata (canary/stable or preview/active: same key and value), and without empty or null members.
+ * Two templates with the same comparable form run the same pods.
  * Example: labels {app: web, rollouts-pod-template-hash: abc, role: canary} with canaryMetadata {role: canary}
  * → labels {app: web}.
  */
 export function comparableTemplate(template: PodTemplateSpec | undefined, spec: EphemeralSpec): string {
   const ephemeral = [spec.desired, spec.stable];
-  const metadata = template?.metadata ?? {};
+  const defaulted = template && withPodTemplateDefaults(template);
+  const metadata = defaulted?.metadata ?? {};
   const labels = withoutKeys(
     metadata.labels,
     ephemeral.map((m) => m?.labels),
@@ -46,7 +50,7 @@ export function comparableTemplate(template: PodTemplateSpec | undefined, spec: 
     metadata.annotations,
     ephemeral.map((m) => m?.annotations),
   );
-  return canonicalJson(pruned({ ...template, metadata: { ...metadata, labels, annotations } }) ?? {});
+  return canonicalJson(pruned({ ...defaulted, metadata: { ...metadata, labels, annotations } }) ?? {});
 }
 
 /**

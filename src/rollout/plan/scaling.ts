@@ -45,8 +45,10 @@ function podTemplate(ctx: PlanContext, roles: Roles): PodTemplateSpec {
 }
 
 /**
- * Creates the desired ReplicaSet `<rollout>-<hash>` with `replicas` (emits `NewReplicaSetCreated`); while a
- * distinct stable exists its pod template carries the strategy's `antiAffinity` term against the stable's pods.
+ * Creates the desired ReplicaSet `<rollout>-<hash>` with `replicas` (emits `NewReplicaSetCreated`), labelled
+ * like its pods' template plus the hash, as Argo (and a Deployment) label theirs, so `spec.selector` finds it;
+ * while a distinct stable exists its pod template carries the strategy's `antiAffinity` term against the
+ * stable's pods.
  */
 export function createDesired(ctx: PlanContext, draft: Draft, roles: Roles, replicas: number): void {
   const hash = ctx.sets.currentHash;
@@ -58,7 +60,7 @@ export function createDesired(ctx: PlanContext, draft: Draft, roles: Roles, repl
     podTemplateHash: hash,
     revision: ctx.revision,
     replicas,
-    labels: { [POD_TEMPLATE_HASH_LABEL]: hash },
+    labels: { ...ctx.rollout.spec.template?.metadata?.labels, [POD_TEMPLATE_HASH_LABEL]: hash },
     annotations: {
       [REVISION_ANNOTATION]: String(ctx.revision),
       ...ephemeralRecord(injected(ctx, roles)),

@@ -25,7 +25,7 @@ function midRollout(): { world: World; stable: string; canary: string } {
 }
 
 describe('planRollout', () => {
-  it('creates the first ReplicaSet with every replica, the hash label, selector and revision 1', () => {
+  it('creates the first ReplicaSet with every replica, the template labels and hash, selector and revision 1', () => {
     const plan = planRollout(new World(aRollout()).snapshot());
     const hash = podTemplateHash(aRollout().spec.template);
     expect(plan.actions.find((a) => a.kind === 'createReplicaSet')).toEqual({
@@ -34,7 +34,7 @@ describe('planRollout', () => {
       podTemplateHash: hash,
       revision: 1,
       replicas: 10,
-      labels: { 'rollouts-pod-template-hash': hash },
+      labels: { app: 'demo', 'rollouts-pod-template-hash': hash },
       annotations: { 'rollout.argoproj.io/revision': '1' },
       selector: { matchLabels: { app: 'demo', 'rollouts-pod-template-hash': hash } },
       template: {

@@ -53,9 +53,38 @@ describe('findSameTemplate', () => {
 
   it.each([
     ['prefers the stable among matches', 'a', 'a'],
-    ['otherwise the highest revision', undefined, 'b'],
+    ['otherwise the highest revision (defaults do not make a template different)', undefined, 'c'],
   ])('%s', (_name, stable, expected) => {
     expect(findSameTemplate(defaulted, {}, sets, stable)?.podTemplateHash).toBe(expected);
+  });
+
+  it('matches a ReplicaSet another controller created, whose template the API server defaulted', () => {
+    const stored = {
+      metadata: { labels: { app: 'web', 'rollouts-pod-template-hash': 'argo1' }, creationTimestamp: null },
+      spec: {
+        containers: [
+          {
+            name: 'a',
+            image: 'x:1',
+            imagePullPolicy: 'IfNotPresent',
+            resources: {},
+            terminationMessagePath: '/dev/termination-log',
+            terminationMessagePolicy: 'File',
+          },
+        ],
+        dnsPolicy: 'ClusterFirst',
+        restartPolicy: 'Always',
+        schedulerName: 'default-scheduler',
+        securityContext: {},
+        terminationGracePeriodSeconds: 30,
+      },
+    };
+    expect(findSameTemplate(base, {}, [rs('w-argo', 'argo1', stored)], undefined)?.name).toBe('w-argo');
+    const changed = {
+      ...base,
+      spec: { containers: [{ name: 'a', image: 'x:1', imagePullPolicy: 'Always' }] },
+    };
+    expect(findSameTemplate(changed, {}, [rs('w-argo', 'argo1', stored)], undefined)).toBeUndefined();
   });
 
   it('finds nothing for an unknown template', () => {

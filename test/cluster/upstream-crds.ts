@@ -18,6 +18,11 @@ export interface UpstreamCrdSource {
   files: string[];
   /** The CRDs to keep, by name (`<plural>.<group>`); each is cached as `<name>.yaml`. */
   crds: string[];
+  /**
+   * `go1.27.3` when the module's go.mod asks for a newer Go than the machine's (the one approved newer
+   * toolchain, fetched from the module proxy, for this download only); default: the harness's Go.
+   */
+  goToolchain?: 'go1.27.3';
 }
 
 /** Every upstream CRD the test clusters get, and where each comes from. */
@@ -46,6 +51,23 @@ export const UPSTREAM_CRDS: readonly UpstreamCrdSource[] = [
       'referencegrants.gateway.networking.k8s.io',
     ],
   },
+  {
+    // Ambassador's Mapping: Emissary-ingress publishes its CRDs in its Go module. Vireo (like Argo) uses
+    // getambassador.io/v2, the storage version, so the CRD's conversion webhook is never called.
+    module: 'github.com/emissary-ingress/emissary/v3',
+    versionKey: 'EMISSARY_VERSION',
+    files: ['pkg/api/getambassador.io/crds.yaml'],
+    crds: ['mappings.getambassador.io'],
+  },
+  {
+    // ApisixRoute: apache/apisix-ingress-controller is not served by the Go module proxy, so (as issue 20
+    // says) the copy in Argo Rollouts' own module, the one Argo's APISIX e2e suite installs.
+    module: 'github.com/argoproj/argo-rollouts',
+    versionKey: 'ARGO_ROLLOUTS_VERSION',
+    files: ['test/e2e/crds/apisix.yaml'],
+    crds: ['apisixroutes.apisix.apache.org'],
+    goToolchain: 'go1.27.3',
+  },
 ];
 
 /** `<module>@<version>` of a source at its pinned version; throws when versions.env lacks the key. */
@@ -69,12 +91,13 @@ export function upstreamCrdFiles(): string[] {
 }
 
 /** Runs `go mod download -json` with the harness's Go (go-env.sh) and returns the module's directory. */
-function downloadModule(spec: string): string {
+function downloadModule(spec: string, toolchain = 'local'): string {
   const scratch = join(cacheDir(), 'crds', '.go-scratch');
   mkdirSync(scratch, { recursive: true });
   writeFileSync(join(scratch, 'go.mod'), 'module local/vireo-crd-fetch\n\ngo 1.26\n');
-  const script = `set -e; source "${clusterDir}/versions.env"; source "${clusterDir}/go-env.sh"; cd "$1"; go mod download -json "$2"`;
-  const result = spawnSync('bash', ['-c', script, 'fetch', scratch, spec], { encoding: 'utf8' });
+  const script = `set -e; source "${clusterDir}/versions.env"; source "${clusterDir}/go-env.sh"; export GOTOOLCHAIN="$3"; cd "$1"; go mod download -json "$2"`;
+  const args = ['-c', script, 'fetch', scratch, spec, toolchain];
+  const result = spawnSync('bash', args, { encoding: 'utf8' });
   let info: { Dir?: string; Error?: string } | undefined;
   try {
     info = JSON.parse(result.stdout) as { Dir?: string; Error?: string };
@@ -123,7 +146,7 @@ function writeAtomically(path: string, text: string): void {
 /** Downloads one source's module and caches each CRD it keeps; throws naming what is missing. */
 function fetchSource(source: UpstreamCrdSource): void {
   const spec = moduleVersion(source);
-  const moduleDir = downloadModule(spec);
+  const moduleDir = downloadModule(spec, source.goToolchain);
   const outDir = upstreamCrdDir(source);
   mkdirSync(outDir, { recursive: true });
   const wanted = new Set(source.crds);

@@ -13,7 +13,8 @@ export type VersionKey =
   | 'KWOK_VERSION'
   | 'ISTIO_API_VERSION'
   | 'GATEWAY_API_VERSION'
-  | 'ARGO_ROLLOUTS_VERSION';
+  | 'ARGO_ROLLOUTS_VERSION'
+  | 'EMISSARY_VERSION';
 
 /** Versions pinned in versions.env ('' for a key the file lacks). */
 export type PinnedVersions = Record<VersionKey, string>;
@@ -25,6 +26,7 @@ const KEYS: VersionKey[] = [
   'ISTIO_API_VERSION',
   'GATEWAY_API_VERSION',
   'ARGO_ROLLOUTS_VERSION',
+  'EMISSARY_VERSION',
 ];
 
 /** Parses versions.env (KEY=VALUE lines, `#` comments). */

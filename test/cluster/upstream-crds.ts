@@ -52,11 +52,12 @@ export const UPSTREAM_CRDS: readonly UpstreamCrdSource[] = [
     ],
   },
   {
-    // Ambassador's Mapping: Emissary-ingress publishes its CRDs in its Go module. Vireo (like Argo) uses
-    // getambassador.io/v2, the storage version, so the CRD's conversion webhook is never called.
+    // Ambassador's Mapping: Emissary-ingress's install manifest in its Go module (pkg/api's crds.yaml is not
+    // structural). Vireo, like Argo, uses getambassador.io/v2, the storage version, so the CRD's conversion
+    // webhook is never called.
     module: 'github.com/emissary-ingress/emissary/v3',
     versionKey: 'EMISSARY_VERSION',
-    files: ['pkg/api/getambassador.io/crds.yaml'],
+    files: ['manifests/emissary/emissary-crds.yaml.in'],
     crds: ['mappings.getambassador.io'],
   },
   {

@@ -10,15 +10,21 @@ export type { VirtualNode } from './types.js';
  */
 export const CANARY_HASH_PLACEHOLDER = 'canary-hash';
 
+/** The pod-template hash Argo gives the stable VirtualNode while there is no stable ReplicaSet yet. */
+export const STABLE_HASH_PLACEHOLDER = 'stable-hash';
+
 /** What to do with one managed field: a string sets it, `null` removes it, `undefined` leaves it. */
 export interface VirtualNodeEdit {
   podHash?: string | null;
   managedBy?: string | null;
 }
 
-/** The pod hashes of the stable and canary VirtualNodes for `desired` (Argo's `UpdateHash`). */
-export function virtualNodeHashes(desired: DesiredTraffic): { stable: string | null; canary: string } {
-  const stable = desired.stableHash ?? null;
+/**
+ * The pod hashes of the stable and canary VirtualNodes for `desired` (Argo's `UpdateHash`): a placeholder for a
+ * missing stable hash, and for a canary without a hash of its own.
+ */
+export function virtualNodeHashes(desired: DesiredTraffic): { stable: string; canary: string } {
+  const stable = desired.stableHash || STABLE_HASH_PLACEHOLDER;
   const canary = desired.canaryHash;
   const own = canary !== undefined && canary !== '' && canary !== stable;
   return { stable, canary: own ? canary : CANARY_HASH_PLACEHOLDER };

@@ -54,6 +54,12 @@ const pingPong = {
 
 const validRollouts: Record<string, Edits> = {
   'valid baseline': {},
+  Ambassador: router('ambassador', { mappings: ['m'] }),
+  APISIX: router('apisix', { route: { name: 'r' } }),
+  AppMesh: router('appMesh', {
+    virtualService: { name: 'x' },
+    virtualNodeGroup: { canaryVirtualNodeRef: { name: 'c' }, stableVirtualNodeRef: { name: 's' } },
+  }),
   pingPong,
   'pingPong with the Gateway API plugin': { ...pingPong, ...gateway({ httpRoute: 'h' }) },
   rollbackWindow: { 'spec.rollbackWindow': { revisions: 3 } },
@@ -97,6 +103,7 @@ const validRollouts: Record<string, Edits> = {
 
 /** validate-rollout.test.ts */
 const malformedRollouts: Record<string, Edits> = {
+  'appMesh without virtualNodeGroup': router('appMesh', { virtualService: { name: 'x' } }),
   'pingPong with canaryService and stableService': {
     [c('pingPong')]: { pingService: 'a', pongService: 'b' },
   },
@@ -214,10 +221,7 @@ const malformedRollouts: Record<string, Edits> = {
 const unsupportedRollouts: Record<string, Edits> = {
   ALB: router('alb', { ingress: 'i', servicePort: 80 }),
   SMI: router('smi', { rootService: 'x' }),
-  AppMesh: router('appMesh', { virtualService: { name: 'x' } }),
   Traefik: router('traefik', { weightedTraefikServiceName: 'x' }),
-  Ambassador: router('ambassador', { mappings: ['m'] }),
-  APISIX: router('apisix', { route: { name: 'r' } }),
   'another router plugin': router('plugins', { 'argoproj-labs/contour': { httpProxy: 'x' } }),
   'gatewayAPI grpcRoute': gateway({ httpRoute: 'h', grpcRoute: 'g' }),
   'experiment step': { [c('steps.4')]: { experiment: { templates: [{ name: 'c', specRef: 'canary' }] } } },

@@ -31,35 +31,11 @@ const unsupportedCases: Unsupported[] = [
     'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
   ],
   [
-    'AppMesh',
-    (r) => {
-      canary(r).trafficRouting.appMesh = { virtualService: { name: 'x' } };
-    },
-    'spec.strategy.canary.trafficRouting.appMesh',
-    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
-  ],
-  [
     'Traefik',
     (r) => {
       canary(r).trafficRouting.traefik = { weightedTraefikServiceName: 'x' };
     },
     'spec.strategy.canary.trafficRouting.traefik',
-    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
-  ],
-  [
-    'Ambassador',
-    (r) => {
-      canary(r).trafficRouting.ambassador = { mappings: ['m'] };
-    },
-    'spec.strategy.canary.trafficRouting.ambassador',
-    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
-  ],
-  [
-    'APISIX',
-    (r) => {
-      canary(r).trafficRouting.apisix = { route: { name: 'r' } };
-    },
-    'spec.strategy.canary.trafficRouting.apisix',
     'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
   ],
   [

@@ -37,6 +37,11 @@ describeRouterScenario({
     expect(canary?.spec).toEqual({ prefix: '/', service: `${NAME}-canary:80`, timeout_ms: 3000, weight: 20 });
     expect((await mapping(t, NAME))?.spec).toEqual(base.spec);
   },
+  missing: {
+    trafficRouting: { ambassador: { mappings: ['absent'] } },
+    message:
+      /^InvalidSpec: spec\.strategy\.canary\.trafficRouting\.ambassador: Mapping "absent" not found in namespace/,
+  },
   cleanedUp: async (t) =>
     (await mapping(t, `${NAME}-canary`)) === undefined &&
     isDeepStrictEqual((await mapping(t, NAME))?.spec, base.spec),

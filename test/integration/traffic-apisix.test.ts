@@ -88,6 +88,11 @@ describeRouterScenario({
   checkPromoted: async (t) => {
     expect(await route(t, HEADER_ROUTE)).toBeUndefined();
   },
+  missing: {
+    trafficRouting: { managedRoutes: [{ name: HEADER_ROUTE }], apisix: { route: { name: 'absent' } } },
+    message:
+      /^InvalidSpec: spec\.strategy\.canary\.trafficRouting\.apisix: ApisixRoute "absent" not found in namespace/,
+  },
   cleanedUp: async (t) => {
     const main = await route(t);
     const weights = backendWeights(main);

@@ -80,6 +80,16 @@ describeRouterScenario({
     expect(await nodeHash(t, 'stable')).toBe(hashes.stable);
     expect(await nodeHash(t, 'canary')).toBe(hashes.canary);
   },
+  missing: {
+    trafficRouting: {
+      appMesh: {
+        virtualService: { name: 'absent' },
+        virtualNodeGroup: { canaryVirtualNodeRef: { name: 'vn-a' }, stableVirtualNodeRef: { name: 'vn-b' } },
+      },
+    },
+    message:
+      /^InvalidSpec: spec\.strategy\.canary\.trafficRouting\.appMesh: .*VirtualService "absent" not found/,
+  },
   cleanedUp: async (t) => {
     const all = await targets(t);
     return (

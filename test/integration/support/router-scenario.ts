@@ -40,6 +40,8 @@ export interface RouterCase {
   checkAt20?(t: TrafficEnv, hashes: { stable: string; canary: string }): Promise<void>;
   /** Checks once the update is fully promoted. */
   checkPromoted?(t: TrafficEnv): Promise<void>;
+  /** Routing naming objects that do not exist, and the `status.message` that must say so (with the path). */
+  missing: { trafficRouting: object; message: RegExp };
   /** True once the Rollout's deletion left the routed objects as the user wrote them (100% stable). */
   cleanedUp(t: TrafficEnv): Promise<boolean>;
 }
@@ -163,6 +165,21 @@ export function describeRouterScenario(c: RouterCase): void {
         },
         { timeoutMs: 60_000, intervalMs: 50, description: `${c.name}: abort to 100% stable, canary at 0` },
       );
+    });
+
+    it('a Rollout naming a missing object is InvalidSpec with the field path, and creates no ReplicaSet', async () => {
+      const name = `${c.name}-missing`;
+      await createServices(t.client, t.namespace, name, [`${name}-stable`, `${name}-canary`]);
+      const canary = {
+        canaryService: `${name}-canary`,
+        stableService: `${name}-stable`,
+        trafficRouting: c.missing.trafficRouting,
+      };
+      await env.api.create(canaryRollout(name, `registry.example/${name}:1`, { replicas: 1, steps, canary }));
+      const r = await env.api.waitFor(name, 'Degraded', (x) => x.status?.phase === 'Degraded');
+      expect(await env.api.replicaSets(name)).toEqual([]);
+      expect(r.status?.conditions?.find((x) => x.type === 'InvalidSpec')?.status).toBe('True');
+      expect(r.status?.message).toMatch(c.missing.message);
     });
 
     it('deleting the Rollout leaves the routed objects at 100% stable, without what Vireo created', async () => {

@@ -10,8 +10,9 @@ export interface Suite {
 }
 
 /**
- * The suites `npm run conformance` runs by default (issue 18's list). Argo's other suites need a cloud or
- * a plugin (AWS, SMI, App Mesh, APISIX, step plugins) and are not offered.
+ * The suites `npm run conformance` runs by default (issue 18's list, then issue 20's APISIX and App Mesh,
+ * whose CRDs the environment installs). Argo's other suites need a cloud or a plugin (AWS, SMI, step
+ * plugins) and are not offered.
  */
 export const SUITES: readonly Suite[] = [
   { name: 'Functional', goTest: 'TestFunctionalSuite' },
@@ -23,6 +24,8 @@ export const SUITES: readonly Suite[] = [
   { name: 'HeaderRouting', goTest: 'TestHeaderRoutingSuite' },
   { name: 'MirrorRoute', goTest: 'TestMirrorRouteSuite' },
   { name: 'Experiment', goTest: 'TestExperimentSuite' },
+  { name: 'APISIX', goTest: 'TestAPISIXSuite' },
+  { name: 'AppMesh', goTest: 'TestAppMeshSuite' },
 ];
 
 /** The suites whose name or Go test function matches `pattern` (all when it is undefined). */

@@ -182,7 +182,10 @@ export function describeRouterScenario(c: RouterCase): void {
       expect(r.status?.message).toMatch(c.missing.message);
     });
 
-    it('deleting the Rollout leaves the routed objects at 100% stable, without what Vireo created', async () => {
+    it('deleting the Rollout mid-update leaves the routed objects at 100% stable, without what Vireo created', async () => {
+      await env.api.patchStatus(c.name, { abort: false });
+      await pausedAt(pauseAfter(steps, 20));
+      await weightIs(20, 'retried, paused at 20%');
       await env.api.delete(c.name);
       await pollUntil(() => c.cleanedUp(t), {
         timeoutMs: 30_000,

@@ -18,11 +18,20 @@ export function ownCrdFiles(): string[] {
 }
 
 /**
+ * CRDs of routers whose upstream module cannot be fetched here, each a documented stand-in (group, version,
+ * kinds; every field kept) in harness/standin-crds/: App Mesh's `appmesh.k8s.aws/v1beta2`.
+ */
+export function standInCrdFiles(): string[] {
+  return [join(clusterDir, 'standin-crds', 'appmesh.k8s.aws.yaml')];
+}
+
+/**
  * The CRD files every test cluster gets: Vireo's own crds/*.yaml, then the pinned upstream CRDs (Istio,
- * Gateway API) from the cache, which `bash scripts/bootstrap.sh` fills (harness/upstream-crds.ts).
+ * Gateway API, Emissary's Mapping, APISIX) from the cache, which `bash scripts/bootstrap.sh` fills
+ * (harness/upstream-crds.ts), then the stand-ins (`standInCrdFiles`).
  */
 export function crdFiles(): string[] {
-  return [...ownCrdFiles(), ...upstreamCrdFiles()];
+  return [...ownCrdFiles(), ...upstreamCrdFiles(), ...standInCrdFiles()];
 }
 
 /** Throws, naming the first missing file and how to fetch it, unless every file in `files` exists. */

@@ -52,12 +52,13 @@ export const UPSTREAM_CRDS: readonly UpstreamCrdSource[] = [
     ],
   },
   {
-    // smi-sdk-go's own crds/split.yaml is apiextensions.k8s.io/v1beta1 (gone since Kubernetes 1.22): the v1
-    // copy in Argo Rollouts' e2e CRDs is used instead (it serves TrafficSplit v1alpha4 only).
+    // Argo Rollouts' own e2e CRDs: smi-sdk-go's crds/split.yaml is apiextensions.k8s.io/v1beta1 (gone since
+    // Kubernetes 1.22), so its v1 copy here (TrafficSplit v1alpha4 only); apache/apisix-ingress-controller is
+    // not served by the Go module proxy, so the ApisixRoute that Argo's APISIX e2e suite installs.
     module: 'github.com/argoproj/argo-rollouts',
     versionKey: 'ARGO_ROLLOUTS_VERSION',
-    files: ['test/e2e/crds/split.yaml'],
-    crds: ['trafficsplits.split.smi-spec.io'],
+    files: ['test/e2e/crds/split.yaml', 'test/e2e/crds/apisix.yaml'],
+    crds: ['trafficsplits.split.smi-spec.io', 'apisixroutes.apisix.apache.org'],
     toolchain: 'go1.27.3',
   },
   {
@@ -65,6 +66,15 @@ export const UPSTREAM_CRDS: readonly UpstreamCrdSource[] = [
     versionKey: 'TRAEFIK_VERSION',
     files: ['docs/content/reference/dynamic-configuration/traefik.io_traefikservices.yaml'],
     crds: ['traefikservices.traefik.io'],
+  },
+  {
+    // Ambassador's Mapping: Emissary-ingress's install manifest in its Go module (pkg/api's crds.yaml is not
+    // structural). Vireo, like Argo, uses getambassador.io/v2, the storage version, so the CRD's conversion
+    // webhook is never called.
+    module: 'github.com/emissary-ingress/emissary/v3',
+    versionKey: 'EMISSARY_VERSION',
+    files: ['manifests/emissary/emissary-crds.yaml.in'],
+    crds: ['mappings.getambassador.io'],
   },
 ];
 

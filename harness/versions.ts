@@ -14,7 +14,8 @@ export type VersionKey =
   | 'ISTIO_API_VERSION'
   | 'GATEWAY_API_VERSION'
   | 'TRAEFIK_VERSION'
-  | 'ARGO_ROLLOUTS_VERSION';
+  | 'ARGO_ROLLOUTS_VERSION'
+  | 'EMISSARY_VERSION';
 
 /** Versions pinned in versions.env ('' for a key the file lacks). */
 export type PinnedVersions = Record<VersionKey, string>;
@@ -27,6 +28,7 @@ const KEYS: VersionKey[] = [
   'GATEWAY_API_VERSION',
   'TRAEFIK_VERSION',
   'ARGO_ROLLOUTS_VERSION',
+  'EMISSARY_VERSION',
 ];
 
 /** Parses versions.env (KEY=VALUE lines, `#` comments). */

@@ -33,7 +33,7 @@ const USAGE = `Usage: npm run conformance -- [options]
 Runs Argo Rollouts' own e2e suites (built from its Go module) against Argo's controller and against Vireo on
 one local control plane, and prints one table. Results and logs go to conformance/results/<time>/.
 
-  --suite <regexp>        suites to run (default: all of ${'Functional, Canary, Analysis, BlueGreen, Istio, RollbackWindow, HeaderRouting, MirrorRoute, Experiment'})
+  --suite <regexp>        suites to run (default: all of ${'Functional, Canary, Analysis, BlueGreen, Istio, RollbackWindow, HeaderRouting, MirrorRoute, Experiment, APISIX, AppMesh'})
   --run <regexp>          only the test methods matching this (e.g. '^TestCanary')
   --controller <which>    vireo | argo | both (default both; Argo's controller runs first)
   --wait-timeout <s>      E2E_WAIT_TIMEOUT of the fixtures (default 90, Argo's own default)

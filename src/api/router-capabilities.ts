@@ -13,7 +13,16 @@ export interface RouterCapabilities {
 }
 
 /** The traffic routers Vireo implements. */
-export type TrafficRouterType = 'istio' | 'nginx' | 'alb' | 'smi' | 'traefik' | 'gatewayAPI';
+export type TrafficRouterType =
+  | 'istio'
+  | 'nginx'
+  | 'alb'
+  | 'smi'
+  | 'traefik'
+  | 'gatewayAPI'
+  | 'ambassador'
+  | 'appMesh'
+  | 'apisix';
 
 /**
  * The one capability table: validation refuses `setHeaderRoute` / `setMirrorRoute` steps no configured
@@ -24,7 +33,9 @@ export type TrafficRouterType = 'istio' | 'nginx' | 'alb' | 'smi' | 'traefik' | 
  * splits and routes by header (mirroring, a RequestMirror filter, and experiment weights are not implemented).
  * ALB splits through the forward action annotation and routes by header (conditions annotations, exact
  * values only); SMI (TrafficSplit) and Traefik (TraefikService) split by weight only. Experiment weights
- * through ALB and SMI (which Argo routes) are not implemented yet: such a step is InvalidSpec.
+ * through ALB and SMI (which Argo routes) are not implemented yet: such a step is InvalidSpec. Ambassador (a
+ * canary Mapping) and App Mesh (VirtualRouter weights) split only; APISIX splits and routes by header (a
+ * managed ApisixRoute per header route), without mirroring, as in Argo.
  */
 export const ROUTER_CAPABILITIES: Readonly<Record<TrafficRouterType, Readonly<RouterCapabilities>>> = {
   istio: { headerRouting: true, mirroring: true, reportsWeight: true, experimentWeights: true },
@@ -33,6 +44,9 @@ export const ROUTER_CAPABILITIES: Readonly<Record<TrafficRouterType, Readonly<Ro
   smi: { headerRouting: false, mirroring: false, reportsWeight: true, experimentWeights: false },
   traefik: { headerRouting: false, mirroring: false, reportsWeight: true, experimentWeights: false },
   gatewayAPI: { headerRouting: true, mirroring: false, reportsWeight: true, experimentWeights: false },
+  ambassador: { headerRouting: false, mirroring: false, reportsWeight: true, experimentWeights: false },
+  appMesh: { headerRouting: false, mirroring: false, reportsWeight: true, experimentWeights: false },
+  apisix: { headerRouting: true, mirroring: false, reportsWeight: true, experimentWeights: false },
 };
 
 /** Where each router is configured in `trafficRouting`, for messages (`plugins["argoproj-labs/gatewayAPI"]`). */
@@ -43,9 +57,15 @@ export const ROUTER_FIELDS: Readonly<Record<TrafficRouterType, string>> = {
   smi: 'smi',
   traefik: 'traefik',
   gatewayAPI: `plugins["${GATEWAY_API_PLUGIN}"]`,
+  ambassador: 'ambassador',
+  appMesh: 'appMesh',
+  apisix: 'apisix',
 };
 
-/** The routers Vireo implements that `routing` configures, in a fixed order (Istio, NGINX, ALB, SMI, Traefik, Gateway API). */
+/**
+ * The routers Vireo implements that `routing` configures, in a fixed order (Istio, NGINX, ALB, SMI, Traefik,
+ * Gateway API, Ambassador, App Mesh, APISIX).
+ */
 export function configuredRouterTypes(routing: TrafficRouting | undefined): TrafficRouterType[] {
   if (routing === undefined) return [];
   const types: TrafficRouterType[] = [];
@@ -55,6 +75,9 @@ export function configuredRouterTypes(routing: TrafficRouting | undefined): Traf
   if (routing.smi !== undefined) types.push('smi');
   if (routing.traefik !== undefined) types.push('traefik');
   if (routing.plugins?.[GATEWAY_API_PLUGIN] !== undefined) types.push('gatewayAPI');
+  if (routing.ambassador !== undefined) types.push('ambassador');
+  if (routing.appMesh !== undefined) types.push('appMesh');
+  if (routing.apisix !== undefined) types.push('apisix');
   return types;
 }
 

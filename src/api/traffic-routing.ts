@@ -78,6 +78,41 @@ export const TraefikTrafficRoutingSchema = z.object({
   weightedTraefikServiceName: z.string(),
 });
 export type TraefikTrafficRouting = z.infer<typeof TraefikTrafficRoutingSchema>;
+/** Ambassador traffic routing: the Mappings Vireo derives a `<mapping>-canary` Mapping from. */
+export const AmbassadorTrafficRoutingSchema = z.object({ mappings: z.array(z.string()) });
+export type AmbassadorTrafficRouting = z.infer<typeof AmbassadorTrafficRoutingSchema>;
+
+/** An App Mesh VirtualService whose VirtualRouter routes (all, or those named) are re-weighted. */
+export const AppMeshVirtualServiceSchema = z.object({
+  name: z.string(),
+  routes: z.array(z.string()).optional(),
+});
+
+/** A reference to an App Mesh VirtualNode in the Rollout's namespace. */
+export const AppMeshVirtualNodeReferenceSchema = z.object({ name: z.string() });
+
+/** The canary and stable VirtualNodes whose pod selectors get the ReplicaSets' pod-template hashes. */
+export const AppMeshVirtualNodeGroupSchema = z.object({
+  canaryVirtualNodeRef: AppMeshVirtualNodeReferenceSchema,
+  stableVirtualNodeRef: AppMeshVirtualNodeReferenceSchema,
+});
+
+/** AWS App Mesh traffic routing (`appmesh.k8s.aws/v1beta2`). */
+export const AppMeshTrafficRoutingSchema = z.object({
+  virtualService: AppMeshVirtualServiceSchema.optional(),
+  virtualNodeGroup: AppMeshVirtualNodeGroupSchema.optional(),
+});
+export type AppMeshTrafficRouting = z.infer<typeof AppMeshTrafficRoutingSchema>;
+
+/** The ApisixRoute Vireo re-weights, and its HTTP rules (default: the rule named like the route). */
+export const ApisixRouteSchema = z.object({
+  name: z.string(),
+  rules: z.array(z.string()).optional(),
+});
+
+/** Apache APISIX traffic routing (`apisix.apache.org/v2` ApisixRoute). */
+export const ApisixTrafficRoutingSchema = z.object({ route: ApisixRouteSchema.optional() });
+export type ApisixTrafficRouting = z.infer<typeof ApisixTrafficRoutingSchema>;
 
 /** A route the controller owns (created for setHeaderRoute / setMirrorRoute). Order sets precedence. */
 export const ManagedRouteSchema = z.object({ name: z.string() });
@@ -94,10 +129,10 @@ export const TrafficRoutingSchema = z.object({
   maxTrafficWeight: z.int32().optional(),
   alb: AlbTrafficRoutingSchema.optional(),
   smi: SmiTrafficRoutingSchema.optional(),
-  ambassador: preserveUnknown().optional(),
-  appMesh: preserveUnknown().optional(),
+  ambassador: AmbassadorTrafficRoutingSchema.optional(),
+  appMesh: AppMeshTrafficRoutingSchema.optional(),
   traefik: TraefikTrafficRoutingSchema.optional(),
-  apisix: preserveUnknown().optional(),
+  apisix: ApisixTrafficRoutingSchema.optional(),
 });
 export type TrafficRouting = z.infer<typeof TrafficRoutingSchema>;
 

@@ -8,7 +8,7 @@ import { GATEWAY_API_PLUGIN } from './traffic-routing.js';
  */
 export const SUPPORTED = {
   strategies: ['canary', 'blueGreen'],
-  trafficRouters: ['istio', 'nginx', 'plugins', 'alb', 'smi', 'traefik'],
+  trafficRouters: ['istio', 'nginx', 'plugins', 'alb', 'smi', 'traefik', 'ambassador', 'appMesh', 'apisix'],
   trafficRouterPlugins: [GATEWAY_API_PLUGIN],
   gatewayApiConfigKeys: ['httpRoute', 'httpRoutes', 'namespace', 'configMap'],
   stepKinds: [

@@ -14,8 +14,7 @@ function serviceIssues(canary: CanaryStrategy, path: FieldPath): Issue[] {
   if (canary.pingPong !== undefined) return validatePingPong(canary, path);
   const { canaryService, stableService } = canary;
   if (requiresCanaryServices(canary.trafficRouting)) {
-    const why =
-      'is required with this trafficRouting (Istio host-level split, NGINX, ALB, SMI, Traefik or Gateway API)';
+    const why = 'is required with this trafficRouting (every router but an Istio subset-level split)';
     const missing: Issue[] = [];
     if (!canaryService) missing.push(invalid([...path, 'canaryService'], why));
     if (!stableService) missing.push(invalid([...path, 'stableService'], why));

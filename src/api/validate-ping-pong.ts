@@ -35,6 +35,11 @@ function routerIssues(canary: CanaryStrategy, canaryPath: FieldPath): Issue[] {
       ),
     );
   }
+  for (const key of ['ambassador', 'appMesh', 'apisix'] as const) {
+    if (routing[key] === undefined) continue;
+    const message = `the ${key} router needs canaryService and stableService; it cannot be combined with pingPong`;
+    issues.push(invalid([...canaryPath, 'trafficRouting', key], message));
+  }
   return issues;
 }
 

@@ -1,6 +1,9 @@
 import { type FieldPath, type Issue, invalid, parseObject } from './issues.js';
 import {
   type AlbTrafficRouting,
+  type AmbassadorTrafficRouting,
+  type ApisixTrafficRouting,
+  type AppMeshTrafficRouting,
   GATEWAY_API_PLUGIN,
   GatewayApiConfigSchema,
   type IstioTrafficRouting,
@@ -19,16 +22,20 @@ export function configuredRouters(routing: TrafficRouting): TrafficRouterKey[] {
   );
 }
 
+/** Routers that always split between `canaryService` and `stableService` (Argo requires both for them). */
+const SERVICE_ROUTERS = ['alb', 'smi', 'traefik', 'ambassador', 'appMesh', 'apisix'] as const;
+
 /**
- * True when the canary needs `canaryService` and `stableService` (Istio host split, NGINX, ALB, SMI,
- * Traefik, Gateway API); with `pingPong` the ping and pong Services take that role instead.
+ * True when the canary needs `canaryService` and `stableService` (Istio host split, NGINX, Gateway API,
+ * ALB, SMI, Traefik, Ambassador, App Mesh, APISIX); with `pingPong` the ping and pong Services take that
+ * role instead.
  */
 export function requiresCanaryServices(routing: TrafficRouting | undefined): boolean {
   if (routing === undefined) return false;
   const istioHostSplit = routing.istio !== undefined && routing.istio.destinationRule === undefined;
   const gatewayApi = routing.plugins?.[GATEWAY_API_PLUGIN] !== undefined;
-  const byWeight = [routing.alb, routing.smi, routing.traefik].some((r) => r !== undefined);
-  return istioHostSplit || routing.nginx !== undefined || gatewayApi || byWeight;
+  const others = SERVICE_ROUTERS.some((key) => routing[key] !== undefined);
+  return istioHostSplit || routing.nginx !== undefined || gatewayApi || others;
 }
 
 function istioIssues(istio: IstioTrafficRouting, path: FieldPath): Issue[] {
@@ -84,6 +91,48 @@ function albIssues(alb: AlbTrafficRouting, path: FieldPath): Issue[] {
   return issues;
 }
 
+/** Issues for empty or repeated names in a list of names (`mappings[1]: duplicate Mapping "web"`). */
+function nameListIssues(names: readonly string[], path: FieldPath, what: string): Issue[] {
+  return names.flatMap((name, i) => {
+    if (name === '') return [invalid([...path, i], `${what} name must not be empty`)];
+    return names.indexOf(name) < i ? [invalid([...path, i], `duplicate ${what} "${name}"`)] : [];
+  });
+}
+
+function ambassadorIssues(ambassador: AmbassadorTrafficRouting, path: FieldPath): Issue[] {
+  const at = [...path, 'mappings'];
+  if (ambassador.mappings.length === 0) return [invalid(at, 'must name at least one Mapping')];
+  return nameListIssues(ambassador.mappings, at, 'Mapping');
+}
+
+function appMeshIssues(appMesh: AppMeshTrafficRouting, path: FieldPath): Issue[] {
+  const issues: Issue[] = [];
+  if (appMesh.virtualService === undefined || appMesh.virtualService.name === '') {
+    issues.push(invalid([...path, 'virtualService', 'name'], 'must name the App Mesh VirtualService'));
+  }
+  const group = appMesh.virtualNodeGroup;
+  if (group === undefined) {
+    issues.push(invalid([...path, 'virtualNodeGroup'], 'must name the canary and stable VirtualNodes'));
+    return issues;
+  }
+  const at = [...path, 'virtualNodeGroup'];
+  const { canaryVirtualNodeRef: canary, stableVirtualNodeRef: stable } = group;
+  if (canary.name === '') issues.push(invalid([...at, 'canaryVirtualNodeRef', 'name'], 'must not be empty'));
+  if (stable.name === '') issues.push(invalid([...at, 'stableVirtualNodeRef', 'name'], 'must not be empty'));
+  if (stable.name !== '' && stable.name === canary.name) {
+    const message = `must differ from canaryVirtualNodeRef.name ("${canary.name}")`;
+    issues.push(invalid([...at, 'stableVirtualNodeRef', 'name'], message));
+  }
+  return issues;
+}
+
+function apisixIssues(apisix: ApisixTrafficRouting, path: FieldPath): Issue[] {
+  if (apisix.route === undefined || apisix.route.name === '') {
+    return [invalid([...path, 'route', 'name'], 'must name the ApisixRoute')];
+  }
+  return nameListIssues(apisix.route.rules ?? [], [...path, 'route', 'rules'], 'ApisixRoute rule');
+}
+
 function gatewayApiIssues(config: unknown, path: FieldPath): Issue[] {
   const parsed = parseObject(GatewayApiConfigSchema, config, path);
   if (!parsed.ok) return parsed.issues;
@@ -115,7 +164,8 @@ function pluginIssues(plugins: TrafficRouting['plugins'], path: FieldPath): Issu
 
 /**
  * Checks `spec.strategy.canary.trafficRouting`: at least one router; routers Vireo lacks are `unsupported`;
- * Istio, NGINX, ALB, Traefik and Gateway API settings are well-formed; `maxTrafficWeight` only with NGINX or plugins.
+ * Istio, NGINX, ALB, Traefik, Gateway API, Ambassador, App Mesh and APISIX settings are well-formed;
+ * `maxTrafficWeight` only with NGINX or plugins.
  */
 export function validateTrafficRouting(routing: TrafficRouting, path: FieldPath): Issue[] {
   const routers = configuredRouters(routing);
@@ -132,6 +182,9 @@ export function validateTrafficRouting(routing: TrafficRouting, path: FieldPath)
   if (routing.traefik?.weightedTraefikServiceName === '') {
     issues.push(invalid([...path, 'traefik', 'weightedTraefikServiceName'], 'must name a TraefikService'));
   }
+  if (routing.ambassador) issues.push(...ambassadorIssues(routing.ambassador, [...path, 'ambassador']));
+  if (routing.appMesh) issues.push(...appMeshIssues(routing.appMesh, [...path, 'appMesh']));
+  if (routing.apisix) issues.push(...apisixIssues(routing.apisix, [...path, 'apisix']));
   issues.push(...pluginIssues(routing.plugins, [...path, 'plugins']));
   issues.push(...maxWeightIssues(routing, [...path, 'maxTrafficWeight']));
   const managed = routing.managedRoutes ?? [];

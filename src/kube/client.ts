@@ -11,7 +11,13 @@ import type { ResourceType } from './resources.js';
 import type { KubeList, KubeObject } from './types.js';
 import { type KubeRequest, RequestKubeClient } from './verb-client.js';
 
-export { Resources, type ResourceType, resourcePath, WORKLOAD_RESOURCES } from './resources.js';
+export {
+  qualifiedResource,
+  Resources,
+  type ResourceType,
+  resourcePath,
+  WORKLOAD_RESOURCES,
+} from './resources.js';
 
 /** One RFC 6902 operation. */
 export interface JsonPatchOp {

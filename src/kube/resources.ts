@@ -32,6 +32,11 @@ export const Resources = {
   trafficSplits: { group: 'split.smi-spec.io', version: 'v1alpha1', plural: 'trafficsplits' },
   /** Argo's default Traefik group and version; `--traefik-api-group` / `--traefik-api-version` pick others. */
   traefikServices: { group: 'traefik.io', version: 'v1alpha1', plural: 'traefikservices' },
+  ambassadorMappings: { group: 'getambassador.io', version: 'v2', plural: 'mappings' },
+  appMeshVirtualServices: { group: 'appmesh.k8s.aws', version: 'v1beta2', plural: 'virtualservices' },
+  appMeshVirtualRouters: { group: 'appmesh.k8s.aws', version: 'v1beta2', plural: 'virtualrouters' },
+  appMeshVirtualNodes: { group: 'appmesh.k8s.aws', version: 'v1beta2', plural: 'virtualnodes' },
+  apisixRoutes: { group: 'apisix.apache.org', version: 'v2', plural: 'apisixroutes' },
 } as const satisfies Record<string, ResourceType>;
 
 /** The collection each `spec.workloadRef` kind is read from. */
@@ -40,6 +45,14 @@ export const WORKLOAD_RESOURCES: Readonly<Record<WorkloadKind, ResourceType>> = 
   ReplicaSet: Resources.replicaSets,
   PodTemplate: Resources.podTemplates,
 };
+
+/**
+ * The name of a collection as Kubernetes spells it, unique across API groups: the plural for the core group,
+ * else `<plural>.<group>` (`virtualservices.networking.istio.io`, `virtualservices.appmesh.k8s.aws`).
+ */
+export function qualifiedResource(res: ResourceType): string {
+  return res.group === '' ? res.plural : `${res.plural}.${res.group}`;
+}
 
 /** REST path of a collection or object: `/apis/apps/v1/namespaces/ns/replicasets/name/status`. */
 export function resourcePath(res: ResourceType, namespace?: string, name?: string, sub?: string): string {

@@ -8,6 +8,9 @@ import {
 } from '../api/index.js';
 import { type KubeClient, Resources, type ResourceType } from '../kube/client.js';
 import { AlbTrafficRouter } from './alb/router.js';
+import { AmbassadorTrafficRouter } from './ambassador/router.js';
+import { ApisixTrafficRouter } from './apisix/router.js';
+import { AppMeshTrafficRouter } from './appmesh/router.js';
 import { GatewayApiTrafficRouter } from './gatewayapi/router.js';
 import { IstioTrafficRouter } from './istio/router.js';
 import { NginxTrafficRouter } from './nginx/router.js';
@@ -140,11 +143,42 @@ function gatewayApiRouter(ctx: RouterContext): TrafficRouter | undefined {
   });
 }
 
+function ambassadorRouter(ctx: RouterContext): TrafficRouter | undefined {
+  const { client, name, namespace, uid, services, routing } = ctx;
+  if (routing.ambassador === undefined) return undefined;
+  return new AmbassadorTrafficRouter({
+    client,
+    rollout: { name, namespace, uid },
+    ambassador: routing.ambassador,
+    canaryService: services.canaryService ?? '',
+    stableService: services.stableService ?? '',
+  });
+}
+
+function appMeshRouter(ctx: RouterContext): TrafficRouter | undefined {
+  const { client, name, namespace, routing } = ctx;
+  if (routing.appMesh === undefined) return undefined;
+  return new AppMeshTrafficRouter({ client, rolloutName: name, namespace, appMesh: routing.appMesh });
+}
+
+function apisixRouter(ctx: RouterContext): TrafficRouter | undefined {
+  const { client, name, namespace, uid, services, routing } = ctx;
+  if (routing.apisix === undefined) return undefined;
+  return new ApisixTrafficRouter({
+    client,
+    rollout: { name, namespace, uid },
+    apisix: routing.apisix,
+    canaryService: services.canaryService ?? '',
+    stableService: services.stableService ?? '',
+    ...(routing.managedRoutes === undefined ? {} : { managedRoutes: routing.managedRoutes }),
+  });
+}
+
 /**
  * The routers of `rollout.spec.strategy.canary.trafficRouting`, in a fixed order (Argo's): Istio, NGINX,
- * ALB, SMI, Traefik, Gateway API (`plugins["argoproj-labs/gatewayAPI"]`). Routers Vireo does not implement
- * (other plugins…) are not returned: `validateRollout` already reports them as unsupported. No traffic
- * routing → `[]`. `settings` are the controller's (default Argo's API versions).
+ * ALB, SMI, Traefik, Gateway API (`plugins["argoproj-labs/gatewayAPI"]`), Ambassador, App Mesh, APISIX.
+ * Routers Vireo does not implement (other plugins…) are not returned: `validateRollout` already reports
+ * them as unsupported. No traffic routing → `[]`. `settings` are the controller's (default Argo's API versions).
  * The canary and stable destinations are `services` when given (the roles a plan decided), else the roles
  * the Rollout records (`serviceRolesOf`: `canaryService`/`stableService`, or with `pingPong` the side
  * `status.canary.stablePingPong` names). Pure construction: no API call is made here.
@@ -174,6 +208,9 @@ export function createTrafficRouters(
     smiRouter(ctx),
     traefikRouter(ctx),
     gatewayApiRouter(ctx),
+    ambassadorRouter(ctx),
+    appMeshRouter(ctx),
+    apisixRouter(ctx),
   ];
   return routers.filter((r): r is TrafficRouter => r !== undefined);
 }

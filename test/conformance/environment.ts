@@ -2,6 +2,7 @@ import { existsSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { CoreV1Api, KubeConfig } from '@kubernetes/client-node';
 import { type ControlPlane, startControlPlane } from '../../harness/control-plane.js';
+import { standInCrdFiles } from '../../harness/crd-files.js';
 import { installCrds, repoRoot } from '../../harness/crds.js';
 import { reapStaleRuns, recordRun } from '../../harness/stale-runs.js';
 import { pollUntil } from '../../harness/wait.js';
@@ -16,8 +17,17 @@ export interface ConformanceEnvironment {
 }
 
 /**
+ * The router CRDs that switch on Argo's APISIX and App Mesh suites (they skip themselves without): the
+ * ApisixRoute CRD of Argo's module (`test/e2e/crds/apisix.yaml`) and the App Mesh stand-in CRDs.
+ */
+export function e2eRouterCrdFiles(argo: ArgoRollouts): string[] {
+  return [join(argo.moduleDir, 'test', 'e2e', 'crds', 'apisix.yaml'), ...standInCrdFiles()];
+}
+
+/**
  * Starts a private control plane (kwok pods, see harness/kwok-stages.yaml) in `dir` and installs the
- * Istio CRDs Argo's e2e suite expects (its module's `test/e2e/crds/istio.yaml`, which includes the Gateway).
+ * Istio CRDs Argo's e2e suite expects (its module's `test/e2e/crds/istio.yaml`, which includes the Gateway),
+ * and `e2eRouterCrdFiles`.
  */
 export async function startConformanceEnvironment(
   dir: string,
@@ -31,6 +41,7 @@ export async function startConformanceEnvironment(
   admin.loadFromFile(controlPlane.kubeconfigPath);
   try {
     installE2eIstioCrds(argo, controlPlane.binaries.kubectl, controlPlane.kubeconfigPath);
+    await installCrds(admin, e2eRouterCrdFiles(argo));
   } catch (err) {
     await controlPlane.stop();
     throw err;

@@ -10,11 +10,11 @@ export interface Suite {
 }
 
 /**
- * The suites `npm run conformance` runs by default (issue 18's list, and issue 20's AWS suite: its ALB
- * tests check the Ingress annotations only; those needing E2E_ALB_INGESS_ANNOTATIONS, a real load balancer,
- * skip). Argo's SMI suites detect SMI by listing TrafficSplits v1alpha1, which no upstream
- * `apiextensions.k8s.io/v1` CRD serves, so they would skip on both controllers; App Mesh, APISIX and step
- * plugins are not offered.
+ * The suites `npm run conformance` runs by default (issue 18's list, and issue 20's AWS, APISIX and App Mesh
+ * suites, whose CRDs the environment installs: the AWS suite's ALB tests check the Ingress annotations only;
+ * those needing E2E_ALB_INGESS_ANNOTATIONS, a real load balancer, skip). Argo's SMI suites detect SMI by
+ * listing TrafficSplits v1alpha1, which no upstream `apiextensions.k8s.io/v1` CRD serves, so they would skip
+ * on both controllers; step plugins are not offered.
  */
 export const SUITES: readonly Suite[] = [
   { name: 'Functional', goTest: 'TestFunctionalSuite' },
@@ -27,6 +27,8 @@ export const SUITES: readonly Suite[] = [
   { name: 'MirrorRoute', goTest: 'TestMirrorRouteSuite' },
   { name: 'Experiment', goTest: 'TestExperimentSuite' },
   { name: 'AWS', goTest: 'TestAWSSuite' },
+  { name: 'APISIX', goTest: 'TestAPISIXSuite' },
+  { name: 'AppMesh', goTest: 'TestAppMeshSuite' },
 ];
 
 /** The suites whose name or Go test function matches `pattern` (all when it is undefined). */

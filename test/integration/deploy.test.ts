@@ -53,6 +53,22 @@ const CLUSTER_RULES: PolicyRule[] = [
     verbs: ['get', 'list', 'watch', 'update'],
   },
   {
+    apiGroups: ['getambassador.io'],
+    resources: ['mappings'],
+    verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
+  },
+  { apiGroups: ['appmesh.k8s.aws'], resources: ['virtualservices'], verbs: ['get', 'list', 'watch'] },
+  {
+    apiGroups: ['appmesh.k8s.aws'],
+    resources: ['virtualrouters', 'virtualnodes'],
+    verbs: ['get', 'list', 'watch', 'update'],
+  },
+  {
+    apiGroups: ['apisix.apache.org'],
+    resources: ['apisixroutes'],
+    verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],
+  },
+  {
     apiGroups: ['networking.k8s.io'],
     resources: ['ingresses'],
     verbs: ['get', 'list', 'watch', 'create', 'update', 'delete'],

@@ -1,7 +1,11 @@
 import { GATEWAY_API_PLUGIN } from '../../api/index.js';
 import type { KubeObject } from '../../kube/types.js';
+import { canaryMappingName } from '../../traffic/ambassador/mapping.js';
 
-/** The collections a Rollout's traffic routing refers to (plural resource names). */
+/**
+ * The collections a Rollout's traffic routing refers to (plural resource names; App Mesh's VirtualService,
+ * whose plural Istio's has too, by its qualified name).
+ */
 export type TrafficKind =
   | 'services'
   | 'virtualservices'
@@ -9,7 +13,12 @@ export type TrafficKind =
   | 'ingresses'
   | 'trafficsplits'
   | 'traefikservices'
-  | 'httproutes';
+  | 'httproutes'
+  | 'mappings'
+  | 'virtualservices.appmesh.k8s.aws'
+  | 'virtualrouters'
+  | 'virtualnodes'
+  | 'apisixroutes';
 
 /** One object a Rollout refers to for traffic (its Services, its routed objects). */
 export interface TrafficRef {
@@ -94,6 +103,55 @@ function gatewayRefs(config: Loose, namespace: string): TrafficRef[] {
     .map((name) => ({ kind: 'httproutes', namespace: ns, name }));
 }
 
+function ambassadorRefs(ambassador: Loose, namespace: string): TrafficRef[] {
+  return texts(ambassador.mappings).flatMap((name): TrafficRef[] => [
+    { kind: 'mappings', namespace, name },
+    { kind: 'mappings', namespace, name: canaryMappingName(name) },
+  ]);
+}
+
+function appMeshRefs(appMesh: Loose, namespace: string): TrafficRef[] {
+  const service = text(record(appMesh.virtualService).name);
+  const group = record(appMesh.virtualNodeGroup);
+  const nodes = [group.canaryVirtualNodeRef, group.stableVirtualNodeRef].map((ref) => text(record(ref).name));
+  const refs = nodes
+    .filter((n): n is string => n !== undefined)
+    .map((name): TrafficRef => ({ kind: 'virtualnodes', namespace, name }));
+  if (service !== undefined) refs.push({ kind: 'virtualservices.appmesh.k8s.aws', namespace, name: service });
+  return refs;
+}
+
+function apisixRefs(apisix: Loose, managedRoutes: unknown, namespace: string): TrafficRef[] {
+  const route = text(record(apisix.route).name);
+  if (route === undefined) return [];
+  const managed = Array.isArray(managedRoutes) ? managedRoutes.map((r) => text(record(r).name)) : [];
+  return [route, ...managed]
+    .filter((n): n is string => n !== undefined)
+    .map((name) => ({ kind: 'apisixroutes', namespace, name }));
+}
+
+/**
+ * The VirtualNodes an App Mesh VirtualRouter `obj` sends traffic to (each route's weighted targets, the
+ * namespace defaulting to the router's): a router is found through the nodes a Rollout names, since the
+ * Rollout names only its VirtualService. Malformed fields contribute nothing.
+ */
+export function virtualRouterTargets(obj: KubeObject): TrafficRef[] {
+  const namespace = obj.metadata?.namespace ?? '';
+  const routes = record((obj as Loose).spec).routes;
+  return (Array.isArray(routes) ? routes : []).flatMap((route) =>
+    Object.values(record(route)).flatMap((rule) => {
+      const targets = record(record(rule).action).weightedTargets;
+      return (Array.isArray(targets) ? targets : []).flatMap((target): TrafficRef[] => {
+        const ref = record(record(target).virtualNodeRef);
+        const name = text(ref.name);
+        return name === undefined
+          ? []
+          : [{ kind: 'virtualnodes', namespace: text(ref.namespace) ?? namespace, name }];
+      });
+    }),
+  );
+}
+
 /**
  * Every object the raw Rollout `obj` refers to for traffic: `canaryService`/`stableService`, the
  * `pingPong` Services and blue-green's `activeService`/`previewService`, Istio VirtualServices
@@ -129,5 +187,8 @@ export function trafficRefsOf(obj: KubeObject): TrafficRef[] {
     ...smiRefs(routing.smi, rollout, namespace),
     ...traefikRefs(record(routing.traefik), namespace),
     ...gatewayRefs(record(record(routing.plugins)[GATEWAY_API_PLUGIN]), namespace),
+    ...ambassadorRefs(record(routing.ambassador), namespace),
+    ...appMeshRefs(record(routing.appMesh), namespace),
+    ...apisixRefs(record(routing.apisix), routing.managedRoutes, namespace),
   ];
 }

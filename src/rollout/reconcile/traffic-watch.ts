@@ -1,6 +1,6 @@
 import type { KubeConfig } from '@kubernetes/client-node';
 import { checkRollout } from '../../api/index.js';
-import { type KubeClient, Resources, type ResourceType } from '../../kube/client.js';
+import { type KubeClient, qualifiedResource, Resources, type ResourceType } from '../../kube/client.js';
 import type { ResilientInformer } from '../../kube/informer.js';
 import { createInformer } from '../../kube/informers.js';
 import type { CacheSet, ObjectCache } from '../../kube/object-cache.js';
@@ -11,7 +11,7 @@ import type { Clock } from '../../util/clock.js';
 import type { Logger } from '../../util/logger.js';
 import type { RolloutReferences } from './reference-index.js';
 import { cleanUpRouting, releaseServices, routingToCleanUp } from './traffic-cleanup.js';
-import type { TrafficKind } from './traffic-ref-index.js';
+import { type TrafficKind, type TrafficRef, virtualRouterTargets } from './traffic-ref-index.js';
 
 /** How the traffic watch is wired; `namespace` scopes every informer as the Rollout informer is. */
 export interface TrafficWatchOptions {
@@ -41,18 +41,36 @@ const WATCHED: readonly [TrafficKind, ResourceType][] = [
   ['trafficsplits', Resources.trafficSplits],
   ['traefikservices', Resources.traefikServices],
   ['httproutes', Resources.httpRoutes],
+  ['mappings', Resources.ambassadorMappings],
+  ['virtualservices.appmesh.k8s.aws', Resources.appMeshVirtualServices],
+  ['virtualrouters', Resources.appMeshVirtualRouters],
+  ['virtualnodes', Resources.appMeshVirtualNodes],
+  ['apisixroutes', Resources.apisixRoutes],
 ];
+
+/** Each watched collection's kind by its qualified resource name (the key `cachedReadClient` asks for). */
+const KIND_BY_RESOURCE = new Map(WATCHED.map(([kind, res]) => [qualifiedResource(res), kind]));
+
+/**
+ * Kinds no Rollout names directly, with the objects through which a change reaches the Rollouts: an App Mesh
+ * VirtualRouter through the VirtualNodes of its weighted targets.
+ */
+const REACHED_THROUGH: Partial<Record<TrafficKind, (obj: KubeObject) => TrafficRef[]>> = {
+  virtualrouters: virtualRouterTargets,
+};
 
 /**
  * Watches the objects Rollouts route traffic through (Services, Ingresses, Istio VirtualServices and
- * DestinationRules, SMI TrafficSplits, TraefikServices, Gateway API HTTPRoutes) and maps every change to the Rollouts that refer to it, so a
+ * DestinationRules, SMI TrafficSplits, TraefikServices, Gateway API HTTPRoutes, Ambassador Mappings, App Mesh
+ * VirtualServices, VirtualRouters and VirtualNodes, ApisixRoutes) and maps every change to the Rollouts that
+ * refer to it, so a
  * hand edit of a weight or selector is healed by a reconcile within moments, and Services and routes are
  * read from caches instead of the API. Invariants: a collection whose API is not served (CRD not
  * installed: 404) or not readable (403) is skipped at start with a log line, never blocking sync or
  * crashing; `cache(kind)` is defined only for collections whose informer has synced. A Rollout whose
  * traffic routing is removed, or which is deleted, gets a best-effort clean-up (`cleanUpRouting`).
  */
-export class TrafficWatch implements CacheSet<TrafficKind> {
+export class TrafficWatch implements CacheSet<string> {
   private readonly informers = new Map<TrafficKind, ResilientInformer<KubeObject>>();
   private readonly cleanups = new Set<Promise<void>>();
 
@@ -110,9 +128,12 @@ export class TrafficWatch implements CacheSet<TrafficKind> {
     return [...this.informers.values()].every((i) => i.hasSynced());
   }
 
-  /** The synced cache of `kind`, or undefined when that collection is not watched. */
-  cache(kind: TrafficKind): ObjectCache | undefined {
-    const informer = this.informers.get(kind);
+  /**
+   * The synced cache of `key` (a `TrafficKind` or a qualified resource name such as
+   * `virtualservices.networking.istio.io`), or undefined when that collection is not watched.
+   */
+  cache(key: string): ObjectCache | undefined {
+    const informer = this.informers.get(KIND_BY_RESOURCE.get(key) ?? (key as TrafficKind));
     return informer?.hasSynced() ? informer : undefined;
   }
 
@@ -128,13 +149,27 @@ export class TrafficWatch implements CacheSet<TrafficKind> {
 
   private informer(kind: TrafficKind, res: ResourceType): ResilientInformer<KubeObject> {
     const { kc, client, clock, logger, namespace } = this.opts;
-    const changed = (obj: KubeObject) =>
-      this.opts.references.enqueueReferring(kind, obj.metadata?.namespace ?? '', obj.metadata?.name ?? '');
+    const changed = (obj: KubeObject) => this.enqueueReferring(kind, obj);
     return createInformer<KubeObject>(kc, client, res, {
       namespace,
       clock,
       logger,
-      handlers: { onAdd: changed, onUpdate: changed, onDelete: changed },
+      handlers: {
+        onAdd: changed,
+        onUpdate: (obj, old) => {
+          changed(obj);
+          if (old !== undefined && REACHED_THROUGH[kind] !== undefined) changed(old);
+        },
+        onDelete: changed,
+      },
     });
+  }
+
+  /** Enqueues the Rollouts naming `obj`, or, for a kind reached through other objects, naming those. */
+  private enqueueReferring(kind: TrafficKind, obj: KubeObject): void {
+    const namespace = obj.metadata?.namespace ?? '';
+    const through = REACHED_THROUGH[kind];
+    const refs = through ? through(obj) : [{ kind, namespace, name: obj.metadata?.name ?? '' }];
+    for (const ref of refs) this.opts.references.enqueueReferring(ref.kind, ref.namespace, ref.name);
   }
 }

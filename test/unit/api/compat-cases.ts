@@ -57,6 +57,12 @@ const validRollouts: Record<string, Edits> = {
   ALB: router('alb', { ingress: 'i', servicePort: 80 }),
   SMI: router('smi', { rootService: 'x' }),
   Traefik: router('traefik', { weightedTraefikServiceName: 'x' }),
+  Ambassador: router('ambassador', { mappings: ['m'] }),
+  APISIX: router('apisix', { route: { name: 'r' } }),
+  AppMesh: router('appMesh', {
+    virtualService: { name: 'x' },
+    virtualNodeGroup: { canaryVirtualNodeRef: { name: 'c' }, stableVirtualNodeRef: { name: 's' } },
+  }),
   pingPong,
   'pingPong with the Gateway API plugin': { ...pingPong, ...gateway({ httpRoute: 'h' }) },
   rollbackWindow: { 'spec.rollbackWindow': { revisions: 3 } },
@@ -112,6 +118,7 @@ const validRollouts: Record<string, Edits> = {
 
 /** validate-rollout.test.ts */
 const malformedRollouts: Record<string, Edits> = {
+  'appMesh without virtualNodeGroup': router('appMesh', { virtualService: { name: 'x' } }),
   'pingPong with canaryService and stableService': {
     [c('pingPong')]: { pingService: 'a', pongService: 'b' },
   },
@@ -227,9 +234,6 @@ const malformedRollouts: Record<string, Edits> = {
 
 /** unsupported.test.ts */
 const unsupportedRollouts: Record<string, Edits> = {
-  AppMesh: router('appMesh', { virtualService: { name: 'x' } }),
-  Ambassador: router('ambassador', { mappings: ['m'] }),
-  APISIX: router('apisix', { route: { name: 'r' } }),
   'another router plugin': router('plugins', { 'argoproj-labs/contour': { httpProxy: 'x' } }),
   'gatewayAPI grpcRoute': gateway({ httpRoute: 'h', grpcRoute: 'g' }),
   'plugin step': { [c('steps.4')]: { plugin: { name: 'argoproj-labs/step-exec', config: {} } } },

@@ -43,6 +43,8 @@ const deliberateRollout: Readonly<Record<string, string>> = {
   'template without containers': 'argo: ValidatePodTemplateSpecForReplicaSet (containers required)',
   'progressDeadlineSeconds not above minReadySeconds': 'argo: "must be greater than minReadySeconds"',
   'canaryService equals stableService': 'argo: DuplicatedServicesCanaryMessage',
+  'appMesh without virtualNodeGroup':
+    "vireo: Argo's App Mesh router needs both VirtualNodes (a nil group fails at reconcile); optional in the model",
   'pingPong with canaryService and stableService':
     'vireo: Argo accepts both pairs and lets each router pick one (#3628); Vireo asks for one',
   'pingPong with the same Service twice': 'argo: DuplicatedPingPongServicesMessage',

@@ -16,30 +16,6 @@ const STEP_KINDS =
 
 const unsupportedCases: Unsupported[] = [
   [
-    'AppMesh',
-    (r) => {
-      canary(r).trafficRouting.appMesh = { virtualService: { name: 'x' } };
-    },
-    'spec.strategy.canary.trafficRouting.appMesh',
-    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
-  ],
-  [
-    'Ambassador',
-    (r) => {
-      canary(r).trafficRouting.ambassador = { mappings: ['m'] };
-    },
-    'spec.strategy.canary.trafficRouting.ambassador',
-    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
-  ],
-  [
-    'APISIX',
-    (r) => {
-      canary(r).trafficRouting.apisix = { route: { name: 'r' } };
-    },
-    'spec.strategy.canary.trafficRouting.apisix',
-    'istio, nginx, plugins["argoproj-labs/gatewayAPI"]',
-  ],
-  [
     'another router plugin',
     (r) => {
       canary(r).trafficRouting.plugins = { 'argoproj-labs/contour': { httpProxy: 'x' } };

@@ -81,7 +81,11 @@ describe('suite selection', () => {
       'Canary',
       'RollbackWindow',
     ]);
-    expect(selectSuites(undefined)).toHaveLength(10);
+    expect(selectSuites(undefined)).toHaveLength(SUITES.length);
+    expect(selectSuites('^(APISIX|AppMesh)$').map((s) => s.goTest)).toEqual([
+      'TestAPISIXSuite',
+      'TestAppMeshSuite',
+    ]);
     expect(() => selectSuites('Nope')).toThrow(/matches no suite/);
   });
 });

@@ -100,6 +100,17 @@ describe('route problems as InvalidSpec', () => {
       kind: 'reference',
     });
   });
+
+  it('names the router that raised an issue, whatever the kind (an App Mesh VirtualService is not Istio)', () => {
+    const issue = {
+      reason: 'ObjectNotFound' as const,
+      object: { kind: 'VirtualService', name: 'web', namespace: 'shop' },
+      path: 'metadata.name',
+      message: 'VirtualService "web" not found in namespace "shop"',
+    };
+    expect(routeIssueAsReference(issue, 'appMesh').path).toBe('spec.strategy.canary.trafficRouting.appMesh');
+    expect(routeIssueAsReference(issue, 'istio').path).toBe('spec.strategy.canary.trafficRouting.istio');
+  });
 });
 
 function rolloutObject(name: string, canary: object): KubeObject {
@@ -166,7 +177,7 @@ describe('cachedRouteReader', () => {
     },
   } as unknown as KubeClient;
   const reader = cachedRouteReader(client, {
-    cache: (kind) => (kind === 'virtualservices' ? cache : undefined),
+    cache: (kind) => (kind === 'virtualservices.networking.istio.io' ? cache : undefined),
   });
 
   it('answers watched kinds from a copy of the cache and NotFound when absent', async () => {

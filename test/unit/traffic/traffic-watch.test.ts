@@ -58,17 +58,22 @@ describe('TrafficWatch', () => {
     });
     await watch.start();
     expect(probed.sort()).toEqual([
+      'apisixroutes',
       'destinationrules',
       'httproutes',
       'ingresses',
+      'mappings',
       'services',
       'traefikservices',
       'trafficsplits',
+      'virtualnodes',
+      'virtualrouters',
+      'virtualservices',
       'virtualservices',
     ]);
     expect(watch.cache('virtualservices')).toBeUndefined();
     expect(watch.hasSynced()).toBe(true);
-    expect(logger.lines.filter((l) => l.level === 'info')).toHaveLength(7);
+    expect(logger.lines.filter((l) => l.level === 'info')).toHaveLength(probed.length);
     await watch.stop();
   });
 });
